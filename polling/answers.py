@@ -1,0 +1,107 @@
+"""Checking an answer against its question, and putting it in canonical form."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from typing import Any
+
+from polling.model import DEFAULT_TEXT_LENGTH, DEFAULT_WORD_LENGTH, Question, QuestionType
+
+# An answer as stored and counted: an option id, a list of option ids, a number or a string.
+Value = str | int | float | list[str]
+
+_SPACES = re.compile(r"\s+")
+
+
+class AnswerError(ValueError):
+    """An answer that does not fit its question; the message is shown to the participant."""
+
+
+def normalize_word(text: str) -> str:
+    """The form in which word-cloud answers are counted: NFKC, single spaces, case-folded."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+
+
+def clean_text(text: str) -> str:
+    """Open text as kept: NFC, without surrounding space or control characters."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc").strip()
+
+
+def check_answer(question: Question, value: Any) -> Value:
+    """Return the canonical form of `value` for `question`, or raise AnswerError."""
+    match question.type:
+        case QuestionType.SINGLE:
+            return _check_single(question, value)
+        case QuestionType.MULTIPLE:
+            return _check_multiple(question, value)
+        case QuestionType.SCALE:
+            return _check_scale(question, value)
+        case QuestionType.NUMBER:
+            return _check_number(question, value)
+        case QuestionType.WORDCLOUD:
+            word = normalize_word(_check_string(value, question.max_length or DEFAULT_WORD_LENGTH))
+            if not word:
+                raise AnswerError("The answer is empty")
+            return word
+        case QuestionType.TEXT:
+            text = clean_text(_check_string(value, question.max_length or DEFAULT_TEXT_LENGTH))
+            if not text:
+                raise AnswerError("The answer is empty")
+            return text
+    raise AnswerError(f"Unknown question type {question.type!r}")  # pragma: no cover
+
+
+def _check_single(question: Question, value: Any) -> str:
+    if not isinstance(value, str) or value not in question.option_ids():
+        raise AnswerError(f"Choose one of: {', '.join(question.option_ids())}")
+    return value
+
+
+def _check_multiple(question: Question, value: Any) -> list[str]:
+    if not isinstance(value, list) or not value:
+        raise AnswerError("Choose at least one option")
+    allowed = question.option_ids()
+    if any(not isinstance(v, str) or v not in allowed for v in value):
+        raise AnswerError(f"Choose among: {', '.join(allowed)}")
+    if len(set(value)) != len(value):
+        raise AnswerError("An option was chosen twice")
+    limit = question.max_choices or len(allowed)
+    if len(value) > limit:
+        raise AnswerError(f"Choose at most {limit} options")
+    # Bank order, so that the same choice is always stored the same way.
+    return [option for option in allowed if option in value]
+
+
+def _check_scale(question: Question, value: Any) -> int:
+    low, high = int(question.min or 0), int(question.max or 0)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        raise AnswerError(f"Choose a whole number from {low} to {high}")
+    if not low <= value <= high:
+        raise AnswerError(f"Choose a whole number from {low} to {high}")
+    return int(value)
+
+
+def _check_number(question: Question, value: Any) -> int | float:
+    if isinstance(value, str):
+        try:
+            value = float(value.strip().replace(",", "."))
+        except ValueError:
+            raise AnswerError("Enter a number") from None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise AnswerError("Enter a number")
+    if question.min is not None and value < question.min:
+        raise AnswerError(f"Enter a number no smaller than {question.min:g}")
+    if question.max is not None and value > question.max:
+        raise AnswerError(f"Enter a number no larger than {question.max:g}")
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _check_string(value: Any, max_length: int) -> str:
+    if not isinstance(value, str):
+        raise AnswerError("The answer must be text")
+    if len(value) > max_length:
+        raise AnswerError(f"The answer is longer than {max_length} characters")
+    return value

@@ -1,0 +1,391 @@
+"""The web application: pages, the HTTP API and the WebSocket, wired to the service."""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import json
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import plotly
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from polling import export
+from polling.hub import Client
+from polling.joining import qr_svg
+from polling.service import FACILITATOR, PARTICIPANT, SCREEN, Polling, Refused, participant_key
+from polling.session import COMMANDS
+from polling.store import Store
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+MAX_MESSAGE = 4096
+TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def create_app(
+    db: str | Path,
+    banks: str | Path,
+    token: str,
+    join_base: str,
+) -> Starlette:
+    """A fresh application with its own store; each test can build one of its own."""
+    store = Store(db)
+    polling = Polling(store, Path(banks), token, join_base)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await store.open()
+        await polling.start()
+        try:
+            yield
+        finally:
+            await store.close()
+
+    api = Api(polling)
+    routes = [
+        Route("/", page("home.html")),
+        Route("/present/{session}", page("present.html")),
+        Route("/screen/{session}/{key}", page("present.html")),
+        Route("/console/{session}", page("console.html")),
+        Route("/j/{code}", page("join.html")),
+        Route("/healthz", healthz),
+        Route("/vendor/plotly.min.js", plotly_js),
+        Route("/qr/{code}.svg", api.qr),
+        Route("/api/join/{code}", api.join_info),
+        Route("/api/banks", api.banks),
+        Route("/api/sessions", api.sessions, methods=["GET"]),
+        Route("/api/sessions", api.create_session, methods=["POST"]),
+        Route("/api/sessions/{session}", api.session_state),
+        Route("/api/sessions/{session}/moderate", api.moderate, methods=["POST"]),
+        Route("/api/sessions/{session}/answers.csv", api.answers_csv),
+        Route("/api/sessions/{session}/summary.csv", api.summary_csv),
+        Route("/api/sessions/{session}/export.json", api.export_json),
+        Route("/api/sessions/{session}/{action}", api.command, methods=["POST"]),
+        WebSocketRoute("/ws", Socket(polling).serve),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.polling = polling
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+class SecurityHeaders:
+    """Adds the security headers to every HTTP response, and forgets the client's address."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        # Nothing downstream may see, store or log who connected.
+        scope["client"] = None
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def page(name: str) -> Callable[[Request], Awaitable[Response]]:
+    """A route that serves one HTML page from static/."""
+
+    async def serve(request: Request) -> Response:
+        return FileResponse(STATIC / name, headers={"Cache-Control": "no-cache"})
+
+    return serve
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"ok": True})
+
+
+async def plotly_js(request: Request) -> Response:
+    return FileResponse(PLOTLY_JS, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
+
+
+def error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": code, "message": message, **extra}, status_code=status)
+
+
+REFUSED_STATUS = {"not_found": 404, "invalid_transition": 409, "unauthorized": 401}
+
+
+def refused(problem: Refused) -> JSONResponse:
+    status = REFUSED_STATUS.get(problem.code, 400)
+    return error(status, problem.code, problem.message, **problem.extra)
+
+
+class Api:
+    """The HTTP endpoints; the facilitator's need the bearer token."""
+
+    def __init__(self, polling: Polling) -> None:
+        self.polling = polling
+
+    def _authorized(self, request: Request) -> bool:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        return scheme.lower() == "bearer" and self.polling.authorized(token.strip())
+
+    async def _body(self, request: Request) -> dict[str, Any]:
+        raw = await request.body()
+        if not raw:
+            return {}
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            raise Refused("bad_request", "The body is not JSON") from None
+        if not isinstance(body, dict):
+            raise Refused("bad_request", "The body must be a JSON object")
+        return body
+
+    async def qr(self, request: Request) -> Response:
+        session = self._by_code(request)
+        if session is None:
+            return error(404, "not_found", "No session with this code")
+        svg = qr_svg(self.polling.info(session)["join_url"])
+        return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "max-age=3600"})
+
+    def _by_code(self, request: Request) -> Any:
+        try:
+            return self.polling.by_code(request.path_params["code"])
+        except Refused:
+            return None
+
+    async def join_info(self, request: Request) -> Response:
+        session = self._by_code(request)
+        if session is None:
+            return error(404, "not_found", "No session with this code")
+        info = self.polling.info(session)
+        keys = ("title", "languages", "status")
+        return JSONResponse({"session": session.id, **{k: info[k] for k in keys}})
+
+    async def banks(self, request: Request) -> Response:
+        if not self._authorized(request):
+            return unauthorized()
+        return JSONResponse({"banks": [b.to_dict() for b in self.polling.banks()]})
+
+    async def sessions(self, request: Request) -> Response:
+        if not self._authorized(request):
+            return unauthorized()
+        newest_first = reversed(list(self.polling.sessions.values()))
+        return JSONResponse({"sessions": [self.polling.info(s) for s in newest_first]})
+
+    async def create_session(self, request: Request) -> Response:
+        if not self._authorized(request):
+            return unauthorized()
+        try:
+            body = await self._body(request)
+            hide = body.get("hide_results", False)
+            if not isinstance(hide, bool):
+                raise Refused("bad_request", "hide_results must be true or false")
+            session = await self.polling.create_session(body.get("bank"), hide)
+        except Refused as problem:
+            return refused(problem)
+        return JSONResponse(self.polling.info(session), status_code=201)
+
+    async def session_state(self, request: Request) -> Response:
+        if not self._authorized(request):
+            return unauthorized()
+        try:
+            session = self.polling.session(request.path_params["session"])
+        except Refused as problem:
+            return refused(problem)
+        return JSONResponse(self.polling.presenter_state(session, FACILITATOR))
+
+    async def command(self, request: Request) -> Response:
+        if not self._authorized(request):
+            return unauthorized()
+        action = request.path_params["action"]
+        if action not in COMMANDS:
+            return error(404, "not_found", f'No command "{action}"')
+        try:
+            body = await self._body(request)
+            session = await self.polling.command(
+                request.path_params["session"], action, body.get("question")
+            )
+        except Refused as problem:
+            return refused(problem)
+        return JSONResponse(self.polling.presenter_state(session, FACILITATOR))
+
+    async def moderate(self, request: Request) -> Response:
+        if not self._authorized(request):
+            return unauthorized()
+        try:
+            body = await self._body(request)
+            await self.polling.moderate(
+                request.path_params["session"], body.get("question"), body.get("answer"), body.get("status")
+            )
+        except Refused as problem:
+            return refused(problem)
+        return JSONResponse({"ok": True})
+
+    async def _export(self, request: Request, kind: str) -> Response:
+        if not self._authorized(request):
+            return unauthorized()
+        try:
+            session = self.polling.session(request.path_params["session"])
+        except Refused as problem:
+            return refused(problem)
+        answers = await self.polling.store.answers(session.id)
+        info = self.polling.info(session)
+        name = f"{session.bank.id}-{session.code}"
+        if kind == "json":
+            body = json.dumps(export.session_json(session, info, answers), ensure_ascii=False, indent=1)
+            media, filename = "application/json", f"{name}.json"
+        elif kind == "answers":
+            body, media, filename = export.answers_csv(session, answers), "text/csv", f"{name}-answers.csv"
+        else:
+            body, media, filename = export.summary_csv(session), "text/csv", f"{name}-summary.csv"
+        disposition = f'attachment; filename="{filename}"'
+        return Response(body, media_type=media, headers={"Content-Disposition": disposition})
+
+    async def answers_csv(self, request: Request) -> Response:
+        return await self._export(request, "answers")
+
+    async def summary_csv(self, request: Request) -> Response:
+        return await self._export(request, "summary")
+
+    async def export_json(self, request: Request) -> Response:
+        return await self._export(request, "json")
+
+
+def unauthorized() -> JSONResponse:
+    return error(401, "unauthorized", "The facilitator token is missing or wrong")
+
+
+class Socket:
+    """The WebSocket endpoint: hello first, then one handler per message type."""
+
+    def __init__(self, polling: Polling) -> None:
+        self.polling = polling
+        self.handlers: dict[str, Callable[[Client, dict[str, Any]], Awaitable[None]]] = {
+            "hello": self.hello,
+            "answer": self.answer,
+            "moderate": self.moderate,
+            "ping": self.ping,
+            **{action: self.command for action in COMMANDS},
+        }
+
+    async def serve(self, websocket: WebSocket) -> None:
+        await websocket.accept()
+        client = Client(websocket)
+        try:
+            while True:
+                text = await websocket.receive_text()
+                await self.handle(client, text)
+        except (WebSocketDisconnect, RuntimeError, KeyError):
+            pass
+        finally:
+            self.polling.disconnected(client)
+            await client.stop()
+
+    async def handle(self, client: Client, text: str) -> None:
+        """Handle one message; anything wrong is answered on this connection alone."""
+        try:
+            if len(text.encode()) > MAX_MESSAGE:
+                raise Refused("too_large", f"Messages are limited to {MAX_MESSAGE} bytes")
+            try:
+                message = json.loads(text)
+            except ValueError:
+                raise Refused("bad_json", "The message is not JSON") from None
+            if not isinstance(message, dict):
+                raise Refused("bad_json", "The message must be a JSON object")
+            kind = message.get("type")
+            handler = self.handlers.get(kind) if isinstance(kind, str) else None
+            if handler is None:
+                raise Refused("unknown_type", f"Unknown message type {kind!r}")
+            if client.role is None and kind != "hello":
+                raise Refused("hello_required", "Send hello first")
+            await handler(client, message)
+        except Refused as problem:
+            client.send(problem.to_message())
+
+    async def hello(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role is not None:
+            raise Refused("invalid_transition", "hello was already accepted")
+        role = message.get("role")
+        if role == PARTICIPANT:
+            session = self.polling.by_code(message.get("code"))
+            token = message.get("participant")
+            if not isinstance(token, str) or not 16 <= len(token) <= 64 or set(token) - TOKEN_CHARS:
+                token = secrets.token_urlsafe(16)
+            client.participant = participant_key(session.id, token)
+            lang = message.get("lang")
+            client.lang = lang if lang in session.bank.languages else None
+            welcome = {
+                "type": "welcome",
+                "participant": token,
+                "session": {
+                    "id": session.id,
+                    "title": session.bank.title,
+                    "languages": list(session.bank.languages),
+                    "status": str(session.status),
+                },
+                **self.polling.participant_question(session, client.participant),
+            }
+        elif role == FACILITATOR:
+            session = self.polling.session(message.get("session"))
+            if not self.polling.authorized(message.get("token")):
+                raise Refused("unauthorized", "The facilitator token is wrong")
+            welcome = {"type": "welcome", "role": role, **self.polling.presenter_state(session, role)}
+        elif role == SCREEN:
+            session = self.polling.session(message.get("session"))
+            key = message.get("key")
+            if not isinstance(key, str) or not _same(key, session.screen_key):
+                raise Refused("unauthorized", "The screen link is wrong")
+            welcome = {"type": "welcome", "role": role, **self.polling.presenter_state(session, role)}
+        else:
+            raise Refused("bad_request", "role must be participant, facilitator or screen")
+        welcome["type"] = "welcome"
+        client.role, client.session_id = role, session.id
+        client.send(welcome)
+        self.polling.connected(client)
+
+    async def answer(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role != PARTICIPANT:
+            raise Refused("unauthorized", "Only participants answer")
+        client.send(await self.polling.answer(client, message))
+
+    async def command(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role != FACILITATOR:
+            raise Refused("unauthorized", "Only the facilitator controls the session")
+        await self.polling.command(client.session_id, message["type"], message.get("question"))
+
+    async def moderate(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role != FACILITATOR:
+            raise Refused("unauthorized", "Only the facilitator moderates answers")
+        await self.polling.moderate(
+            client.session_id, message.get("question"), message.get("answer"), message.get("status")
+        )
+
+    async def ping(self, client: Client, message: dict[str, Any]) -> None:
+        client.send({"type": "pong"})
+
+
+def _same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())

@@ -1,0 +1,207 @@
+"""The `polling` command: parses options and calls the library."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from polling import __version__
+
+DEFAULT_DB = "data/polling.sqlite3"
+DEFAULT_BANKS = "question_banks"
+
+
+def _env(name: str, default: Any) -> Any:
+    return os.environ.get(f"POLLING_{name}", default)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line, with every option's environment variable and default in its help."""
+    parser = argparse.ArgumentParser(
+        prog="polling",
+        description="Live, anonymous polling for training workshops, served from this machine.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"polling {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve workshops on the local network",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    serve.add_argument("--host", default=_env("HOST", "0.0.0.0"), help="address to listen on (env POLLING_HOST)")
+    serve.add_argument("--port", type=int, default=int(_env("PORT", 8000)), help="port (env POLLING_PORT)")
+    _db_option(serve)
+    _banks_option(serve)
+    serve.add_argument(
+        "--token",
+        default=_env("TOKEN", None),
+        help="facilitator token (env POLLING_TOKEN); a random one is made and printed when not given",
+    )
+    serve.add_argument(
+        "--public-url",
+        default=_env("PUBLIC_URL", None),
+        help="base URL that phones use to reach this server (env POLLING_PUBLIC_URL); "
+        "by default http://LAN-ADDRESS:PORT",
+    )
+
+    check = commands.add_parser(
+        "check",
+        help="validate question banks; exit 1 on any error",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    check.add_argument("paths", nargs="+", metavar="FILE_OR_DIR", help="bank files or folders of them")
+    check.add_argument("--strict", action="store_true", help="treat warnings (missing translations) as errors")
+
+    sessions = commands.add_parser(
+        "sessions", help="list the stored sessions", formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
+    _db_option(sessions)
+
+    export = commands.add_parser(
+        "export",
+        help="write a session's results as CSV or JSON",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    export.add_argument("session", metavar="SESSION", help="session id or join code")
+    export.add_argument("--format", choices=["csv", "json"], default="csv", help="csv: answers and summary tables")
+    export.add_argument("--out", default=".", help="folder to write the files into")
+    _db_option(export)
+    return parser
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", default=_env("DB", DEFAULT_DB), help="SQLite database file (env POLLING_DB)")
+
+
+def _banks_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--banks", default=_env("BANKS", DEFAULT_BANKS), help="folder of question banks (env POLLING_BANKS)"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    handlers = {"serve": serve, "check": check, "sessions": list_sessions, "export": export}
+    return handlers[args.command](args)
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Serve until interrupted."""
+    import uvicorn
+
+    from polling.app import create_app
+    from polling.joining import lan_address, qr_text
+
+    token = args.token or secrets.token_urlsafe(12)
+    base = (args.public_url or f"http://{lan_address()}:{args.port}").rstrip("/")
+    app = create_app(args.db, args.banks, token, base)
+    facilitator = f"{base}/#token={token}"
+    print(f"Serving workshops at {base}  (database {args.db}, banks {args.banks}/)")
+    print("Facilitator link, for you alone (it holds the token):")
+    print(f"  {facilitator}")
+    print(qr_text(facilitator))
+    sys.stdout.flush()
+    # No access log: it would record participants' addresses.
+    config = uvicorn.Config(
+        app,
+        host=args.host,
+        port=args.port,
+        access_log=False,
+        log_level="warning",
+        ws_max_size=64 * 1024,
+        server_header=False,
+    )
+    uvicorn.Server(config).run()
+    return 0
+
+
+def check(args: argparse.Namespace) -> int:
+    """Print every problem of the banks; 1 when any is an error (or a warning, with --strict)."""
+    from polling.banks import bank_files, check as check_banks
+
+    files = bank_files(args.paths)
+    problems, ok = check_banks(args.paths, strict=args.strict)
+    for problem in problems:
+        print(problem)
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    print(f"{len(files)} bank(s) checked: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return 0 if ok else 1
+
+
+async def _stored(db: str) -> Any:
+    from polling.service import Polling
+    from polling.store import Store
+
+    if not Path(db).exists():
+        raise SystemExit(f"polling: no database at {db}")
+    store = Store(db)
+    await store.open()
+    polling = Polling(store, Path(DEFAULT_BANKS), token="", join_base=_env("PUBLIC_URL", "http://localhost:8000"))
+    await polling.start()
+    return polling
+
+
+def list_sessions(args: argparse.Namespace) -> int:
+    """Print one line per stored session, newest first."""
+
+    async def run() -> None:
+        polling = await _stored(args.db)
+        print(f"{'SESSION':<12} {'CODE':<6} {'STATUS':<8} {'CREATED':<18} {'ANSWERS':>7}  BANK")
+        for session in reversed(list(polling.sessions.values())):
+            answers = sum(t.responses for t in session.tallies.values())
+            print(
+                f"{session.id:<12} {session.code:<6} {session.status:<8} {session.created:<18} "
+                f"{answers:>7}  {session.bank.id}"
+            )
+        await polling.store.close()
+
+    asyncio.run(run())
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    """Write a session's answers and summary (CSV) or the whole session (JSON)."""
+    from polling import export as exporting
+    from polling.service import Refused
+
+    async def run() -> int:
+        polling = await _stored(args.db)
+        try:
+            try:
+                session = polling.session(args.session)
+            except Refused:
+                session = polling.by_code(args.session)
+        except Refused:
+            print(f"polling: no session {args.session!r}", file=sys.stderr)
+            await polling.store.close()
+            return 1
+        answers = await polling.store.answers(session.id)
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        name = f"{session.bank.id}-{session.code}"
+        if args.format == "json":
+            document = exporting.session_json(session, polling.info(session), answers)
+            files = {f"{name}.json": json.dumps(document, ensure_ascii=False, indent=1)}
+        else:
+            files = {
+                f"{name}-answers.csv": exporting.answers_csv(session, answers),
+                f"{name}-summary.csv": exporting.summary_csv(session),
+            }
+        for filename, text in files.items():
+            (out / filename).write_text(text, encoding="utf-8")
+            print(out / filename)
+        await polling.store.close()
+        return 0
+
+    return asyncio.run(run())

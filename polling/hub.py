@@ -1,0 +1,132 @@
+"""Fan-out to connections: each has its own bounded queue and writer, so none waits on another."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from starlette.websockets import WebSocket
+
+QUEUE_SIZE = 256
+SLOW_CLIENT_CLOSE = 4008  # a private-use close code: "you fell behind, reconnect"
+
+
+def encode(message: dict[str, Any]) -> str:
+    """A message as sent on the wire."""
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+
+
+class Client:
+    """One WebSocket connection with its role and an outgoing queue drained by its own task."""
+
+    def __init__(self, websocket: WebSocket, queue_size: int = QUEUE_SIZE) -> None:
+        self.websocket = websocket
+        self.role: str | None = None
+        self.session_id: str | None = None
+        self.participant: str | None = None
+        self.lang: str | None = None
+        self._queue: asyncio.Queue[str] = asyncio.Queue(queue_size)
+        self._writer = asyncio.create_task(self._write_forever())
+        self.closed = False
+
+    def send(self, message: dict[str, Any] | str) -> None:
+        """Queue a message; a client whose queue is full is cut off and will reconnect."""
+        if self.closed:
+            return
+        text = message if isinstance(message, str) else encode(message)
+        try:
+            self._queue.put_nowait(text)
+        except asyncio.QueueFull:
+            self.cut_off()
+
+    def cut_off(self) -> None:
+        """Drop a client that fell behind; its page reconnects and resumes."""
+        if self.closed:
+            return
+        self.closed = True
+        self._writer.cancel()
+        asyncio.create_task(self._close(SLOW_CLIENT_CLOSE))
+
+    async def _close(self, code: int) -> None:
+        with contextlib.suppress(Exception):
+            await self.websocket.close(code)
+
+    async def _write_forever(self) -> None:
+        try:
+            while True:
+                text = await self._queue.get()
+                await self.websocket.send_text(text)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # The peer went away; the reader side notices and removes the client.
+            self.closed = True
+
+    async def stop(self) -> None:
+        """Stop the writer once the connection is over."""
+        self.closed = True
+        self._writer.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await self._writer
+
+
+class Hub:
+    """Who is connected to which session, in which role."""
+
+    def __init__(self) -> None:
+        self._groups: dict[tuple[str, str], set[Client]] = {}
+
+    def join(self, client: Client) -> None:
+        """Add a client that said hello to its session's group for its role."""
+        assert client.session_id is not None and client.role is not None
+        self._groups.setdefault((client.session_id, client.role), set()).add(client)
+
+    def leave(self, client: Client) -> None:
+        """Forget a client whose connection is over."""
+        if client.session_id is None or client.role is None:
+            return
+        group = self._groups.get((client.session_id, client.role))
+        if group is not None:
+            group.discard(client)
+
+    def clients(self, session_id: str, role: str) -> set[Client]:
+        """The clients of a session in one role."""
+        return self._groups.get((session_id, role), set())
+
+    def count(self, session_id: str, role: str) -> int:
+        """How many clients of a session have this role."""
+        return len(self.clients(session_id, role))
+
+    @staticmethod
+    def broadcast(clients: Iterable[Client], message: dict[str, Any]) -> None:
+        """Send one message to many: encoded once, only queued, never awaited."""
+        text = encode(message)
+        for client in list(clients):
+            client.send(text)
+
+
+class Coalescer:
+    """Calls `flush(key)` soon after `touch(key)`, at most once per `interval` for each key."""
+
+    def __init__(self, flush: Callable[[str], None], interval: float = 0.1) -> None:
+        self._flush = flush
+        self._interval = interval
+        self._scheduled: set[str] = set()
+        self._last: dict[str, float] = {}
+
+    def touch(self, key: str) -> None:
+        """Note that `key` changed."""
+        if key in self._scheduled:
+            return
+        self._scheduled.add(key)
+        delay = max(0.0, self._last.get(key, 0.0) + self._interval - time.monotonic())
+        asyncio.get_running_loop().call_later(delay, self._fire, key)
+
+    def _fire(self, key: str) -> None:
+        self._scheduled.discard(key)
+        self._last[key] = time.monotonic()
+        self._flush(key)

@@ -1,0 +1,364 @@
+"""The live service: sessions in memory, the store behind them, the hub in front of them."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from polling.answers import AnswerError, Value
+from polling.banks import Problem, load_banks
+from polling.hub import Client, Coalescer, Hub
+from polling.joining import new_code
+from polling.model import Bank, QuestionType
+from polling.session import NotOpenError, Session, SessionStatus, TransitionError
+from polling.store import AnswerRow, SessionRow, Store, StoreError
+from polling.tally import Moderation
+
+PARTICIPANT, FACILITATOR, SCREEN = "participant", "facilitator", "screen"
+MAX_REV = 2**53
+
+
+def utc_minute() -> str:
+    """The current UTC time, to the minute and no finer."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def participant_key(session_id: str, token: str) -> str:
+    """The anonymous key under which a phone's answers are kept: not reversible to its token."""
+    return hashlib.sha256(f"{session_id}:{token}".encode()).hexdigest()[:24]
+
+
+def resume(row: SessionRow, answers: list[AnswerRow]) -> Session:
+    """A stored session as it stood, its tallies rebuilt from its stored answers."""
+    session = Session(
+        id=row.id,
+        code=row.code,
+        bank=row.bank,
+        screen_key=row.screen_key,
+        created=row.created,
+        hide_results=row.hide_results,
+    )
+    session.restore(row.control)
+    for answer in answers:
+        status = Moderation(answer.status) if answer.status else None
+        session.record(answer.participant, answer.question_id, answer.value, answer.rev, status)
+    return session
+
+
+class Refused(Exception):
+    """A request that the service turns down, with a protocol error code."""
+
+    def __init__(self, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.extra = extra
+
+    def to_message(self) -> dict[str, Any]:
+        return {"type": "error", "code": self.code, "message": self.message, **self.extra}
+
+
+@dataclass(frozen=True)
+class BankListing:
+    """A bank file as the home page lists it."""
+
+    id: str
+    bank: Bank | None
+    problems: list[Problem]
+
+    def to_dict(self) -> dict[str, Any]:
+        bank = self.bank
+        return {
+            "id": self.id,
+            "title": bank.title if bank else {"en": self.id},
+            "languages": list(bank.languages) if bank else [],
+            "questions": len(bank.questions) if bank else 0,
+            "ok": bank is not None,
+            "problems": [str(p) for p in self.problems],
+        }
+
+
+class Polling:
+    """Everything the routes call: sessions, commands, answers and live updates."""
+
+    def __init__(self, store: Store, banks_dir: Path, token: str, join_base: str) -> None:
+        self.store = store
+        self.banks_dir = banks_dir
+        self.token = token
+        self.join_base = join_base.rstrip("/")
+        self.hub = Hub()
+        self.sessions: dict[str, Session] = {}
+        self.codes: dict[str, str] = {}
+        self.coalescer = Coalescer(self._push_tally)
+
+    async def start(self) -> None:
+        """Resume every stored session with its tallies rebuilt from the stored answers."""
+        for row in await self.store.sessions():
+            self._add(resume(row, await self.store.answers(row.id)))
+
+    def _add(self, session: Session) -> None:
+        self.sessions[session.id] = session
+        self.codes[session.code] = session.id
+
+    # -- facilitator ---------------------------------------------------------------------
+
+    def authorized(self, token: Any) -> bool:
+        """Whether `token` is the facilitator's, compared in constant time."""
+        return isinstance(token, str) and hmac.compare_digest(token.encode(), self.token.encode())
+
+    def banks(self) -> list[BankListing]:
+        """The bank files as they are now on disk."""
+        return [BankListing(i, b, p) for i, (b, p) in load_banks(self.banks_dir).items()]
+
+    def session(self, session_id: Any) -> Session:
+        """The session with this id, or Refused."""
+        session = self.sessions.get(session_id) if isinstance(session_id, str) else None
+        if session is None:
+            raise Refused("not_found", "No such session")
+        return session
+
+    def by_code(self, code: Any) -> Session:
+        """The session with this join code, or Refused."""
+        session_id = self.codes.get(code.strip().upper()) if isinstance(code, str) else None
+        if session_id is None:
+            raise Refused("not_found", "No session with this code")
+        return self.sessions[session_id]
+
+    async def create_session(self, bank_id: Any, hide_results: bool = False) -> Session:
+        """Start a session from a bank file, keeping a snapshot of the bank."""
+        listing = next((b for b in self.banks() if b.id == bank_id), None)
+        if listing is None:
+            raise Refused("not_found", f'No bank "{bank_id}"')
+        if listing.bank is None:
+            problems = [str(p) for p in listing.problems]
+            raise Refused("bank_invalid", "The bank has errors", problems=problems)
+        session = Session(
+            id=secrets.token_hex(5),
+            code=new_code(self.codes),
+            bank=listing.bank,
+            screen_key=secrets.token_urlsafe(12),
+            created=utc_minute(),
+            hide_results=hide_results,
+        )
+        await self.store.create_session(
+            SessionRow(
+                session.id,
+                session.code,
+                session.bank,
+                session.screen_key,
+                session.hide_results,
+                session.created,
+                session.control_state(),
+            )
+        )
+        self._add(session)
+        return session
+
+    async def command(self, session_id: Any, action: str, question_id: Any = None) -> Session:
+        """Apply a facilitator command, store where the session stands, and tell everyone."""
+        session = self.session(session_id)
+        before = (session.current, session.state, session.status)
+        try:
+            session.command(action, question_id if isinstance(question_id, str) else None)
+        except TransitionError as error:
+            raise Refused("invalid_transition", str(error)) from None
+        await self.store.save_control(session.id, session.control_state())
+        self._push_state(session)
+        if (session.current, session.state, session.status) != before:
+            self._push_question(session)
+        return session
+
+    async def moderate(self, session_id: Any, question_id: Any, answer_id: Any, status: Any) -> None:
+        """Approve, hide or reset an open-text answer."""
+        session = self.session(session_id)
+        question = session.bank.question(question_id) if isinstance(question_id, str) else None
+        if question is None or question.type is not QuestionType.TEXT:
+            raise Refused("not_found", "No such text question")
+        if status not in tuple(Moderation):
+            raise Refused("bad_request", "status must be approved, hidden or pending")
+        tally = session.tallies[question.id]
+        if answer_id not in tally.answers:
+            raise Refused("not_found", "No such answer")
+        await self.store.save_status(session.id, question.id, answer_id, status)
+        tally.moderate(answer_id, Moderation(status))
+        self._push_texts(session, question.id)
+
+    # -- participants --------------------------------------------------------------------
+
+    async def answer(self, client: Client, message: dict[str, Any]) -> dict[str, Any]:
+        """Check, store durably, then count an answer; returns the acknowledgement."""
+        session = self.session(client.session_id)
+        participant = client.participant
+        assert participant is not None
+        question_id = message.get("question")
+        try:
+            question, value = session.check(question_id, message.get("value"))
+        except NotOpenError as error:
+            raise Refused("not_open", str(error), question=question_id) from None
+        except AnswerError as error:
+            raise Refused("invalid_answer", str(error), question=question_id) from None
+        stored_rev = session.rev_of(participant, question.id)
+        rev = message.get("rev", stored_rev + 1)
+        if isinstance(rev, bool) or not isinstance(rev, int) or not 0 < rev < MAX_REV:
+            raise Refused("invalid_answer", "rev must be a positive integer", question=question.id)
+        if rev > stored_rev:
+            lang = message.get("lang")
+            if lang not in session.bank.languages:
+                lang = client.lang or session.bank.default_language
+            status = self._text_status(session, participant, question.id, value)
+            row = AnswerRow(
+                session.id, question.id, participant, value, lang, utc_minute(), rev, status
+            )
+            try:
+                await self.store.save_answer(row)
+            except StoreError:
+                raise Refused(
+                    "unavailable", "The answer could not be saved; send it again",
+                    question=question.id,
+                ) from None  # fmt: skip
+            session.record(participant, question.id, value, rev, Moderation(status) if status else None)
+            self.coalescer.touch(session.id)
+        return {
+            "type": "ack",
+            "question": question.id,
+            "value": session.answer_of(participant, question.id),
+            "rev": session.rev_of(participant, question.id),
+        }
+
+    @staticmethod
+    def _text_status(session: Session, participant: str, question_id: str, value: Value) -> str | None:
+        tally = session.tallies[question_id]
+        if tally.question.type is not QuestionType.TEXT:
+            return None
+        previous = tally.status_of(participant)
+        unchanged = previous is not None and tally.answers.get(participant) == value
+        return str(previous if unchanged and previous else Moderation.PENDING)
+
+    def connected(self, client: Client) -> None:
+        """A client said hello: count it and tell the presenters."""
+        self.hub.join(client)
+        if client.session_id is not None:
+            self.coalescer.touch(client.session_id)
+
+    def disconnected(self, client: Client) -> None:
+        """A connection ended."""
+        self.hub.leave(client)
+        if client.session_id in self.sessions:
+            self.coalescer.touch(client.session_id)
+
+    # -- views ---------------------------------------------------------------------------
+
+    def info(self, session: Session) -> dict[str, Any]:
+        """SESSION_INFO of docs/protocol.md."""
+        return {
+            "id": session.id,
+            "code": session.code,
+            "bank": session.bank.id,
+            "title": session.bank.title,
+            "languages": list(session.bank.languages),
+            "status": str(session.status),
+            "created": session.created,
+            "join_url": f"{self.join_base}/j/{session.code}",
+            "screen_key": session.screen_key,
+            "hide_results": session.hide_results,
+            "participants": self.hub.count(session.id, PARTICIPANT),
+        }
+
+    def presenter_state(self, session: Session, role: str) -> dict[str, Any]:
+        """PRESENTER_STATE of docs/protocol.md, for the facilitator or the screen."""
+        current = session.current
+        tally = session.tallies[current] if current is not None else None
+        info = self.info(session)
+        if role == SCREEN:
+            info.pop("screen_key")
+        return {
+            "session": info,
+            "questions": [q.to_dict() for q in session.bank.questions],
+            "states": {q: str(s) for q, s in session.states.items()},
+            "current": current,
+            "state": str(session.state) if session.state else None,
+            "revealed": current in session.revealed,
+            "responses": tally.responses if tally else 0,
+            "results": self._results(session, role),
+            "texts": self._texts(session, current, role),
+        }
+
+    def participant_question(self, session: Session, participant: str | None) -> dict[str, Any]:
+        """The `question` message for one participant (their own answer included)."""
+        current = session.current
+        question = session.bank.question(current) if current is not None else None
+        answer = session.answer_of(participant, current) if participant and current else None
+        return {
+            "type": "question",
+            "question": question.to_dict() if question else None,
+            "state": str(session.state) if session.state else None,
+            "answer": answer,
+            "rev": session.rev_of(participant, current) if participant and current else 0,
+        }
+
+    def _results(self, session: Session, role: str) -> dict[str, Any] | None:
+        if session.current is None or (role == SCREEN and not session.results_visible()):
+            return None
+        return session.tallies[session.current].results()
+
+    def _texts(self, session: Session, question_id: str | None, role: str) -> list[dict[str, str]]:
+        if question_id is None:
+            return []
+        tally = session.tallies[question_id]
+        if tally.question.type is not QuestionType.TEXT:
+            return []
+        return [t.to_dict() for t in tally.texts(approved_only=role == SCREEN)]
+
+    # -- pushing to connections ------------------------------------------------------------
+
+    def _push_state(self, session: Session) -> None:
+        for role in (FACILITATOR, SCREEN):
+            message = {"type": "state", **self.presenter_state(session, role)}
+            self.hub.broadcast(self.hub.clients(session.id, role), message)
+        if session.status is SessionStatus.ENDED:
+            for role in (FACILITATOR, SCREEN, PARTICIPANT):
+                self.hub.broadcast(self.hub.clients(session.id, role), {"type": "ended"})
+
+    def _push_question(self, session: Session) -> None:
+        """Tell every phone the current question: one shared message, personal ones only
+        for the phones that already answered it (when the facilitator goes back)."""
+        shared = self.participant_question(session, None)
+        answered = session.tallies[session.current].answers if session.current else {}
+        plain = []
+        for client in self.hub.clients(session.id, PARTICIPANT):
+            if client.participant in answered:
+                client.send(self.participant_question(session, client.participant))
+            else:
+                plain.append(client)
+        self.hub.broadcast(plain, shared)
+
+    def _push_tally(self, session_id: str) -> None:
+        session = self.sessions.get(session_id)
+        if session is None:
+            return
+        tally = session.tallies[session.current] if session.current else None
+        for role in (FACILITATOR, SCREEN):
+            message = {
+                "type": "tally",
+                "question": session.current,
+                "responses": tally.responses if tally else 0,
+                "results": self._results(session, role),
+                "participants": self.hub.count(session.id, PARTICIPANT),
+            }
+            self.hub.broadcast(self.hub.clients(session.id, role), message)
+        if tally is not None and tally.question.type is QuestionType.TEXT:
+            self._push_texts(session, tally.question.id)
+
+    def _push_texts(self, session: Session, question_id: str) -> None:
+        for role in (FACILITATOR, SCREEN):
+            message = {
+                "type": "texts",
+                "question": question_id,
+                "texts": self._texts(session, question_id, role),
+            }
+            self.hub.broadcast(self.hub.clients(session.id, role), message)

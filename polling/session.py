@@ -1,0 +1,257 @@
+"""A polling session as a pure state machine: commands, answers and results, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from polling.answers import AnswerError, Value, check_answer
+from polling.model import Bank, Question
+from polling.tally import Moderation, Tally
+
+
+class QuestionState(StrEnum):
+    """Where a question stands in the session."""
+
+    PENDING = "pending"
+    SHOWN = "shown"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class SessionStatus(StrEnum):
+    """Where the session stands as a whole."""
+
+    WAITING = "waiting"
+    RUNNING = "running"
+    ENDED = "ended"
+
+
+class TransitionError(Exception):
+    """A facilitator command that does not apply now; the message says why."""
+
+
+class NotOpenError(Exception):
+    """An answer to a question that is not open for voting."""
+
+
+COMMANDS = ("show", "open", "close", "reveal", "hide", "next", "previous", "end")
+
+
+@dataclass
+class Session:
+    """One run of a bank: which question is current, its state, and the answers so far."""
+
+    id: str
+    code: str
+    bank: Bank
+    screen_key: str
+    created: str
+    hide_results: bool = False
+    status: SessionStatus = SessionStatus.WAITING
+    current: str | None = None
+    states: dict[str, QuestionState] = field(default_factory=dict)
+    revealed: set[str] = field(default_factory=set)
+    tallies: dict[str, Tally] = field(default_factory=dict)
+    _revs: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for question in self.bank.questions:
+            self.states.setdefault(question.id, QuestionState.PENDING)
+            self.tallies.setdefault(question.id, Tally(question))
+            self._revs.setdefault(question.id, {})
+
+    # -- commands -----------------------------------------------------------------------
+
+    def command(self, action: str, question_id: str | None = None) -> None:
+        """Apply a facilitator command by name; raises TransitionError when it does not apply."""
+        handlers: dict[str, Callable[[], None]] = {
+            "open": self.open,
+            "close": self.close,
+            "reveal": self.reveal,
+            "hide": self.hide,
+            "next": self.next,
+            "previous": self.previous,
+            "end": self.end,
+        }
+        if action == "show":
+            self.show(question_id)
+        elif action in handlers:
+            handlers[action]()
+        else:
+            raise TransitionError(f'Unknown command "{action}"')
+
+    def show(self, question_id: str | None = None) -> None:
+        """Make a question current; showing another question closes the open one."""
+        self._require_not_ended()
+        target = question_id if question_id is not None else self.current
+        if target is None:
+            raise TransitionError("Say which question to show")
+        if self.bank.question(target) is None:
+            raise TransitionError(f'No question "{target}" in this session')
+        if self.current is not None and self.current != target:
+            self._close_if_open(self.current)
+        self.current = target
+        self.status = SessionStatus.RUNNING
+        if self.states[target] is QuestionState.PENDING:
+            self.states[target] = QuestionState.SHOWN
+
+    def open(self) -> None:
+        """Open voting on the current question."""
+        question = self._require_current()
+        if self.states[question] is QuestionState.OPEN:
+            raise TransitionError(f'Voting is already open on question "{question}"')
+        self.states[question] = QuestionState.OPEN
+
+    def close(self) -> None:
+        """Close voting on the current question."""
+        question = self._require_current()
+        if self.states[question] is not QuestionState.OPEN:
+            raise TransitionError(f'Voting is not open on question "{question}"')
+        self.states[question] = QuestionState.CLOSED
+
+    def reveal(self) -> None:
+        """Show the results of the current question on the presenter screen."""
+        self.revealed.add(self._require_current())
+
+    def hide(self) -> None:
+        """Hide the results of the current question from the presenter screen."""
+        self.revealed.discard(self._require_current())
+
+    def next(self) -> None:
+        """One step forward, as a presentation clicker expects."""
+        self._require_not_ended()
+        if self.current is None:
+            self.show(self.bank.questions[0].id)
+            return
+        state = self.states[self.current]
+        if state is QuestionState.SHOWN:
+            self.open()
+        elif state is QuestionState.OPEN:
+            self.close()
+        elif self.hide_results and self.current not in self.revealed:
+            self.reveal()
+        else:
+            following = self._neighbour(+1)
+            if following is None:
+                raise TransitionError("This is the last question: end the session to finish")
+            self.show(following)
+
+    def previous(self) -> None:
+        """Show the previous question; from the first, go back to the join screen."""
+        self._require_not_ended()
+        if self.current is None:
+            raise TransitionError("Already at the join screen")
+        before = self._neighbour(-1)
+        if before is None:
+            self._close_if_open(self.current)
+            self.current = None
+        else:
+            self.show(before)
+
+    def end(self) -> None:
+        """Close voting and end the session for good."""
+        self._require_not_ended()
+        if self.current is not None:
+            self._close_if_open(self.current)
+        self.status = SessionStatus.ENDED
+
+    # -- answers ------------------------------------------------------------------------
+
+    def check(self, question_id: Any, value: Any) -> tuple[Question, Value]:
+        """The canonical answer to an open question; raises NotOpenError or AnswerError."""
+        if self.status is SessionStatus.ENDED:
+            raise NotOpenError("The session has ended")
+        question = self.bank.question(question_id) if isinstance(question_id, str) else None
+        if question is None:
+            raise NotOpenError("There is no such question")
+        if question_id != self.current or self.states[question_id] is not QuestionState.OPEN:
+            raise NotOpenError("Voting is not open on this question")
+        return question, check_answer(question, value)
+
+    def rev_of(self, participant: str, question_id: str) -> int:
+        """The revision of a participant's stored answer, 0 when there is none."""
+        return self._revs[question_id].get(participant, 0)
+
+    def record(
+        self,
+        participant: str,
+        question_id: str,
+        value: Value,
+        rev: int,
+        status: Moderation | None = None,
+    ) -> bool:
+        """Count a stored answer unless a newer one is already counted; True if it counted."""
+        revs = self._revs[question_id]
+        if rev <= revs.get(participant, 0):
+            return False
+        revs[participant] = rev
+        self.tallies[question_id].add(participant, value, status)
+        return True
+
+    def answer_of(self, participant: str, question_id: str) -> Value | None:
+        """A participant's counted answer to a question."""
+        return self.tallies[question_id].answers.get(participant)
+
+    # -- views --------------------------------------------------------------------------
+
+    @property
+    def state(self) -> QuestionState | None:
+        """The state of the current question."""
+        return self.states[self.current] if self.current is not None else None
+
+    def results_visible(self) -> bool:
+        """Whether the presenter screen may show the current question's results."""
+        return not self.hide_results or self.current in self.revealed
+
+    def control_state(self) -> dict[str, Any]:
+        """What a restart needs to resume the session where it was."""
+        return {
+            "status": str(self.status),
+            "current": self.current,
+            "states": {q: str(s) for q, s in self.states.items()},
+            "revealed": sorted(self.revealed),
+        }
+
+    def restore(self, control: dict[str, Any]) -> None:
+        """Resume from `control_state` output."""
+        self.status = SessionStatus(control["status"])
+        self.current = control["current"]
+        for question_id, state in control["states"].items():
+            if question_id in self.states:
+                self.states[question_id] = QuestionState(state)
+        self.revealed = set(control["revealed"])
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _require_not_ended(self) -> None:
+        if self.status is SessionStatus.ENDED:
+            raise TransitionError("The session has ended")
+
+    def _require_current(self) -> str:
+        self._require_not_ended()
+        if self.current is None:
+            raise TransitionError("No question is shown yet")
+        return self.current
+
+    def _close_if_open(self, question_id: str) -> None:
+        if self.states[question_id] is QuestionState.OPEN:
+            self.states[question_id] = QuestionState.CLOSED
+
+    def _neighbour(self, step: int) -> str | None:
+        ids = [q.id for q in self.bank.questions]
+        index = ids.index(self.current) + step if self.current is not None else 0
+        return ids[index] if 0 <= index < len(ids) else None
+
+
+__all__ = [
+    "AnswerError",
+    "COMMANDS",
+    "NotOpenError",
+    "QuestionState",
+    "Session",
+    "SessionStatus",
+    "TransitionError",
+]

@@ -1,0 +1,242 @@
+"""The one owner of the database: all SQL, writes serialized and committed in groups."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from polling.model import Bank
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id           TEXT PRIMARY KEY,
+    code         TEXT NOT NULL UNIQUE,
+    bank         TEXT NOT NULL,      -- the bank as it was when the session was created
+    screen_key   TEXT NOT NULL,
+    hide_results INTEGER NOT NULL,
+    created      TEXT NOT NULL,      -- UTC, to the minute
+    control      TEXT NOT NULL       -- which question is current and the state of each
+);
+CREATE TABLE IF NOT EXISTS answers (
+    session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    question_id TEXT NOT NULL,
+    participant TEXT NOT NULL,       -- a one-way hash of the phone's random token
+    value       TEXT NOT NULL,       -- JSON
+    language    TEXT NOT NULL,
+    minute      TEXT NOT NULL,       -- UTC, to the minute: no finer, for anonymity
+    rev         INTEGER NOT NULL,
+    status      TEXT,                -- moderation of open text
+    UNIQUE (session_id, question_id, participant)
+);
+"""
+
+UPSERT_ANSWER = """
+INSERT INTO answers (session_id, question_id, participant, value, language, minute, rev, status)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (session_id, question_id, participant) DO UPDATE SET
+    value = excluded.value, language = excluded.language, minute = excluded.minute,
+    rev = excluded.rev, status = excluded.status
+WHERE excluded.rev > answers.rev
+"""
+
+
+class StoreError(Exception):
+    """A write that could not be made durable; nothing of it was kept."""
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """A session as stored."""
+
+    id: str
+    code: str
+    bank: Bank
+    screen_key: str
+    hide_results: bool
+    created: str
+    control: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """A participant's last answer to a question, as stored."""
+
+    session_id: str
+    question_id: str
+    participant: str
+    value: Any
+    language: str
+    minute: str
+    rev: int
+    status: str | None = None
+
+    def params(self) -> tuple[Any, ...]:
+        return (
+            self.session_id,
+            self.question_id,
+            self.participant,
+            json.dumps(self.value, ensure_ascii=False),
+            self.language,
+            self.minute,
+            self.rev,
+            self.status,
+        )
+
+
+@dataclass
+class _Write:
+    sql: str
+    params: list[tuple[Any, ...]]
+    done: asyncio.Future[None]
+
+
+class Store:
+    """SQLite in WAL mode; every write is durable when its awaitable returns."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._db: aiosqlite.Connection | None = None
+        self._queue: list[_Write] = []
+        self._wake = asyncio.Event()
+        self._writer: asyncio.Task[None] | None = None
+        self.commits = 0
+
+    async def open(self) -> None:
+        """Open the database, create the schema, and start the writer."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = await aiosqlite.connect(self.path, isolation_level=None)
+        await self._db.execute("PRAGMA journal_mode = WAL")
+        # FULL makes each commit survive power loss, not only a crash of the process.
+        await self._db.execute("PRAGMA synchronous = FULL")
+        await self._db.execute("PRAGMA foreign_keys = ON")
+        await self._db.execute("PRAGMA busy_timeout = 5000")
+        await self._db.executescript(SCHEMA)
+        self._writer = asyncio.create_task(self._write_forever(), name="store-writer")
+
+    async def close(self) -> None:
+        """Finish pending writes and close."""
+        if self._writer is not None:
+            while self._queue:
+                await asyncio.sleep(0.01)
+            self._writer.cancel()
+            await asyncio.gather(self._writer, return_exceptions=True)
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise RuntimeError("The store is not open")
+        return self._db
+
+    # -- writes: queued, grouped into one transaction, durable when awaited ----------------
+
+    async def _write(self, sql: str, params: list[tuple[Any, ...]]) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queue.append(_Write(sql, params, done))
+        self._wake.set()
+        await done
+
+    async def _write_forever(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            batch, self._queue = self._queue, []
+            if batch:
+                await self._commit(batch)
+
+    async def _commit(self, batch: list[_Write]) -> None:
+        """Write a batch in one transaction; on failure none of it is kept and all learn why."""
+        try:
+            await self.db.execute("BEGIN IMMEDIATE")
+            for write in batch:
+                await self.db.executemany(write.sql, write.params)
+            await self.db.execute("COMMIT")
+            self.commits += 1
+        except (sqlite3.Error, OSError) as error:
+            try:
+                await self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            for write in batch:
+                if not write.done.done():
+                    write.done.set_exception(StoreError(str(error)))
+            return
+        for write in batch:
+            if not write.done.done():
+                write.done.set_result(None)
+
+    async def save_answer(self, answer: AnswerRow) -> None:
+        """Store a participant's answer unless a newer one (higher rev) is stored."""
+        await self._write(UPSERT_ANSWER, [answer.params()])
+
+    async def create_session(self, row: SessionRow) -> None:
+        """Store a new session with its bank snapshot."""
+        await self._write(
+            "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    row.id,
+                    row.code,
+                    json.dumps(row.bank.to_dict(), ensure_ascii=False),
+                    row.screen_key,
+                    int(row.hide_results),
+                    row.created,
+                    json.dumps(row.control),
+                )
+            ],
+        )
+
+    async def save_control(self, session_id: str, control: dict[str, Any]) -> None:
+        """Store where a session stands, so that a restart resumes it there."""
+        await self._write(
+            "UPDATE sessions SET control = ? WHERE id = ?", [(json.dumps(control), session_id)]
+        )
+
+    async def save_status(self, session_id: str, question_id: str, participant: str, status: str) -> None:
+        """Store the moderation of an open-text answer."""
+        await self._write(
+            "UPDATE answers SET status = ? WHERE session_id = ? AND question_id = ? AND participant = ?",
+            [(status, session_id, question_id, participant)],
+        )
+
+    # -- reads -------------------------------------------------------------------------
+
+    async def sessions(self) -> list[SessionRow]:
+        """Every session, oldest first."""
+        async with self.db.execute(
+            "SELECT id, code, bank, screen_key, hide_results, created, control"
+            " FROM sessions ORDER BY rowid"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            SessionRow(
+                id=r[0],
+                code=r[1],
+                bank=Bank.from_dict(json.loads(r[2])),
+                screen_key=r[3],
+                hide_results=bool(r[4]),
+                created=r[5],
+                control=json.loads(r[6]),
+            )
+            for r in rows
+        ]
+
+    async def answers(self, session_id: str) -> list[AnswerRow]:
+        """A session's answers in the order they were first given."""
+        async with self.db.execute(
+            "SELECT session_id, question_id, participant, value, language, minute, rev, status"
+            " FROM answers WHERE session_id = ? ORDER BY rowid",
+            (session_id,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            AnswerRow(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6], r[7]) for r in rows
+        ]

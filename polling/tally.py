@@ -1,0 +1,170 @@
+"""Live results of one question: counts that follow each participant's last answer."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from polling.answers import Value
+from polling.model import Question, QuestionType
+
+MAX_WORDS = 60
+MAX_BINS = 10
+
+
+class Moderation(StrEnum):
+    """Whether an open-text answer may appear on the presenter screen."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    HIDDEN = "hidden"
+
+
+@dataclass
+class TextAnswer:
+    """An open-text answer and its moderation; `id` is its author's anonymous key."""
+
+    id: str
+    text: str
+    status: Moderation
+
+    def to_dict(self) -> dict[str, str]:
+        return {"id": self.id, "text": self.text, "status": str(self.status)}
+
+
+class Tally:
+    """Counts for one question; a participant's new answer replaces their previous one."""
+
+    def __init__(self, question: Question) -> None:
+        self.question = question
+        self.answers: dict[str, Value] = {}
+        self._counts: Counter[Any] = Counter()
+        self._texts: dict[str, TextAnswer] = {}
+
+    @property
+    def responses(self) -> int:
+        """How many participants have answered."""
+        return len(self.answers)
+
+    def add(self, participant: str, value: Value, status: Moderation | None = None) -> None:
+        """Count `value` as `participant`'s answer, replacing any earlier one."""
+        previous = self.answers.get(participant)
+        if previous is not None:
+            self._counts.subtract(self._items(previous))
+        self.answers[participant] = value
+        self._counts.update(self._items(value))
+        if self.question.type is QuestionType.TEXT:
+            old = self._texts.get(participant)
+            keep = old is not None and old.text == value
+            if status is None:
+                status = old.status if keep and old else Moderation.PENDING
+            self._texts[participant] = TextAnswer(participant, str(value), status)
+
+    def moderate(self, answer_id: str, status: Moderation) -> TextAnswer:
+        """Set the moderation of a text answer; KeyError when there is none with this id."""
+        answer = self._texts[answer_id]
+        answer.status = status
+        return answer
+
+    def status_of(self, participant: str) -> Moderation | None:
+        """The moderation of a participant's text answer, None for other types."""
+        text = self._texts.get(participant)
+        return text.status if text else None
+
+    def texts(self, approved_only: bool = False) -> list[TextAnswer]:
+        """Text answers in the order they first arrived."""
+        return [t for t in self._texts.values() if t.status is Moderation.APPROVED or not approved_only]
+
+    def _items(self, value: Value) -> list[Any]:
+        if isinstance(value, list):
+            return list(value)
+        if self.question.type is QuestionType.TEXT:
+            return []
+        return [value]
+
+    def results(self) -> dict[str, Any]:
+        """The results in the shape of docs/protocol.md, RESULTS."""
+        match self.question.type:
+            case QuestionType.SINGLE | QuestionType.MULTIPLE:
+                return {"counts": {o: self._counts[o] for o in self.question.option_ids()}}
+            case QuestionType.SCALE:
+                return self._scale_results()
+            case QuestionType.NUMBER:
+                return number_results(self._counts)
+            case QuestionType.WORDCLOUD:
+                words = [[w, n] for w, n in self._counts.most_common(MAX_WORDS) if n > 0]
+                return {"words": words}
+            case QuestionType.TEXT:
+                statuses = Counter(t.status for t in self._texts.values())
+                return {str(s): statuses[s] for s in Moderation}
+        raise AssertionError(self.question.type)  # pragma: no cover
+
+    def _scale_results(self) -> dict[str, Any]:
+        low, high = int(self.question.min or 0), int(self.question.max or 0)
+        counts = {str(point): self._counts[point] for point in range(low, high + 1)}
+        total = sum(self._counts[p] for p in range(low, high + 1))
+        weighted = sum(p * self._counts[p] for p in range(low, high + 1))
+        return {"counts": counts, "mean": round(weighted / total, 2) if total else None}
+
+
+def number_results(counts: Counter[Any]) -> dict[str, Any]:
+    """Summary and histogram of numeric answers held as value -> count."""
+    values = sorted(v for v, n in counts.items() if n > 0)
+    total = sum(counts[v] for v in values)
+    if not total:
+        return {"count": 0, "mean": None, "median": None, "min": None, "max": None, "bins": []}
+    low, high = values[0], values[-1]
+    return {
+        "count": total,
+        "mean": round(sum(v * counts[v] for v in values) / total, 2),
+        "median": _median(values, counts, total),
+        "min": low,
+        "max": high,
+        "bins": _bins(values, counts, low, high),
+    }
+
+
+def _median(values: list[Any], counts: Counter[Any], total: int) -> float:
+    """The median of sorted values held as value -> count, without expanding them."""
+    wanted = [(total - 1) // 2, total // 2]
+    found: list[float] = []
+    seen = 0
+    for value in values:
+        seen += counts[value]
+        while wanted and wanted[0] < seen:
+            found.append(value)
+            wanted.pop(0)
+    return float(statistics.fmean(found))
+
+
+def _bins(values: list[Any], counts: Counter[Any], low: float, high: float) -> list[dict[str, Any]]:
+    if low == high:
+        return [{"from": low, "to": high, "count": sum(counts[v] for v in values)}]
+    width = _nice_width((high - low) / MAX_BINS)
+    start = math.floor(low / width) * width
+    bins = []
+    edge = start
+    while edge <= high:
+        top = edge + width
+        count = sum(counts[v] for v in values if edge <= v < top)
+        bins.append({"from": _tidy(edge), "to": _tidy(top), "count": count})
+        edge = top
+    return bins
+
+
+def _nice_width(raw: float) -> float:
+    """Round a bin width up to 1, 2 or 5 times a power of ten, so edges read well."""
+    power = 10 ** math.floor(math.log10(raw))
+    for step in (1, 2, 5, 10):
+        if raw <= step * power:
+            return float(step * power)
+    return float(10 * power)  # pragma: no cover
+
+
+def _tidy(number: float) -> float | int:
+    rounded = round(number, 9)
+    return int(rounded) if rounded.is_integer() else rounded

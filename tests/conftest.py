@@ -1,0 +1,154 @@
+"""Shared fixtures: a real server in its own process, on a free port."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BANKS = ROOT / "question_banks"
+TEST_BANKS = ROOT / "tests" / "banks"
+
+
+def free_port() -> int:
+    """A TCP port that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until(predicate: Any, timeout: float = 15.0, interval: float = 0.05) -> Any:
+    """Poll `predicate` until it returns something truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        time.sleep(interval)
+
+
+@dataclass
+class LiveServer:
+    """A `polling serve` process on 127.0.0.1 with its own database and token."""
+
+    db: Path
+    banks: Path
+    log: Path
+    port: int = field(default_factory=free_port)
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    extra_args: list[str] = field(default_factory=list)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws"
+
+    def start(self) -> None:
+        """Start the server and wait until it answers /healthz."""
+        command = [
+            sys.executable, "-m", "polling", "serve",
+            "--host", "127.0.0.1", "--port", str(self.port),
+            "--db", str(self.db), "--banks", str(self.banks),
+            "--token", self.token, "--public-url", self.url,
+            *self.extra_args,
+        ]  # fmt: skip
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=log, env=env, cwd=ROOT)
+        wait_until(self._ready, timeout=30)
+
+    def _ready(self) -> bool:
+        assert self.process is not None
+        if self.process.poll() is not None:
+            raise AssertionError(f"server exited early:\n{self.log.read_text()}")
+        try:
+            return httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def stop(self, kill: bool = False) -> None:
+        """Stop the server: SIGKILL when `kill`, else a clean shutdown."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def api(self, method: str, path: str, json: Any = None, token: str | None = "") -> httpx.Response:
+        """Call the HTTP API, with the facilitator token unless `token` says otherwise."""
+        headers = {}
+        bearer = self.token if token == "" else token
+        if bearer is not None:
+            headers["Authorization"] = f"Bearer {bearer}"
+        return httpx.request(method, self.url + path, json=json, headers=headers, timeout=10)
+
+    def create_session(self, bank: str = "workshop-evaluation", **options: Any) -> dict[str, Any]:
+        """Create a session from a bank and return its SESSION_INFO."""
+        response = self.api("POST", "/api/sessions", {"bank": bank, **options})
+        assert response.status_code == 201, response.text
+        info: dict[str, Any] = response.json()
+        return info
+
+    def command(self, session: str, action: str, **body: Any) -> dict[str, Any]:
+        """Send a facilitator command over HTTP and return the presenter state."""
+        response = self.api("POST", f"/api/sessions/{session}/{action}", body)
+        assert response.status_code == 200, response.text
+        state: dict[str, Any] = response.json()
+        return state
+
+
+@pytest.fixture
+def banks_dir(tmp_path: Path) -> Path:
+    """A copy of the bundled banks, plus the end-to-end test bank, that a test may change."""
+    target = tmp_path / "banks"
+    shutil.copytree(BANKS, target)
+    shutil.copy(TEST_BANKS / "e2e.yaml", target / "e2e.yaml")
+    return target
+
+
+@pytest.fixture
+def server_factory(tmp_path: Path, banks_dir: Path) -> Iterator[Any]:
+    """Make live servers (not yet started); all are stopped at the end of the test."""
+    servers: list[LiveServer] = []
+
+    def make(**kwargs: Any) -> LiveServer:
+        kwargs.setdefault("db", tmp_path / "polling.sqlite3")
+        kwargs.setdefault("banks", banks_dir)
+        kwargs.setdefault("log", tmp_path / "server.log")
+        server = LiveServer(**kwargs)
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def live_server(server_factory: Any) -> LiveServer:
+    """A running server on a fresh database with the bundled banks."""
+    server: LiveServer = server_factory()
+    server.start()
+    return server
