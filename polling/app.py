@@ -64,7 +64,7 @@ def create_app(
     routes = [
         Route("/", page("home.html")),
         Route("/present/{session}", page("present.html")),
-        Route("/screen/{session}/{key}", page("present.html")),
+        Route("/screen/{session}/{screen_key}", page("present.html")),
         Route("/console/{session}", page("console.html")),
         Route("/j/{code}", page("join.html")),
         Route("/healthz", healthz),
@@ -225,9 +225,7 @@ class Api:
             return error(404, "not_found", f'No command "{action}"')
         try:
             body = await self._body(request)
-            session = await self.polling.command(
-                request.path_params["session"], action, body.get("question")
-            )
+            session = await self.polling.command(request.path_params["session"], action, body.get("question"))
         except Refused as problem:
             return refused(problem)
         return JSONResponse(self.polling.presenter_state(session, FACILITATOR))
@@ -238,7 +236,10 @@ class Api:
         try:
             body = await self._body(request)
             await self.polling.moderate(
-                request.path_params["session"], body.get("question"), body.get("answer"), body.get("status")
+                request.path_params["session"],
+                body.get("question"),
+                body.get("answer"),
+                body.get("status"),
             )
         except Refused as problem:
             return refused(problem)
@@ -258,7 +259,11 @@ class Api:
             body = json.dumps(export.session_json(session, info, answers), ensure_ascii=False, indent=1)
             media, filename = "application/json", f"{name}.json"
         elif kind == "answers":
-            body, media, filename = export.answers_csv(session, answers), "text/csv", f"{name}-answers.csv"
+            body, media, filename = (
+                export.answers_csv(session, answers),
+                "text/csv",
+                f"{name}-answers.csv",
+            )
         else:
             body, media, filename = export.summary_csv(session), "text/csv", f"{name}-summary.csv"
         disposition = f'attachment; filename="{filename}"'
@@ -352,13 +357,21 @@ class Socket:
             session = self.polling.session(message.get("session"))
             if not self.polling.authorized(message.get("token")):
                 raise Refused("unauthorized", "The facilitator token is wrong")
-            welcome = {"type": "welcome", "role": role, **self.polling.presenter_state(session, role)}
+            welcome = {
+                "type": "welcome",
+                "role": role,
+                **self.polling.presenter_state(session, role),
+            }
         elif role == SCREEN:
             session = self.polling.session(message.get("session"))
             key = message.get("key")
             if not isinstance(key, str) or not _same(key, session.screen_key):
                 raise Refused("unauthorized", "The screen link is wrong")
-            welcome = {"type": "welcome", "role": role, **self.polling.presenter_state(session, role)}
+            welcome = {
+                "type": "welcome",
+                "role": role,
+                **self.polling.presenter_state(session, role),
+            }
         else:
             raise Refused("bad_request", "role must be participant, facilitator or screen")
         welcome["type"] = "welcome"

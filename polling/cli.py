@@ -37,7 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve workshops on the local network",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    serve.add_argument("--host", default=_env("HOST", "0.0.0.0"), help="address to listen on (env POLLING_HOST)")
+    serve.add_argument(
+        "--host", default=_env("HOST", "0.0.0.0"), help="address to listen on (env POLLING_HOST)"
+    )
     serve.add_argument("--port", type=int, default=int(_env("PORT", 8000)), help="port (env POLLING_PORT)")
     _db_option(serve)
     _banks_option(serve)
@@ -59,10 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     check.add_argument("paths", nargs="+", metavar="FILE_OR_DIR", help="bank files or folders of them")
-    check.add_argument("--strict", action="store_true", help="treat warnings (missing translations) as errors")
+    check.add_argument(
+        "--strict", action="store_true", help="treat warnings (missing translations) as errors"
+    )
 
     sessions = commands.add_parser(
-        "sessions", help="list the stored sessions", formatter_class=argparse.ArgumentDefaultsHelpFormatter
+        "sessions",
+        help="list the stored sessions",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     _db_option(sessions)
 
@@ -72,7 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     export.add_argument("session", metavar="SESSION", help="session id or join code")
-    export.add_argument("--format", choices=["csv", "json"], default="csv", help="csv: answers and summary tables")
+    export.add_argument(
+        "--format", choices=["csv", "json"], default="csv", help="csv: answers and summary tables"
+    )
     export.add_argument("--out", default=".", help="folder to write the files into")
     _db_option(export)
     return parser
@@ -84,7 +92,9 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
 
 def _banks_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--banks", default=_env("BANKS", DEFAULT_BANKS), help="folder of question banks (env POLLING_BANKS)"
+        "--banks",
+        default=_env("BANKS", DEFAULT_BANKS),
+        help="folder of question banks (env POLLING_BANKS)",
     )
 
 
@@ -127,7 +137,8 @@ def serve(args: argparse.Namespace) -> int:
 
 def check(args: argparse.Namespace) -> int:
     """Print every problem of the banks; 1 when any is an error (or a warning, with --strict)."""
-    from polling.banks import bank_files, check as check_banks
+    from polling.banks import bank_files
+    from polling.banks import check as check_banks
 
     files = bank_files(args.paths)
     problems, ok = check_banks(args.paths, strict=args.strict)
@@ -147,7 +158,9 @@ async def _stored(db: str) -> Any:
         raise SystemExit(f"polling: no database at {db}")
     store = Store(db)
     await store.open()
-    polling = Polling(store, Path(DEFAULT_BANKS), token="", join_base=_env("PUBLIC_URL", "http://localhost:8000"))
+    polling = Polling(
+        store, Path(DEFAULT_BANKS), token="", join_base=_env("PUBLIC_URL", "http://localhost:8000")
+    )
     await polling.start()
     return polling
 

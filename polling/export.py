@@ -11,8 +11,27 @@ from polling.model import Question, QuestionType
 from polling.session import Session
 from polling.store import AnswerRow
 
-ANSWER_COLUMNS = ["session", "question_id", "question", "type", "answer", "language", "minute", "status"]
-SUMMARY_COLUMNS = ["session", "question_id", "question", "type", "responses", "item", "count", "share", "mean"]
+ANSWER_COLUMNS = [
+    "session",
+    "question_id",
+    "question",
+    "type",
+    "answer",
+    "language",
+    "minute",
+    "status",
+]
+SUMMARY_COLUMNS = [
+    "session",
+    "question_id",
+    "question",
+    "type",
+    "responses",
+    "item",
+    "count",
+    "share",
+    "mean",
+]
 
 
 def _csv(columns: list[str], rows: Iterable[list[Any]]) -> str:

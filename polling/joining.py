@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import ipaddress
 import secrets
@@ -39,10 +40,8 @@ def lan_address() -> str:
         address = _interface_address(name)
         if address:
             candidates.append(address)
-    try:
+    with contextlib.suppress(OSError):
         candidates += socket.gethostbyname_ex(socket.gethostname())[2]
-    except OSError:
-        pass
     usable = [a for a in candidates if not ipaddress.ip_address(a).is_loopback]
     private = [a for a in usable if ipaddress.ip_address(a).is_private]
     return (private or usable or ["127.0.0.1"])[0]

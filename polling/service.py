@@ -211,9 +211,7 @@ class Polling:
             if lang not in session.bank.languages:
                 lang = client.lang or session.bank.default_language
             status = self._text_status(session, participant, question.id, value)
-            row = AnswerRow(
-                session.id, question.id, participant, value, lang, utc_minute(), rev, status
-            )
+            row = AnswerRow(session.id, question.id, participant, value, lang, utc_minute(), rev, status)
             try:
                 await self.store.save_answer(row)
             except StoreError:

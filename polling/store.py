@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -161,10 +162,8 @@ class Store:
             await self.db.execute("COMMIT")
             self.commits += 1
         except (sqlite3.Error, OSError) as error:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 await self.db.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
             for write in batch:
                 if not write.done.done():
                     write.done.set_exception(StoreError(str(error)))
@@ -196,9 +195,7 @@ class Store:
 
     async def save_control(self, session_id: str, control: dict[str, Any]) -> None:
         """Store where a session stands, so that a restart resumes it there."""
-        await self._write(
-            "UPDATE sessions SET control = ? WHERE id = ?", [(json.dumps(control), session_id)]
-        )
+        await self._write("UPDATE sessions SET control = ? WHERE id = ?", [(json.dumps(control), session_id)])
 
     async def save_status(self, session_id: str, question_id: str, participant: str, status: str) -> None:
         """Store the moderation of an open-text answer."""
@@ -212,8 +209,7 @@ class Store:
     async def sessions(self) -> list[SessionRow]:
         """Every session, oldest first."""
         async with self.db.execute(
-            "SELECT id, code, bank, screen_key, hide_results, created, control"
-            " FROM sessions ORDER BY rowid"
+            "SELECT id, code, bank, screen_key, hide_results, created, control FROM sessions ORDER BY rowid"
         ) as cursor:
             rows = await cursor.fetchall()
         return [
@@ -237,6 +233,4 @@ class Store:
             (session_id,),
         ) as cursor:
             rows = await cursor.fetchall()
-        return [
-            AnswerRow(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6], r[7]) for r in rows
-        ]
+        return [AnswerRow(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6], r[7]) for r in rows]

@@ -56,7 +56,9 @@ class Peer:
         await self.connection.close()
 
 
-async def participant(ws_url: str, code: str, token: str | None = None, lang: str = "en") -> tuple[Peer, dict[str, Any]]:
+async def participant(
+    ws_url: str, code: str, token: str | None = None, lang: str = "en"
+) -> tuple[Peer, dict[str, Any]]:
     """A participant connected to a session by its join code."""
     return await Peer.connect(ws_url, role="participant", code=code, participant=token, lang=lang)
 

@@ -1,0 +1,492 @@
+"""Question banks: YAML files read into `Bank` values, with every problem at its line."""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from polling.model import (
+    CHOICE_TYPES,
+    DEFAULT_SCALE,
+    DEFAULT_TEXT_LENGTH,
+    DEFAULT_WORD_LENGTH,
+    Bank,
+    Option,
+    Question,
+    QuestionType,
+    Text,
+)
+
+ERROR = "error"
+WARNING = "warning"
+
+# Ids end up in URLs and CSV headers, so they stay plain ASCII.
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
+ID_RULE = "may only contain letters A-Z and a-z, digits, '_' and '-'"
+LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+LANGUAGE_KIND = "a language code such as en, ru or sr-Latn"
+TEXT_KIND = "a text (a string or a mapping of language to string)"
+MAX_SCALE_POINTS = 11
+MAX_LENGTH_LIMIT = 5000
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+BANK_KEYS = ("title", "languages", "questions")
+OPTION_KEYS = ("id", "label")
+COMMON_KEYS = ("id", "type", "prompt")
+# The keys each type accepts besides COMMON_KEYS.
+TYPE_KEYS: dict[QuestionType, tuple[str, ...]] = {
+    QuestionType.SINGLE: ("options",),
+    QuestionType.MULTIPLE: ("options", "max_choices"),
+    QuestionType.SCALE: ("min", "max", "min_label", "max_label"),
+    QuestionType.NUMBER: ("min", "max"),
+    QuestionType.WORDCLOUD: ("max_length",),
+    QuestionType.TEXT: ("max_length",),
+}
+QUESTION_KEYS = tuple(dict.fromkeys(COMMON_KEYS + sum(TYPE_KEYS.values(), ())))
+TYPE_NAMES = [str(kind) for kind in QuestionType]
+# Checked in order: bool before int, since YAML's `yes` is a bool and a bool is an int.
+KINDS: tuple[tuple[type, str], ...] = (
+    (bool, "a boolean"),
+    (int, "an integer"),
+    (float, "a decimal number"),
+    (date, "a date"),
+    (str, "a string"),
+)
+
+Fields = dict[str, tuple[Node, Node]]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in a bank file, at a 1-based line."""
+
+    path: str
+    line: int
+    message: str
+    severity: str  # "error" or "warning"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+
+Loaded = tuple[Bank | None, list[Problem]]
+
+
+class BankError(Exception):
+    """Raised with the problems of a bank that has errors."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
+_BROKEN = object()  # a scalar YAML could not construct; its error is already reported
+
+
+def _describe(node: Node, value: object) -> str:
+    """What a value is, in the words of someone who writes YAML by hand."""
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if value is None:
+        return "an empty value"
+    return next((kind for cls, kind in KINDS if isinstance(value, cls)), type(value).__name__)
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    """A 'did you mean' hint for a likely typo, or nothing."""
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _line(node: Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+class _Reader:
+    """Builds model values from YAML nodes, collecting problems instead of raising."""
+
+    def __init__(self, path: str, loader: yaml.SafeLoader) -> None:
+        self.path = path
+        self.loader = loader
+        self.problems: list[Problem] = []
+        # None when `languages` itself is wrong: texts are then checked only for their shape.
+        self.languages: tuple[str, ...] | None = ("en",)
+
+    def error(self, where: Node | int, message: str, severity: str = ERROR) -> None:
+        line = where if isinstance(where, int) else _line(where)
+        self.problems.append(Problem(self.path, line, message, severity))
+
+    def errors(self) -> int:
+        return sum(problem.severity == ERROR for problem in self.problems)
+
+    def value(self, node: Node) -> object:
+        """A scalar as YAML 1.1 reads it (so `yes` is a boolean); None for a collection."""
+        if not isinstance(node, ScalarNode):
+            return None
+        try:
+            return self.loader.construct_object(node)
+        except (yaml.YAMLError, ValueError) as exc:
+            self.error(node, f"cannot read {node.value!r}: {getattr(exc, 'problem', exc)}")
+            return _BROKEN
+
+    def wrong(self, node: Node, value: object, what: str, kind: str, quote: bool) -> None:
+        """Report a value of the wrong kind, saying how to fix it when quoting is the fix."""
+        if value is _BROKEN:
+            return
+        message = f"{what} must be {kind}, got {_describe(node, value)}"
+        if isinstance(node, ScalarNode) and value is not None:
+            shown = repr(value) if isinstance(value, str) else node.value
+            message += f': quote it, e.g. "{node.value}"' if quote else f" ({shown})"
+        self.error(node, message)
+
+    def string(self, node: Node, what: str, kind: str = "a string") -> str | None:
+        value = self.value(node)
+        if not isinstance(value, str):
+            self.wrong(node, value, what, kind, quote=True)
+            return None
+        if not value.strip():
+            self.error(node, f"{what} must not be empty")
+            return None
+        return value.strip()
+
+    def ident(self, node: Node, what: str, seen: dict[str, int]) -> str | None:
+        """An id that is well formed and not yet in `seen` (id -> line)."""
+        value = self.string(node, what, "an id (letters, digits, '_' and '-')")
+        if value is not None and not ID_PATTERN.fullmatch(value):
+            self.error(node, f"{what} {value!r} {ID_RULE}")
+            return None
+        if value is not None and value in seen:
+            self.error(node, f"duplicate {what} {value!r} (first on line {seen[value]})")
+            return None
+        if value is not None:
+            seen[value] = _line(node)
+        return value
+
+    def integer(self, node: Node, what: str, low: int | None, high: int | None) -> int | None:
+        value = self.value(node)
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.wrong(node, value, what, "a whole number", quote=False)
+            return None
+        if low is not None and (value < low or (high is not None and value > high)):
+            limits = f"from {low} to {high}" if high is not None else f"at least {low}"
+            self.error(node, f"{what} must be {limits}, got {value}")
+            return None
+        return value
+
+    def number(self, node: Node, what: str) -> float | None:
+        value = self.value(node)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            self.wrong(node, value, what, "a number", quote=False)
+            return None
+        if not math.isfinite(value):
+            self.error(node, f"{what} must be a finite number, got {node.value}")
+            return None
+        return value
+
+    def pairs(self, node: Node, what: str, kind: str) -> Fields | None:
+        """The entries of a mapping by key, reporting keys that are not strings or repeat."""
+        if not isinstance(node, MappingNode):
+            self.wrong(node, self.value(node), what, kind, quote=False)
+            return None
+        fields: Fields = {}
+        for key_node, value_node in node.value:
+            key = None if key_node.tag == MERGE_TAG else self.value(key_node)
+            if key_node.tag == MERGE_TAG:
+                self.error(key_node, "merge keys (<<) are not supported: write the keys out")
+            elif not isinstance(key, str):
+                self.wrong(key_node, key, f"a key in {what}", "a string", quote=True)
+            elif key in fields:
+                first = _line(fields[key][0])
+                self.error(key_node, f"duplicate key {key!r} in {what} (first on line {first})")
+            else:
+                fields[key] = (key_node, value_node)
+        return fields
+
+    def mapping(self, node: Node, what: str, allowed: tuple[str, ...], required: tuple[str, ...]) -> Fields:
+        """The entries of a mapping, reporting unknown and missing keys."""
+        fields = self.pairs(node, what, f"a mapping with keys {', '.join(allowed)}")
+        if fields is None:
+            return {}
+        for key, (key_node, _) in list(fields.items()):
+            if key not in allowed:
+                known = f"{_suggest(key, allowed)}; allowed: {', '.join(allowed)}"
+                self.error(key_node, f"unknown key {key!r} in {what}{known}")
+                del fields[key]
+        for key in required:
+            if key not in fields:
+                self.error(node, f"{what} is missing required key {key!r}")
+        return fields
+
+    def text(self, field: tuple[Node, Node], what: str, owner: str = "") -> Text | None:
+        """A text in every language of the bank, gaps filled from the default language."""
+        # Problems with the text as a whole point at its key: a block mapping starts below it.
+        where, node = field
+        languages = self.languages
+        if isinstance(node, ScalarNode):
+            value = self.string(node, what, TEXT_KIND)
+            return None if value is None else dict.fromkeys(languages or (), value)
+        pairs = self.pairs(node, what, TEXT_KIND)
+        if not pairs:
+            if pairs is not None:
+                self.error(where, f"{what} must have a text in at least one language")
+            return None
+        texts: Text = {}
+        for lang, (key_node, value_node) in pairs.items():
+            if languages is not None and lang not in languages:
+                known = ", ".join(languages)
+                self.error(key_node, f"{what} is in {lang!r}, which is not in languages ({known})")
+            elif (value := self.string(value_node, f"{what} ({lang})")) is not None:
+                texts[lang] = value
+        if languages is None:
+            return texts
+        default = languages[0]
+        if default not in pairs:
+            self.error(where, f"{what}{owner} has no text in {default!r}, the default language")
+        if default not in texts:
+            return None
+        for lang in languages[1:]:
+            if lang not in pairs:
+                self.error(where, f"missing translation {lang!r} for {what}{owner}", WARNING)
+        return {lang: texts.get(lang, texts[default]) for lang in languages}
+
+    def bank(self, root: Node, bank_id: str) -> Bank | None:
+        if not ID_PATTERN.fullmatch(bank_id):
+            self.error(1, f"bank id {bank_id!r} (the file name) {ID_RULE}: rename the file")
+        fields = self.mapping(root, "the bank", BANK_KEYS, ("title", "questions"))
+        if "languages" in fields:
+            self.languages = self.language_list(*fields["languages"])
+        title = self.text(fields["title"], "title") if "title" in fields else None
+        questions = self.questions(*fields["questions"]) if "questions" in fields else []
+        if self.errors() or title is None or self.languages is None:
+            return None
+        return Bank(bank_id, title, self.languages, tuple(questions))
+
+    def language_list(self, key_node: Node, node: Node) -> tuple[str, ...] | None:
+        kind = "a list of language codes, e.g. [en, ru]"
+        if not isinstance(node, SequenceNode) or not node.value:
+            self.wrong(node, self.value(node), "languages", kind, quote=False)
+            return None
+        found: list[str] = []
+        for item in node.value:
+            code = self.string(item, "a language", LANGUAGE_KIND)
+            if code is not None and not LANGUAGE_PATTERN.fullmatch(code):
+                self.error(item, f"{code!r} is not {LANGUAGE_KIND}")
+            elif code is not None and code in found:
+                self.error(item, f"language {code!r} is listed twice")
+            elif code is not None:
+                found.append(code)
+        return tuple(found) if len(found) == len(node.value) else None
+
+    def questions(self, key_node: Node, node: Node) -> list[Question]:
+        if not isinstance(node, SequenceNode):
+            self.wrong(node, self.value(node), "questions", "a list of questions", quote=False)
+            return []
+        if not node.value:
+            self.error(key_node, "questions must not be empty: a bank needs at least one question")
+        seen: dict[str, int] = {}
+        found = (self.question(item, seen) for item in node.value)
+        return [question for question in found if question is not None]
+
+    def question(self, node: Node, seen: dict[str, int]) -> Question | None:
+        before = self.errors()
+        fields = self.mapping(node, "question", QUESTION_KEYS, COMMON_KEYS)
+        qid = self.ident(fields["id"][1], "question id", seen) if "id" in fields else None
+        owner = f" of question {qid!r}" if qid else ""
+        prompt = self.text(fields["prompt"], "prompt", owner) if "prompt" in fields else None
+        qtype = self.question_type(fields["type"][1]) if "type" in fields else None
+        if qtype is None:
+            return None
+        for key, (key_node, _) in fields.items():
+            if key not in COMMON_KEYS and key not in TYPE_KEYS[qtype]:
+                users = ", ".join(t for t, keys in TYPE_KEYS.items() if key in keys)
+                self.error(key_node, f"{key} does not apply to {qtype} questions (only {users})")
+        if qtype in CHOICE_TYPES:
+            values = self.choice_fields(node, qtype, fields, qid)
+        elif qtype is QuestionType.SCALE:
+            values = self.scale_fields(node, fields, owner)
+        elif qtype is QuestionType.NUMBER:
+            values = self.number_fields(fields)
+        else:
+            default = DEFAULT_WORD_LENGTH if qtype is QuestionType.WORDCLOUD else DEFAULT_TEXT_LENGTH
+            values = {"max_length": default}
+            if "max_length" in fields:
+                length = self.integer(fields["max_length"][1], "max_length", 1, MAX_LENGTH_LIMIT)
+                values["max_length"] = length
+        if self.errors() > before or qid is None or prompt is None:
+            return None
+        return Question(qid, qtype, prompt, **values)
+
+    def question_type(self, node: Node) -> QuestionType | None:
+        names = ", ".join(TYPE_NAMES)
+        name = self.string(node, "type", f"one of {names}")
+        if name is not None and name not in TYPE_NAMES:
+            hint = _suggest(name, TYPE_NAMES)
+            self.error(node, f"type must be one of {names}, got {name!r}{hint}")
+            return None
+        return None if name is None else QuestionType(name)
+
+    def choice_fields(
+        self, node: Node, qtype: QuestionType, fields: Fields, qid: str | None
+    ) -> dict[str, Any]:
+        if "options" not in fields:
+            self.error(node, f"a {qtype} question needs options")
+            return {}
+        key_node, options_node = fields["options"]
+        options = self.options(key_node, options_node, qtype, qid)
+        if qtype is not QuestionType.MULTIPLE or "max_choices" not in fields:
+            return {"options": options}
+        count = len(options_node.value) if isinstance(options_node, SequenceNode) else None
+        choices = self.integer(fields["max_choices"][1], "max_choices", 1, count)
+        return {"options": options, "max_choices": choices}
+
+    def scale_fields(self, node: Node, fields: Fields, owner: str) -> dict[str, Any]:
+        values: dict[str, Any] = dict(zip(("min", "max"), DEFAULT_SCALE, strict=True))
+        for key in ("min", "max"):
+            if key in fields:
+                values[key] = self.integer(fields[key][1], key, None, None)
+        for key in ("min_label", "max_label"):
+            if key in fields:
+                values[key] = self.text(fields[key], key, owner)
+        low, high = values["min"], values["max"]
+        where = fields.get("max", fields.get("min", (node, node)))[1]
+        if low is not None and high is not None and low >= high:
+            self.error(where, f"min ({low}) must be less than max ({high})")
+        elif low is not None and high is not None and high - low >= MAX_SCALE_POINTS:
+            points = f"{MAX_SCALE_POINTS} points, but {low}..{high} has {high - low + 1}"
+            self.error(where, f"a scale has at most {points}")
+        return values
+
+    def number_fields(self, fields: Fields) -> dict[str, Any]:
+        values: dict[str, Any] = {k: self.number(fields[k][1], k) for k in ("min", "max") if k in fields}
+        low, high = values.get("min"), values.get("max")
+        if low is not None and high is not None and low > high:
+            self.error(fields["max"][1], f"min ({low}) must not be more than max ({high})")
+        return values
+
+    def options(self, key_node: Node, node: Node, qtype: QuestionType, qid: str | None) -> tuple[Option, ...]:
+        if not isinstance(node, SequenceNode):
+            self.wrong(node, self.value(node), "options", "a list of options", quote=False)
+            return ()
+        if len(node.value) < 2:
+            count = len(node.value)
+            self.error(key_node, f"a {qtype} question needs at least 2 options, got {count}")
+        seen: dict[str, int] = {}
+        result = []
+        for item in node.value:
+            fields = self.mapping(item, "option", OPTION_KEYS, OPTION_KEYS)
+            oid = self.ident(fields["id"][1], "option id", seen) if "id" in fields else None
+            owner = f" of option {oid!r}" if oid else ""
+            owner += f" in question {qid!r}" if qid else ""
+            label = self.text(fields["label"], "label", owner) if "label" in fields else None
+            if oid is not None and label is not None:
+                result.append(Option(oid, label))
+        return tuple(result)
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str, path: str) -> Problem:
+    """A YAML syntax error as a Problem at the line where the parser gave up."""
+    line, message = 1, f"invalid YAML: {exc}"
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        message = f"invalid YAML: {exc.problem or exc}"
+        if exc.problem == "but found another document":
+            message = "a bank file holds one YAML document, but another one starts here"
+        elif exc.context and exc.context_mark is not None:
+            message += f" ({exc.context} on line {exc.context_mark.line + 1})"
+        if "'\\t'" in message:
+            message += ": indent with spaces, YAML does not allow tabs"
+        elif "flow" in (exc.context or ""):
+            message += ": inside { } or [ ], quote texts that contain , : ? [ ] { } or #"
+    elif isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, exc.position) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        message = f"invalid YAML: the character U+{char:04X} is not allowed"
+    return Problem(path, line, message, ERROR)
+
+
+def parse_bank(text: str, path: str, bank_id: str) -> Loaded:
+    """Read a bank from YAML text; the bank is None when there is any error."""
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            root = loader.get_single_node()
+            if root is None:
+                message = "the file is empty: a bank needs a title and questions"
+                return None, [Problem(path, 1, message, ERROR)]
+            reader = _Reader(path, loader)
+            bank = reader.bank(root, bank_id)
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        return None, [_yaml_problem(exc, text, path)]
+    return bank, sorted(reader.problems, key=lambda problem: problem.line)
+
+
+def load_bank(path: str | Path) -> Loaded:
+    """Read a bank file (UTF-8); its id is the file name without the extension."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(str(path), 1, f"cannot read the file: {exc.strerror}", ERROR)]
+    try:
+        text = data.decode("utf-8-sig")  # editors on Windows often start the file with a BOM
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        message = "the file is not UTF-8 text: save it with the UTF-8 encoding"
+        return None, [Problem(str(path), line, message, ERROR)]
+    return parse_bank(text, str(path), path.stem)
+
+
+def bank_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The files to read: a directory gives its *.yaml and *.yml files, sorted."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = [p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()]
+            files.extend(sorted(found, key=lambda p: p.name))
+        else:
+            files.append(path)
+    return files
+
+
+def load_banks(directory: str | Path) -> dict[str, Loaded]:
+    """Every bank of a directory by id, sorted by id; a missing directory has none."""
+    banks: dict[str, Loaded] = {}
+    if not Path(directory).is_dir():
+        return banks
+    for file in bank_files([directory]):
+        bank, problems = load_bank(file)
+        if file.stem in banks:
+            # a.yaml and a.yml: neither can be trusted to be the bank the trainer meant.
+            message = f"bank id {file.stem!r} is used by two files: rename one of them"
+            problems = [*banks[file.stem][1], *problems, Problem(str(file), 1, message, ERROR)]
+            bank = None
+        banks[file.stem] = (bank, problems)
+    return dict(sorted(banks.items()))
+
+
+def check(paths: Iterable[str | Path], strict: bool = False) -> tuple[list[Problem], bool]:
+    """All problems of the given files and directories, and whether they pass."""
+    given = [Path(path) for path in paths]
+    problems = [
+        Problem(str(path), 1, "no .yaml or .yml files in this directory", ERROR)
+        for path in given
+        if path.is_dir() and not bank_files([path])
+    ]
+    for file in bank_files(given):
+        problems.extend(load_bank(file)[1])
+    failing = (ERROR, WARNING) if strict else (ERROR,)
+    return problems, not any(problem.severity in failing for problem in problems)

@@ -1,0 +1,95 @@
+"""The routes in-process: the app built by create_app, driven by Starlette's TestClient."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from polling.app import create_app
+
+TEST_BANK = Path(__file__).parent / "banks" / "e2e.yaml"
+AUTH = {"Authorization": "Bearer secret-token"}
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    banks = tmp_path / "banks"
+    banks.mkdir()
+    shutil.copy(TEST_BANK, banks / "e2e.yaml")
+    (banks / "broken.yaml").write_text(
+        "title: Broken\nquestions:\n  - id: q\n    type: poll\n    prompt: Hi\n"
+    )
+    app = create_app(tmp_path / "db.sqlite3", banks, "secret-token", "http://192.168.1.5:8000")
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def test_banks_are_listed_with_their_problems(client: TestClient) -> None:
+    """The home page's bank list shows valid banks and the file:line problems of broken ones."""
+    banks = {b["id"]: b for b in client.get("/api/banks", headers=AUTH).json()["banks"]}
+    assert banks["e2e"]["ok"] and banks["e2e"]["questions"] == 6 and banks["e2e"]["languages"] == ["en", "ru"]
+    assert not banks["broken"]["ok"]
+    assert any("broken.yaml:4:" in p and "poll" in p for p in banks["broken"]["problems"])
+
+
+def test_a_bank_with_errors_never_starts_a_session(client: TestClient) -> None:
+    """Creating a session from a broken bank is refused with its problems; nothing is created."""
+    response = client.post("/api/sessions", json={"bank": "broken"}, headers=AUTH)
+    assert response.status_code == 400 and response.json()["error"] == "bank_invalid"
+    assert response.json()["problems"]
+    assert client.post("/api/sessions", json={"bank": "nope"}, headers=AUTH).status_code == 404
+    assert client.get("/api/sessions", headers=AUTH).json() == {"sessions": []}
+
+
+def test_a_session_gets_a_join_url_on_the_public_address(client: TestClient) -> None:
+    """A new session has an unambiguous join code and a join URL that phones can reach."""
+    info = client.post("/api/sessions", json={"bank": "e2e"}, headers=AUTH).json()
+    assert info["join_url"] == f"http://192.168.1.5:8000/j/{info['code']}"
+    assert len(info["code"]) == 5 and not set(info["code"]) & set("0O1IL2Z5S8BGQ6")
+    assert info["status"] == "waiting" and info["created"].endswith("Z")
+
+
+def test_commands_over_http_follow_the_state_machine(client: TestClient) -> None:
+    """HTTP commands step the session; a refused one says why with 409; unknown ones are 404."""
+    session = client.post("/api/sessions", json={"bank": "e2e"}, headers=AUTH).json()["id"]
+    refused = client.post(f"/api/sessions/{session}/close", headers=AUTH)
+    assert refused.status_code == 409 and refused.json()["error"] == "invalid_transition"
+    assert "No question" in refused.json()["message"]
+    state = client.post(f"/api/sessions/{session}/show", json={"question": "useful"}, headers=AUTH).json()
+    assert (state["current"], state["state"]) == ("useful", "shown")
+    state = client.post(f"/api/sessions/{session}/next", headers=AUTH).json()
+    assert state["state"] == "open"
+    assert client.post(f"/api/sessions/{session}/dance", headers=AUTH).status_code == 404
+    bad = client.post(f"/api/sessions/{session}/show", content=b"{oops", headers=AUTH)
+    assert bad.status_code == 400 and bad.json()["error"] == "bad_request"
+    assert client.post("/api/sessions/nope/next", headers=AUTH).status_code == 404
+
+
+def test_a_participant_answers_over_the_websocket(client: TestClient) -> None:
+    """In-process: hello, the pushed question, an answer and its acknowledgement."""
+    info = client.post("/api/sessions", json={"bank": "e2e"}, headers=AUTH).json()
+    with client.websocket_connect("/ws") as phone:
+        phone.send_json(
+            {
+                "type": "hello",
+                "role": "participant",
+                "code": info["code"].lower(),
+                "participant": None,
+            }
+        )
+        welcome = phone.receive_json()
+        assert welcome["type"] == "welcome" and welcome["question"] is None
+        client.post(f"/api/sessions/{info['id']}/show", json={"question": "useful"}, headers=AUTH)
+        client.post(f"/api/sessions/{info['id']}/open", headers=AUTH)
+        assert phone.receive_json()["state"] == "shown"
+        assert phone.receive_json()["state"] == "open"
+        phone.send_json({"type": "answer", "question": "useful", "value": 6, "lang": "ru"})
+        assert phone.receive_json()["code"] == "invalid_answer"
+        phone.send_json({"type": "answer", "question": "useful", "value": 4, "lang": "ru"})
+        assert phone.receive_json() == {"type": "ack", "question": "useful", "value": 4, "rev": 1}
+    state = client.get(f"/api/sessions/{info['id']}", headers=AUTH).json()
+    assert state["results"] == {"counts": {"1": 0, "2": 0, "3": 0, "4": 1, "5": 0}, "mean": 4.0}

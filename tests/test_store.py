@@ -1,0 +1,86 @@
+"""The store: durable upserts, group commit, and failures that keep nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from polling.model import Bank, Option, Question, QuestionType
+from polling.store import AnswerRow, SessionRow, Store, StoreError
+
+BANK = Bank(
+    id="b",
+    title={"en": "B"},
+    languages=("en",),
+    questions=(
+        Question(
+            "q",
+            QuestionType.SINGLE,
+            {"en": "Q"},
+            (Option("a", {"en": "A"}), Option("b", {"en": "B"})),
+        ),
+    ),
+)
+
+
+async def open_store(path: Path) -> Store:
+    store = Store(path)
+    await store.open()
+    await store.create_session(
+        SessionRow("s1", "ACDEF", BANK, "key", False, "2026-11-28T09:00Z", {"status": "waiting"})
+    )
+    return store
+
+
+def answer(participant: str, value: str, rev: int = 1) -> AnswerRow:
+    return AnswerRow("s1", "q", participant, value, "en", "2026-11-28T09:01Z", rev)
+
+
+async def test_concurrent_answers_share_transactions(tmp_path: Path) -> None:
+    """Two hundred answers saved at once are all stored, in far fewer commits than answers."""
+    store = await open_store(tmp_path / "db.sqlite3")
+    before = store.commits
+    await asyncio.gather(*(store.save_answer(answer(f"p{i}", "a")) for i in range(200)))
+    assert len(await store.answers("s1")) == 200
+    assert store.commits - before < 50
+    await store.close()
+
+
+async def test_an_older_revision_never_overwrites_a_newer_one(tmp_path: Path) -> None:
+    """Answers are upserts keyed by participant and question; a lower rev is ignored."""
+    store = await open_store(tmp_path / "db.sqlite3")
+    await store.save_answer(answer("p", "a", rev=2))
+    await store.save_answer(answer("p", "b", rev=1))
+    await store.save_answer(answer("p", "b", rev=2))
+    assert [(a.value, a.rev) for a in await store.answers("s1")] == [("a", 2)]
+    await store.save_answer(answer("p", "b", rev=3))
+    assert [(a.value, a.rev) for a in await store.answers("s1")] == [("b", 3)]
+    await store.close()
+
+
+async def test_what_was_saved_survives_reopening(tmp_path: Path) -> None:
+    """Sessions, their bank snapshot, control state and answers come back after a reopen."""
+    store = await open_store(tmp_path / "db.sqlite3")
+    await store.save_answer(answer("p", "a"))
+    await store.save_control("s1", {"status": "running", "current": "q"})
+    await store.close()
+    store = Store(tmp_path / "db.sqlite3")
+    await store.open()
+    [session] = await store.sessions()
+    assert session.bank == BANK and session.control == {"status": "running", "current": "q"}
+    assert [a.participant for a in await store.answers("s1")] == ["p"]
+    await store.close()
+
+
+async def test_a_failed_write_raises_and_keeps_nothing(tmp_path: Path) -> None:
+    """A write that cannot be committed raises StoreError to its caller and stores nothing."""
+    store = await open_store(tmp_path / "db.sqlite3")
+    orphan = AnswerRow("no-such-session", "q", "p", "a", "en", "2026-11-28T09:01Z", 1)
+    with pytest.raises(StoreError):
+        await store.save_answer(orphan)
+    assert await store.answers("no-such-session") == []
+    await store.save_answer(answer("p", "a"))  # the store goes on
+    assert len(await store.answers("s1")) == 1
+    await store.close()
