@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 N ?= 2000
 
-.PHONY: install run test lint format browser clean
+.PHONY: install run test bench lint format browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ browser:
 
 test: $(STAMP) browser
 	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m polling bench --participants $(N)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check polling tests

@@ -77,11 +77,21 @@ def _check_multiple(question: Question, value: Any) -> list[str]:
 
 def _check_scale(question: Question, value: Any) -> int:
     low, high = int(question.min or 0), int(question.max or 0)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+    number = _finite(value)
+    if number is None or not number.is_integer() or not low <= number <= high:
         raise AnswerError(f"Choose a whole number from {low} to {high}")
-    if not low <= value <= high:
-        raise AnswerError(f"Choose a whole number from {low} to {high}")
-    return int(value)
+    return int(number)
+
+
+def _finite(value: Any) -> float | None:
+    """A JSON number as a finite float, or None (booleans, huge integers, NaN and infinity)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _check_number(question: Question, value: Any) -> int | float:
@@ -90,13 +100,14 @@ def _check_number(question: Question, value: Any) -> int | float:
             value = float(value.strip().replace(",", "."))
         except ValueError:
             raise AnswerError("Enter a number") from None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    number = _finite(value)
+    if number is None:
         raise AnswerError("Enter a number")
-    if question.min is not None and value < question.min:
+    if question.min is not None and number < question.min:
         raise AnswerError(f"Enter a number no smaller than {question.min:g}")
-    if question.max is not None and value > question.max:
+    if question.max is not None and number > question.max:
         raise AnswerError(f"Enter a number no larger than {question.max:g}")
-    return int(value) if float(value).is_integer() else float(value)
+    return int(number) if number.is_integer() else number
 
 
 def _check_string(value: Any, max_length: int) -> str:

@@ -83,6 +83,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", default=".", help="folder to write the files into")
     _db_option(export)
+    bench = commands.add_parser(
+        "bench",
+        help="measure one round of N participants against the raw baseline",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    bench.add_argument("--participants", "-n", type=int, default=2000, help="participants in the session")
+    bench.add_argument("--processes", type=int, default=2, help="client processes that run the participants")
+    bench.add_argument(
+        "--changes", type=int, default=5, help="answer changes per participant in the ingest phase"
+    )
     return parser
 
 
@@ -101,16 +111,15 @@ def _banks_option(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
-    handlers = {"serve": serve, "check": check, "sessions": list_sessions, "export": export}
+    handlers = {"serve": serve, "check": check, "sessions": list_sessions, "export": export, "bench": bench}
     return handlers[args.command](args)
 
 
 def serve(args: argparse.Namespace) -> int:
     """Serve until interrupted."""
-    import uvicorn
-
     from polling.app import create_app
     from polling.joining import lan_address, qr_text
+    from polling.server import run
 
     token = args.token or secrets.token_urlsafe(12)
     base = (args.public_url or f"http://{lan_address()}:{args.port}").rstrip("/")
@@ -121,17 +130,7 @@ def serve(args: argparse.Namespace) -> int:
     print(f"  {facilitator}")
     print(qr_text(facilitator))
     sys.stdout.flush()
-    # No access log: it would record participants' addresses.
-    config = uvicorn.Config(
-        app,
-        host=args.host,
-        port=args.port,
-        access_log=False,
-        log_level="warning",
-        ws_max_size=64 * 1024,
-        server_header=False,
-    )
-    uvicorn.Server(config).run()
+    run(app, args.host, args.port)
     return 0
 
 
@@ -218,3 +217,11 @@ def export(args: argparse.Namespace) -> int:
         return 0
 
     return asyncio.run(run())
+
+
+def bench(args: argparse.Namespace) -> int:
+    """Run the benchmark; its last line is one JSON object."""
+    from polling.bench import run_bench
+
+    summary = run_bench(args.participants, args.processes, args.changes)
+    return 0 if summary["answers_stored"] == summary["answers_sent"] else 1

@@ -47,13 +47,13 @@ def _safe(row: list[Any]) -> list[Any]:
     return ["'" + c if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c for c in row]
 
 
-def answer_text(question: Question, value: Any, lang: str) -> str:
-    """An answer as a person reads it: option labels rather than ids."""
+def answer_text(question: Question, value: Any, lang: str) -> Any:
+    """An answer as a person reads it: option labels rather than ids; numbers stay numbers."""
     labels = {o.id: o.label.get(lang, o.id) for o in question.options}
     if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         chosen = value if isinstance(value, list) else [value]
         return "; ".join(labels.get(v, str(v)) for v in chosen)
-    return str(value)
+    return value
 
 
 def answers_csv(session: Session, answers: Iterable[AnswerRow]) -> str:

@@ -142,18 +142,21 @@ def _median(values: list[Any], counts: Counter[Any], total: int) -> float:
 
 
 def _bins(values: list[Any], counts: Counter[Any], low: float, high: float) -> list[dict[str, Any]]:
-    if low == high:
-        return [{"from": low, "to": high, "count": sum(counts[v] for v in values)}]
-    width = _nice_width((high - low) / MAX_BINS)
-    start = math.floor(low / width) * width
-    bins = []
-    edge = start
-    while edge <= high:
-        top = edge + width
-        count = sum(counts[v] for v in values if edge <= v < top)
-        bins.append({"from": _tidy(edge), "to": _tidy(top), "count": count})
-        edge = top
-    return bins
+    """At most MAX_BINS + 1 bins of a round width; each value counted in the bin by index, so
+    float drift in the edges never moves a value to the wrong bin."""
+    width = _nice_width((high - low) / MAX_BINS) if high > low else 0.0
+    start = math.floor(low / width) * width if width else low
+    if not width or start + width == start:
+        # Too close together to tell apart at this magnitude: one bin holds them all.
+        return [{"from": _tidy(low), "to": _tidy(high), "count": sum(counts[v] for v in values)}]
+    size = min(MAX_BINS + 1, math.floor(round((high - start) / width, 9)) + 1)
+    tallies = [0] * size
+    for value in values:
+        tallies[min(size - 1, max(0, math.floor(round((value - start) / width, 9))))] += counts[value]
+    return [
+        {"from": _tidy(start + i * width), "to": _tidy(start + (i + 1) * width), "count": n}
+        for i, n in enumerate(tallies)
+    ]
 
 
 def _nice_width(raw: float) -> float:
@@ -166,5 +169,5 @@ def _nice_width(raw: float) -> float:
 
 
 def _tidy(number: float) -> float | int:
-    rounded = round(number, 9)
+    rounded = round(float(number), 9)
     return int(rounded) if rounded.is_integer() else rounded

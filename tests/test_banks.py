@@ -210,9 +210,7 @@ def test_language_codes_with_subtags_are_accepted() -> None:
 
 def test_text_in_unknown_language_is_an_error() -> None:
     """A text keyed by a language the bank does not have is an error naming it."""
-    problem = only_problem(
-        question("type: text\nprompt:\n  en: Why\n  ru: Почему\n  fr: Pourquoi\n")
-    )
+    problem = only_problem(question("type: text\nprompt:\n  en: Why\n  ru: Почему\n  fr: Pourquoi\n"))
     assert problem.line == 15
     assert "'fr', which is not in languages (en, ru)" in problem.message
 
@@ -453,9 +451,7 @@ def test_yaml_syntax_error_has_its_line() -> None:
 
 def test_unquoted_question_mark_in_flow_mapping_gets_a_hint() -> None:
     """PyYAML stops at ? inside { }; the error says to quote such texts."""
-    problem = only_problem(
-        question("{type: text, prompt: Why?}\n").replace("- id: q2\n    {", "- {id: q2, ")
-    )
+    problem = only_problem(question("{type: text, prompt: Why?}\n").replace("- id: q2\n    {", "- {id: q2, "))
     assert problem.line == 10
     assert "quote texts that contain" in problem.message
 
@@ -491,9 +487,7 @@ def test_bank_id_from_file_name_must_be_an_id() -> None:
 
 def test_problems_are_sorted_by_line_and_formatted() -> None:
     """Problems come in file order and print as FILE:LINE: severity: message."""
-    _, problems = parse(
-        question("type: text\nprompt: {en: P}\n").replace("title: Feedback", "titl: F")
-    )
+    _, problems = parse(question("type: text\nprompt: {en: P}\n").replace("title: Feedback", "titl: F"))
     assert [p.line for p in problems] == sorted(p.line for p in problems)
     assert str(problems[0]) == (
         "bank.yaml:1: error: unknown key 'titl' in the bank (did you mean 'title'?); "

@@ -275,20 +275,29 @@ async def test_nothing_identifying_is_stored_or_logged(server_factory: Any, tmp_
     server: LiveServer = server_factory()
     server.start()
     info = await open_first_question(server)
+    # The phone connects from its own loopback address, distinct from the server's 127.0.0.1.
+    phone_address = "127.0.0.23"
     agent = "Mozilla/5.0 (Linux; Android 9; UniqueTestPhone-7731)"
-    page = httpx.get(f"{server.url}/j/{info['code']}", headers={"User-Agent": agent})
-    assert page.status_code == 200
+    transport = httpx.HTTPTransport(local_address=phone_address)
+    with httpx.Client(transport=transport, headers={"User-Agent": agent}) as browser:
+        assert browser.get(f"{server.url}/j/{info['code']}").status_code == 200
+        assert browser.get(f"{server.url}/api/join/{info['code']}").status_code == 200
+        assert browser.get(f"{server.url}/j/{info['code']}/nothing-here").status_code == 404
     import websockets
 
-    async with websockets.connect(server.ws_url, user_agent_header=agent) as raw:
+    async with websockets.connect(
+        server.ws_url, user_agent_header=agent, local_addr=(phone_address, 0)
+    ) as raw:
         peer = Peer(raw)
         await peer.send({"type": "hello", "role": "participant", "code": info["code"], "participant": None})
         await peer.expect("welcome")
         await peer.answer("pace", "right")
+        await peer.send("{broken")
+        await peer.expect("error")
     server.stop()
     stored = b"".join(p.read_bytes() for p in tmp_path.glob("polling.sqlite3*"))
     log = server.log.read_bytes()
-    for secret in (agent.encode(), b"UniqueTestPhone", b"127.0.0.1"):
+    for secret in (agent.encode(), b"UniqueTestPhone", phone_address.encode()):
         assert secret not in stored
         assert secret not in log
     assert b"right" in stored  # the answer itself is there

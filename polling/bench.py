@@ -1,0 +1,316 @@
+"""The benchmark: one round of N participants against the real server and a raw baseline.
+
+Each server runs in its own process; the participants run in separate client processes
+(polling/loadgen.py), speaking docs/protocol.md over real WebSockets. The coordinator plays
+the facilitator and watches the presenter's tally.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import os
+import platform
+import secrets
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import websockets
+
+from polling.loadgen import raise_file_limit, worker_main
+from polling.service import participant_key
+
+BENCH_BANK = """\
+title: Benchmark
+questions:
+  - id: q
+    type: single
+    prompt: Which one?
+    options:
+      - {id: a, label: A}
+      - {id: b, label: B}
+      - {id: c, label: C}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """The value below which `share` of `values` lie (nearest rank)."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(0, min(len(ordered) - 1, round(share * len(ordered)) - 1))
+    return ordered[rank]
+
+
+@dataclass
+class Server:
+    """A server process on a free port of 127.0.0.1."""
+
+    command: list[str]
+    port: int
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"server exited: {self.process.stderr.read().decode() if self.process.stderr else ''}"
+                )
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("server did not start within 60 s")
+
+    def rss(self) -> int:
+        """Resident memory of the server process, in bytes."""
+        assert self.process is not None
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+        return 0
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used so far, all its threads together."""
+        assert self.process is not None
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@dataclass
+class Presenter:
+    """The facilitator's connection: sends commands, records every tally it sees."""
+
+    ws: Any
+    seen: list[tuple[float, int]] = field(default_factory=list)
+    target: int = 0
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def listen(self) -> None:
+        async for raw in self.ws:
+            message = json.loads(raw)
+            if message.get("type") == "tally" and message.get("responses") is not None:
+                self.seen.append((time.monotonic(), int(message["responses"])))
+                if self.target and message["responses"] >= self.target:
+                    self.done.set()
+
+    def seen_at(self, count: int) -> float:
+        """When the presenter first showed at least `count` responses."""
+        return next(t for t, n in self.seen if n >= count)
+
+
+class Clients:
+    """The client processes, each running a share of the participants."""
+
+    def __init__(self, url: str, code: str, participants: int, processes: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.pipes = []
+        self.processes = []
+        shares = [participants // processes + (i < participants % processes) for i in range(processes)]
+        first = 0
+        for share in shares:
+            parent, child = context.Pipe()
+            process = context.Process(target=worker_main, args=(child, url, code, share, first), daemon=True)
+            process.start()
+            self.pipes.append(parent)
+            self.processes.append(process)
+            first += share
+
+    async def ask(self, command: str, *args: Any) -> list[Any]:
+        """Send a command to every client process and gather their answers."""
+        loop = asyncio.get_running_loop()
+        for pipe in self.pipes:
+            pipe.send((command, args))
+        replies = await asyncio.gather(*(loop.run_in_executor(None, pipe.recv) for pipe in self.pipes))
+        return [result for _, result in replies]
+
+    async def stop(self) -> None:
+        await self.ask("stop")
+        for process in self.processes:
+            process.join(timeout=10)
+
+
+async def measure(
+    target: str, participants: int, processes: int, changes: int, workdir: Path
+) -> dict[str, Any]:
+    """One round against `target` ("project" or "raw"); returns its figures."""
+    port = free_port()
+    url = f"ws://127.0.0.1:{port}/ws"
+    token = secrets.token_urlsafe(12)
+    db = workdir / f"{target}.sqlite3"
+    if target == "project":
+        banks = workdir / "banks"
+        banks.mkdir(exist_ok=True)
+        (banks / "bench.yaml").write_text(BENCH_BANK)
+        command = [sys.executable, "-m", "polling", "serve", "--host", "127.0.0.1", "--port", str(port),
+                   "--db", str(db), "--banks", str(banks), "--token", token,
+                   "--public-url", f"http://127.0.0.1:{port}"]  # fmt: skip
+    else:
+        command = [sys.executable, "-m", "polling.rawserver", str(port)]
+    server = Server(command, port)
+    server.start()
+    try:
+        session_id, code = "raw", "RAW"
+        if target == "project":
+            headers = {"Authorization": f"Bearer {token}"}
+            info = httpx.post(
+                f"http://127.0.0.1:{port}/api/sessions", json={"bank": "bench"}, headers=headers
+            ).json()
+            session_id, code = info["id"], info["code"]
+        ws = await websockets.connect(url, compression=None, max_size=2**24)
+        await ws.send(
+            json.dumps({"type": "hello", "role": "facilitator", "session": session_id, "token": token})
+        )
+        await ws.recv()
+        presenter = Presenter(ws, target=participants)
+        listener = asyncio.create_task(presenter.listen())
+        if target == "project":
+            await ws.send(json.dumps({"type": "show", "question": "q"}))
+        rss_before = server.rss()
+
+        clients = Clients(url, code, participants, processes)
+        joined = await clients.ask("join")
+        started = min(r["started"] for r in joined)
+        join_s = max(max(r["joined"]) for r in joined) - started
+        rss_after = server.rss()
+
+        opened = time.monotonic()
+        await ws.send(json.dumps({"type": "open"}))
+        rounds = await clients.ask("answers")
+        await asyncio.wait_for(presenter.done.wait(), timeout=600)
+        round_s = presenter.seen_at(participants) - opened
+        question_at = [t for r in rounds for t in r["question_at"]]
+        sent_at = [t for r in rounds for t in r["sent_at"]]
+        acked_at = [t for r in rounds for t in r["acked_at"]]
+        pushes = [(t - opened) * 1000 for t in question_at]
+        acks = [(a - s) * 1000 for s, a in zip(sent_at, acked_at, strict=True)]
+        lags = [
+            (presenter.seen_at(rank) - acked) * 1000 for rank, acked in enumerate(sorted(acked_at), start=1)
+        ]
+        stored = count_stored(db, session_id) if target == "project" else None
+
+        cpu_before = server.cpu_seconds()
+        ingest = await clients.ask("ingest", changes)
+        cpu_per_answer = (server.cpu_seconds() - cpu_before) / max(1, changes * participants)
+        ingest_s = max(r["ended"] for r in ingest) - min(r["started"] for r in ingest)
+        acked_changes = sum(r["acked"] for r in ingest)
+        final = {token: rev for r in ingest for token, rev in r["final"].items()}
+        consistent = check_final(db, session_id, final) if target == "project" else None
+        await clients.stop()
+        listener.cancel()
+        await ws.close()
+    finally:
+        server.stop()
+    return {
+        "participants": participants,
+        "join_s": join_s,
+        "push_p50_ms": percentile(pushes, 0.5),
+        "push_p99_ms": percentile(pushes, 0.99),
+        "ack_p50_ms": percentile(acks, 0.5),
+        "ack_p99_ms": percentile(acks, 0.99),
+        "round_s": round_s,
+        "presenter_lag_p99_ms": percentile(lags, 0.99),
+        "ingest_per_s": acked_changes / ingest_s if ingest_s > 0 else float("nan"),
+        "rss_per_participant_kb": (rss_after - rss_before) / participants / 1024,
+        "cpu_us_per_answer": cpu_per_answer * 1e6,
+        "answers_sent": len(acks),
+        "answers_stored": stored,
+        "changes_consistent": consistent,
+    }
+
+
+def count_stored(db: Path, session_id: str) -> int:
+    """How many answers to the benchmark question are in the database."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        row = connection.execute(
+            "SELECT COUNT(*) FROM answers WHERE session_id = ?", (session_id,)
+        ).fetchone()
+    return int(row[0])
+
+
+def check_final(db: Path, session_id: str, final: dict[str, int]) -> bool:
+    """Whether every phone's stored answer is the last one it saw acknowledged."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        stored = dict(
+            connection.execute("SELECT participant, rev FROM answers WHERE session_id = ?", (session_id,))
+        )
+    return all(stored.get(participant_key(session_id, token)) == rev for token, rev in final.items())
+
+
+ROWS = [
+    ("join_s", "join, s", "{:.2f}"),
+    ("push_p50_ms", "push p50, ms", "{:.0f}"),
+    ("push_p99_ms", "push p99, ms", "{:.0f}"),
+    ("ack_p50_ms", "ack p50, ms", "{:.0f}"),
+    ("ack_p99_ms", "ack p99, ms", "{:.0f}"),
+    ("round_s", "round, s", "{:.2f}"),
+    ("presenter_lag_p99_ms", "presenter lag p99, ms", "{:.0f}"),
+    ("ingest_per_s", "ingest, answers/s", "{:.0f}"),
+    ("rss_per_participant_kb", "memory per participant, KB", "{:.1f}"),
+    ("cpu_us_per_answer", "server CPU per answer, µs", "{:.0f}"),
+    ("answers_sent", "answers sent", "{}"),
+    ("answers_stored", "answers stored", "{}"),
+]
+
+
+def report(project: dict[str, Any], raw: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The human table and the summary object (its last line)."""
+    lines = [f"{'':<28} {'project':>10} {'raw':>10}"]
+    for key, label, form in ROWS:
+        cells = [form.format(v) if v is not None else "-" for v in (project[key], raw[key])]
+        lines.append(f"{label:<28} {cells[0]:>10} {cells[1]:>10}")
+    summary = {
+        **{k: v for k, v in project.items()},
+        "raw_round_s": raw["round_s"],
+        "round_ratio": project["round_s"] / raw["round_s"] if raw["round_s"] else None,
+        "raw_ack_p99_ms": raw["ack_p99_ms"],
+        "raw_push_p99_ms": raw["push_p99_ms"],
+        "raw_join_s": raw["join_s"],
+        "raw_ingest_per_s": raw["ingest_per_s"],
+        "raw_rss_per_participant_kb": raw["rss_per_participant_kb"],
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+    lines.append(f"{'round, project / raw':<28} {summary['round_ratio']:>10.2f}")
+    return "\n".join(lines), summary
+
+
+def run_bench(participants: int, processes: int = 2, changes: int = 5) -> dict[str, Any]:
+    """Measure the raw baseline, then the project, in the same run; print and return the figures."""
+    raise_file_limit()
+    with tempfile.TemporaryDirectory(prefix="polling-bench-") as workdir:
+        raw = asyncio.run(measure("raw", participants, processes, changes, Path(workdir)))
+        project = asyncio.run(measure("project", participants, processes, changes, Path(workdir)))
+    table, summary = report(project, raw)
+    print(table)
+    print(json.dumps(summary))
+    return summary

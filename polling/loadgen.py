@@ -1,0 +1,164 @@
+"""Benchmark clients: one process drives many participants over real WebSockets.
+
+A worker is told, through a pipe, to join, answer and keep changing answers; it reports its
+timings back. Times are `time.monotonic()`, which every process on the machine shares.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+import websockets
+from websockets.asyncio.client import ClientConnection
+
+CONNECT_CONCURRENCY = 64
+CHOICES = ("a", "b", "c")
+
+
+@dataclass
+class Phone:
+    """One simulated participant and what it saw."""
+
+    index: int
+    ws: ClientConnection | None = None
+    token: str | None = None
+    question: str | None = None
+    rev: int = 0
+    joined: float = 0.0
+    question_at: float = 0.0
+    sent_at: float = 0.0
+    acked_at: float = 0.0
+    acked_rev: int = 0
+    ack_waiters: dict[int, asyncio.Future[float]] = field(default_factory=dict)
+    opened: asyncio.Event = field(default_factory=asyncio.Event)
+    first_ack: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class Worker:
+    """Runs a share of the participants and answers the coordinator's commands."""
+
+    def __init__(self, conn: Connection, url: str, code: str, count: int, first: int) -> None:
+        self.conn = conn
+        self.url = url
+        self.code = code
+        self.phones = [Phone(first + i) for i in range(count)]
+        self.readers: list[asyncio.Task[None]] = []
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            command, args = await loop.run_in_executor(None, self.conn.recv)
+            if command == "stop":
+                await self.close()
+                self.conn.send(("stopped", None))
+                return
+            result = await getattr(self, command)(*args)
+            self.conn.send((command, result))
+
+    async def join(self) -> dict[str, Any]:
+        """Connect every phone and say hello; report when each was welcomed."""
+        gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
+        started = time.monotonic()
+
+        async def join_one(phone: Phone) -> None:
+            async with gate:
+                phone.ws = await websockets.connect(
+                    self.url, compression=None, ping_interval=None, max_size=2**20, open_timeout=120
+                )
+                await phone.ws.send(
+                    json.dumps(
+                        {"type": "hello", "role": "participant", "code": self.code, "participant": None}
+                    )
+                )
+                welcome = json.loads(await phone.ws.recv())
+                phone.token = welcome["participant"]
+                phone.joined = time.monotonic()
+            self.readers.append(asyncio.create_task(self.read(phone)))
+
+        await asyncio.gather(*(join_one(p) for p in self.phones))
+        return {"started": started, "joined": [p.joined for p in self.phones]}
+
+    async def read(self, phone: Phone) -> None:
+        """Handle what the server pushes: answer a question as soon as it opens."""
+        assert phone.ws is not None
+        async for raw in phone.ws:
+            message = json.loads(raw)
+            kind = message.get("type")
+            if kind == "question" and message.get("state") == "open" and not phone.opened.is_set():
+                phone.question_at = time.monotonic()
+                phone.question = message["question"]["id"]
+                phone.opened.set()
+                await self.send_answer(phone, 1)
+            elif kind == "ack":
+                now = time.monotonic()
+                phone.acked_rev = max(phone.acked_rev, int(message["rev"]))
+                if not phone.first_ack.is_set():
+                    phone.acked_at = now
+                    phone.first_ack.set()
+                waiter = phone.ack_waiters.pop(int(message["rev"]), None)
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(now)
+
+    async def send_answer(self, phone: Phone, rev: int) -> asyncio.Future[float]:
+        assert phone.ws is not None
+        waiter: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        phone.ack_waiters[rev] = waiter
+        phone.rev = rev
+        if rev == 1:
+            phone.sent_at = time.monotonic()
+        value = CHOICES[(phone.index + rev) % len(CHOICES)]
+        await phone.ws.send(
+            json.dumps({"type": "answer", "question": phone.question, "value": value, "rev": rev})
+        )
+        return waiter
+
+    async def answers(self) -> dict[str, Any]:
+        """Wait until every phone's first answer is acknowledged; report the timings."""
+        for phone in self.phones:
+            await phone.first_ack.wait()
+        return {
+            "question_at": [p.question_at for p in self.phones],
+            "sent_at": [p.sent_at for p in self.phones],
+            "acked_at": [p.acked_at for p in self.phones],
+        }
+
+    async def ingest(self, changes: int) -> dict[str, Any]:
+        """Each phone changes its answer `changes` times, each after the last was acknowledged."""
+
+        async def change(phone: Phone) -> None:
+            for _ in range(changes):
+                await (await self.send_answer(phone, phone.rev + 1))
+
+        started = time.monotonic()
+        await asyncio.gather(*(change(p) for p in self.phones))
+        return {"started": started, "ended": time.monotonic(), "acked": len(self.phones) * changes,
+                "final": {p.token: p.acked_rev for p in self.phones}}  # fmt: skip
+
+    async def close(self) -> None:
+        for reader in self.readers:
+            reader.cancel()
+        await asyncio.gather(*(p.ws.close() for p in self.phones if p.ws is not None), return_exceptions=True)
+
+
+def raise_file_limit() -> None:
+    """Thousands of sockets need thousands of file descriptors."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def worker_main(conn: Connection, url: str, code: str, count: int, first: int) -> None:
+    """Entry point of a client process."""
+    raise_file_limit()
+    worker = Worker(conn, url, code, count, first)
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(worker.run())
+    else:
+        uvloop.run(worker.run())
