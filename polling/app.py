@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import orjson
 import plotly
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -315,8 +316,8 @@ class Socket:
             if len(text.encode()) > MAX_MESSAGE:
                 raise Refused("too_large", f"Messages are limited to {MAX_MESSAGE} bytes")
             try:
-                message = json.loads(text)
-            except ValueError:
+                message = orjson.loads(text)
+            except orjson.JSONDecodeError:
                 raise Refused("bad_json", "The message is not JSON") from None
             if not isinstance(message, dict):
                 raise Refused("bad_json", "The message must be a JSON object")
@@ -382,7 +383,7 @@ class Socket:
     async def answer(self, client: Client, message: dict[str, Any]) -> None:
         if client.role != PARTICIPANT:
             raise Refused("unauthorized", "Only participants answer")
-        client.send(await self.polling.answer(client, message))
+        await client.reply(await self.polling.answer(client, message))
 
     async def command(self, client: Client, message: dict[str, Any]) -> None:
         if client.role != FACILITATOR:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +26,14 @@ MAX_REV = 2**53
 
 def utc_minute() -> str:
     """The current UTC time, to the minute and no finer."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%MZ")
+    minute = int(time.time()) // 60
+    if _minute_text[0] != minute:
+        _minute_text[:] = [minute, datetime.fromtimestamp(minute * 60, UTC).strftime("%Y-%m-%dT%H:%MZ")]
+    return str(_minute_text[1])
+
+
+# Formatting the time once a minute rather than once an answer.
+_minute_text: list[Any] = [None, ""]
 
 
 def participant_key(session_id: str, token: str) -> str:

@@ -97,6 +97,17 @@ class _Write:
     done: asyncio.Future[None]
 
 
+def _runs(batch: list[_Write]) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    """Consecutive writes of the same statement merged, so a burst of answers costs one call."""
+    runs: list[tuple[str, list[tuple[Any, ...]]]] = []
+    for write in batch:
+        if runs and runs[-1][0] == write.sql:
+            runs[-1][1].extend(write.params)
+        else:
+            runs.append((write.sql, list(write.params)))
+    return runs
+
+
 class Store:
     """SQLite in WAL mode; every write is durable when its awaitable returns."""
 
@@ -157,8 +168,8 @@ class Store:
         """Write a batch in one transaction; on failure none of it is kept and all learn why."""
         try:
             await self.db.execute("BEGIN IMMEDIATE")
-            for write in batch:
-                await self.db.executemany(write.sql, write.params)
+            for sql, params in _runs(batch):
+                await self.db.executemany(sql, params)
             await self.db.execute("COMMIT")
             self.commits += 1
         except (sqlite3.Error, OSError) as error:
