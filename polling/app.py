@@ -2,34 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import hmac
 import json
-import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import orjson
 import plotly
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
-from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from polling import export
-from polling.hub import Client
 from polling.joining import qr_svg
-from polling.service import FACILITATOR, PARTICIPANT, SCREEN, Polling, Refused, participant_key
+from polling.service import FACILITATOR, Polling, Refused
 from polling.session import COMMANDS
+from polling.sockets import RATE_PER_SECOND, Socket
 from polling.store import Store
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-MAX_MESSAGE = 4096
-TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -47,6 +42,8 @@ def create_app(
     banks: str | Path,
     token: str,
     join_base: str,
+    retention_days: float | None = None,
+    rate_limit: float = RATE_PER_SECOND,
 ) -> Starlette:
     """A fresh application with its own store; each test can build one of its own."""
     store = Store(db)
@@ -56,9 +53,12 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await store.open()
         await polling.start()
+        keeper = asyncio.create_task(keep_retention(polling, retention_days)) if retention_days else None
         try:
             yield
         finally:
+            if keeper is not None:
+                keeper.cancel()
             await store.close()
 
     api = Api(polling)
@@ -68,20 +68,22 @@ def create_app(
         Route("/screen/{session}/{screen_key}", page("present.html")),
         Route("/console/{session}", page("console.html")),
         Route("/j/{code}", page("join.html")),
-        Route("/healthz", healthz),
+        Route("/healthz", Health(polling).check),
         Route("/vendor/plotly.min.js", plotly_js),
         Route("/qr/{code}.svg", api.qr),
         Route("/api/join/{code}", api.join_info),
         Route("/api/banks", api.banks),
         Route("/api/sessions", api.sessions, methods=["GET"]),
         Route("/api/sessions", api.create_session, methods=["POST"]),
-        Route("/api/sessions/{session}", api.session_state),
+        Route("/api/sessions/{session}", api.session_state, methods=["GET"]),
+        Route("/api/sessions/{session}", api.purge, methods=["DELETE"]),
+        Route("/api/sessions/{session}/limit", api.limit, methods=["POST"]),
         Route("/api/sessions/{session}/moderate", api.moderate, methods=["POST"]),
         Route("/api/sessions/{session}/answers.csv", api.answers_csv),
         Route("/api/sessions/{session}/summary.csv", api.summary_csv),
         Route("/api/sessions/{session}/export.json", api.export_json),
         Route("/api/sessions/{session}/{action}", api.command, methods=["POST"]),
-        WebSocketRoute("/ws", Socket(polling).serve),
+        WebSocketRoute("/ws", Socket(polling, rate_limit).serve),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
@@ -122,8 +124,25 @@ def page(name: str) -> Callable[[Request], Awaitable[Response]]:
     return serve
 
 
-async def healthz(request: Request) -> Response:
-    return JSONResponse({"ok": True})
+RETENTION_CHECK_SECONDS = 3600
+
+
+async def keep_retention(polling: Polling, days: float) -> None:
+    """Purge expired sessions at start-up and then every hour."""
+    while True:
+        await polling.purge_expired(days)
+        await asyncio.sleep(RETENTION_CHECK_SECONDS)
+
+
+class Health:
+    """`/healthz`: 200 while the database takes writes, 503 with the reason when it does not."""
+
+    def __init__(self, polling: Polling) -> None:
+        self.polling = polling
+
+    async def check(self, request: Request) -> Response:
+        problem = self.polling.storage_problem
+        return JSONResponse({"ok": problem is None, "storage": problem}, status_code=503 if problem else 200)
 
 
 async def plotly_js(request: Request) -> Response:
@@ -204,10 +223,30 @@ class Api:
             hide = body.get("hide_results", False)
             if not isinstance(hide, bool):
                 raise Refused("bad_request", "hide_results must be true or false")
-            session = await self.polling.create_session(body.get("bank"), hide)
+            limit = participant_limit(body)
+            session = await self.polling.create_session(body.get("bank"), hide, limit)
         except Refused as problem:
             return refused(problem)
         return JSONResponse(self.polling.info(session), status_code=201)
+
+    async def limit(self, request: Request) -> Response:
+        if not self._authorized(request):
+            return unauthorized()
+        try:
+            body = await self._body(request)
+            session = await self.polling.set_limit(request.path_params["session"], participant_limit(body))
+        except Refused as problem:
+            return refused(problem)
+        return JSONResponse(self.polling.info(session))
+
+    async def purge(self, request: Request) -> Response:
+        if not self._authorized(request):
+            return unauthorized()
+        try:
+            await self.polling.purge(request.path_params["session"])
+        except Refused as problem:
+            return refused(problem)
+        return JSONResponse({"ok": True})
 
     async def session_state(self, request: Request) -> Response:
         if not self._authorized(request):
@@ -280,126 +319,13 @@ class Api:
         return await self._export(request, "json")
 
 
+def participant_limit(body: dict[str, Any]) -> int | None:
+    """The `max_participants` of a request body: a positive integer, or null for no limit."""
+    limit = body.get("max_participants")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise Refused("bad_request", "max_participants must be a positive integer or null")
+    return limit
+
+
 def unauthorized() -> JSONResponse:
     return error(401, "unauthorized", "The facilitator token is missing or wrong")
-
-
-class Socket:
-    """The WebSocket endpoint: hello first, then one handler per message type."""
-
-    def __init__(self, polling: Polling) -> None:
-        self.polling = polling
-        self.handlers: dict[str, Callable[[Client, dict[str, Any]], Awaitable[None]]] = {
-            "hello": self.hello,
-            "answer": self.answer,
-            "moderate": self.moderate,
-            "ping": self.ping,
-            **{action: self.command for action in COMMANDS},
-        }
-
-    async def serve(self, websocket: WebSocket) -> None:
-        await websocket.accept()
-        client = Client(websocket)
-        try:
-            while True:
-                text = await websocket.receive_text()
-                await self.handle(client, text)
-        except (WebSocketDisconnect, RuntimeError, KeyError):
-            pass
-        finally:
-            self.polling.disconnected(client)
-            await client.stop()
-
-    async def handle(self, client: Client, text: str) -> None:
-        """Handle one message; anything wrong is answered on this connection alone."""
-        try:
-            if len(text.encode()) > MAX_MESSAGE:
-                raise Refused("too_large", f"Messages are limited to {MAX_MESSAGE} bytes")
-            try:
-                message = orjson.loads(text)
-            except orjson.JSONDecodeError:
-                raise Refused("bad_json", "The message is not JSON") from None
-            if not isinstance(message, dict):
-                raise Refused("bad_json", "The message must be a JSON object")
-            kind = message.get("type")
-            handler = self.handlers.get(kind) if isinstance(kind, str) else None
-            if handler is None:
-                raise Refused("unknown_type", f"Unknown message type {kind!r}")
-            if client.role is None and kind != "hello":
-                raise Refused("hello_required", "Send hello first")
-            await handler(client, message)
-        except Refused as problem:
-            client.send(problem.to_message())
-
-    async def hello(self, client: Client, message: dict[str, Any]) -> None:
-        if client.role is not None:
-            raise Refused("invalid_transition", "hello was already accepted")
-        role = message.get("role")
-        if role == PARTICIPANT:
-            session = self.polling.by_code(message.get("code"))
-            token = message.get("participant")
-            if not isinstance(token, str) or not 16 <= len(token) <= 64 or set(token) - TOKEN_CHARS:
-                token = secrets.token_urlsafe(16)
-            client.participant = participant_key(session.id, token)
-            lang = message.get("lang")
-            client.lang = lang if lang in session.bank.languages else None
-            welcome = {
-                "type": "welcome",
-                "participant": token,
-                "session": {
-                    "id": session.id,
-                    "title": session.bank.title,
-                    "languages": list(session.bank.languages),
-                    "status": str(session.status),
-                },
-                **self.polling.participant_question(session, client.participant),
-            }
-        elif role == FACILITATOR:
-            session = self.polling.session(message.get("session"))
-            if not self.polling.authorized(message.get("token")):
-                raise Refused("unauthorized", "The facilitator token is wrong")
-            welcome = {
-                "type": "welcome",
-                "role": role,
-                **self.polling.presenter_state(session, role),
-            }
-        elif role == SCREEN:
-            session = self.polling.session(message.get("session"))
-            key = message.get("key")
-            if not isinstance(key, str) or not _same(key, session.screen_key):
-                raise Refused("unauthorized", "The screen link is wrong")
-            welcome = {
-                "type": "welcome",
-                "role": role,
-                **self.polling.presenter_state(session, role),
-            }
-        else:
-            raise Refused("bad_request", "role must be participant, facilitator or screen")
-        welcome["type"] = "welcome"
-        client.role, client.session_id = role, session.id
-        client.send(welcome)
-        self.polling.connected(client)
-
-    async def answer(self, client: Client, message: dict[str, Any]) -> None:
-        if client.role != PARTICIPANT:
-            raise Refused("unauthorized", "Only participants answer")
-        await client.reply(await self.polling.answer(client, message))
-
-    async def command(self, client: Client, message: dict[str, Any]) -> None:
-        if client.role != FACILITATOR:
-            raise Refused("unauthorized", "Only the facilitator controls the session")
-        await self.polling.command(client.session_id, message["type"], message.get("question"))
-
-    async def moderate(self, client: Client, message: dict[str, Any]) -> None:
-        if client.role != FACILITATOR:
-            raise Refused("unauthorized", "Only the facilitator moderates answers")
-        await self.polling.moderate(
-            client.session_id, message.get("question"), message.get("answer"), message.get("status")
-        )
-
-    async def ping(self, client: Client, message: dict[str, Any]) -> None:
-        client.send({"type": "pong"})
-
-
-def _same(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode(), b.encode())

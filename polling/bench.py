@@ -176,8 +176,10 @@ async def measure(
         banks.mkdir(exist_ok=True)
         (banks / "bench.yaml").write_text(BENCH_BANK)
         command = [sys.executable, "-m", "polling", "serve", "--host", "127.0.0.1", "--port", str(port),
-                   "--db", str(db), "--banks", str(banks), "--token", token,
-                   "--public-url", f"http://127.0.0.1:{port}"]  # fmt: skip
+                   "--db", str(db), "--banks", str(banks), f"--token={token}",
+                   "--public-url", f"http://127.0.0.1:{port}",
+                   # Simulated phones change answers far faster than people do.
+                   "--rate-limit", "1000000"]  # fmt: skip
     else:
         command = [sys.executable, "-m", "polling.rawserver", str(port)]
     server = Server(command, port)

@@ -55,6 +55,20 @@ def build_parser() -> argparse.ArgumentParser:
         "by default http://LAN-ADDRESS:PORT",
     )
 
+    serve.add_argument(
+        "--retention-days",
+        type=float,
+        default=_env("RETENTION_DAYS", None),
+        help="purge sessions created more than this many days ago, checked hourly "
+        "(env POLLING_RETENTION_DAYS); by default sessions are kept",
+    )
+    serve.add_argument(
+        "--rate-limit",
+        type=float,
+        default=float(_env("RATE_LIMIT", 10)),
+        help="messages a second that one connection may send, after a burst (env POLLING_RATE_LIMIT)",
+    )
+
     check = commands.add_parser(
         "check",
         help="validate question banks; exit 1 on any error",
@@ -83,6 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", default=".", help="folder to write the files into")
     _db_option(export)
+    purge = commands.add_parser(
+        "purge",
+        help="delete a session and its answers for good (stop the server first)",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    purge.add_argument("session", metavar="SESSION", help="session id or join code")
+    _db_option(purge)
+
     bench = commands.add_parser(
         "bench",
         help="measure one round of N participants against the raw baseline",
@@ -111,7 +133,14 @@ def _banks_option(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
-    handlers = {"serve": serve, "check": check, "sessions": list_sessions, "export": export, "bench": bench}
+    handlers = {
+        "serve": serve,
+        "check": check,
+        "sessions": list_sessions,
+        "export": export,
+        "purge": purge,
+        "bench": bench,
+    }
     return handlers[args.command](args)
 
 
@@ -123,7 +152,8 @@ def serve(args: argparse.Namespace) -> int:
 
     token = args.token or secrets.token_urlsafe(12)
     base = (args.public_url or f"http://{lan_address()}:{args.port}").rstrip("/")
-    app = create_app(args.db, args.banks, token, base)
+    retention = float(args.retention_days) if args.retention_days is not None else None
+    app = create_app(args.db, args.banks, token, base, retention, args.rate_limit)
     facilitator = f"{base}/#token={token}"
     print(f"Serving workshops at {base}  (database {args.db}, banks {args.banks}/)")
     print("Facilitator link, for you alone (it holds the token):")
@@ -185,16 +215,12 @@ def list_sessions(args: argparse.Namespace) -> int:
 def export(args: argparse.Namespace) -> int:
     """Write a session's answers and summary (CSV) or the whole session (JSON)."""
     from polling import export as exporting
-    from polling.service import Refused
 
     async def run() -> int:
         polling = await _stored(args.db)
         try:
-            try:
-                session = polling.session(args.session)
-            except Refused:
-                session = polling.by_code(args.session)
-        except Refused:
+            session = _find(polling, args.session)
+        except LookupError:
             print(f"polling: no session {args.session!r}", file=sys.stderr)
             await polling.store.close()
             return 1
@@ -217,6 +243,37 @@ def export(args: argparse.Namespace) -> int:
         return 0
 
     return asyncio.run(run())
+
+
+def purge(args: argparse.Namespace) -> int:
+    """Delete a session and its answers from the database for good."""
+
+    async def run() -> int:
+        polling = await _stored(args.db)
+        try:
+            session = _find(polling, args.session)
+            await polling.purge(session.id)
+            print(f"purged session {session.id} ({session.code}) and its answers")
+            return 0
+        except LookupError:
+            print(f"polling: no session {args.session!r}", file=sys.stderr)
+            return 1
+        finally:
+            await polling.store.close()
+
+    return asyncio.run(run())
+
+
+def _find(polling: Any, wanted: str) -> Any:
+    """A stored session by id or join code; LookupError when there is none."""
+    from polling.service import Refused
+
+    for lookup in (polling.session, polling.by_code):
+        try:
+            return lookup(wanted)
+        except Refused:
+            continue
+    raise LookupError(wanted)
 
 
 def bench(args: argparse.Namespace) -> int:

@@ -29,7 +29,8 @@ class Client:
         self.session_id: str | None = None
         self.participant: str | None = None
         self.lang: str | None = None
-        self._queue: asyncio.Queue[str] = asyncio.Queue(queue_size)
+        # None in the queue means: close once everything before it is sent.
+        self._queue: asyncio.Queue[str | None] = asyncio.Queue(queue_size)
         self._writer = asyncio.create_task(self._write_forever())
         self._sending = False
         self.closed = False
@@ -59,6 +60,13 @@ class Client:
         finally:
             self._sending = False
 
+    def finish(self) -> None:
+        """Close the connection once what is queued has been sent."""
+        try:
+            self._queue.put_nowait(None)
+        except asyncio.QueueFull:
+            self.cut_off()
+
     def cut_off(self) -> None:
         """Drop a client that fell behind; its page reconnects and resumes."""
         if self.closed:
@@ -75,6 +83,10 @@ class Client:
         try:
             while True:
                 text = await self._queue.get()
+                if text is None:
+                    self.closed = True
+                    await self._close(1000)
+                    return
                 self._sending = True
                 await self.websocket.send_text(text)
                 self._sending = False

@@ -6,8 +6,9 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,8 @@ class Polling:
         self.sessions: dict[str, Session] = {}
         self.codes: dict[str, str] = {}
         self.coalescer = Coalescer(self._push_tally)
+        # Why the last write failed, while the database refuses writes; None when healthy.
+        self.storage_problem: str | None = None
 
     async def start(self) -> None:
         """Resume every stored session with its tallies rebuilt from the stored answers."""
@@ -137,7 +140,34 @@ class Polling:
             raise Refused("not_found", "No session with this code")
         return self.sessions[session_id]
 
-    async def create_session(self, bank_id: Any, hide_results: bool = False) -> Session:
+    async def _durably(self, write: Awaitable[None]) -> None:
+        """Await a store write; a failure is refused as `unavailable` and shown to facilitators."""
+        try:
+            await write
+        except StoreError as error:
+            self._storage_failed(error)
+            raise Refused("unavailable", "Could not save: the server's disk has a problem") from None
+        if self.storage_problem is not None:
+            self._storage_recovered()
+
+    def _storage_failed(self, error: StoreError) -> None:
+        if self.storage_problem is None:
+            self.storage_problem = f"The database refuses writes: {error}"
+            self._push_health()
+
+    def _storage_recovered(self) -> None:
+        self.storage_problem = None
+        self._push_health()
+
+    def check_room(self, session: Session) -> None:
+        """Refuse a new participant when the session is at its facilitator's limit."""
+        limit = session.max_participants
+        if limit is not None and self.hub.count(session.id, PARTICIPANT) >= limit:
+            raise Refused("full", "This session is full")
+
+    async def create_session(
+        self, bank_id: Any, hide_results: bool = False, max_participants: int | None = None
+    ) -> Session:
         """Start a session from a bank file, keeping a snapshot of the bank."""
         listing = next((b for b in self.banks() if b.id == bank_id), None)
         if listing is None:
@@ -152,30 +182,72 @@ class Polling:
             screen_key=secrets.token_urlsafe(12),
             created=utc_minute(),
             hide_results=hide_results,
+            max_participants=max_participants,
         )
-        await self.store.create_session(
-            SessionRow(
-                session.id,
-                session.code,
-                session.bank,
-                session.screen_key,
-                session.hide_results,
-                session.created,
-                session.control_state(),
-            )
+        row = SessionRow(
+            session.id,
+            session.code,
+            session.bank,
+            session.screen_key,
+            session.hide_results,
+            session.created,
+            session.control_state(),
         )
+        await self._durably(self.store.create_session(row))
         self._add(session)
         return session
+
+    async def set_limit(self, session_id: Any, max_participants: int | None) -> Session:
+        """Set how many phones may join a session (None: no limit); those in stay."""
+        session = self.session(session_id)
+        before = session.control_state()
+        session.max_participants = max_participants
+        await self._save_control(session, before)
+        self._push_state(session)
+        return session
+
+    async def _save_control(self, session: Session, before: dict[str, Any]) -> None:
+        """Store where a session stands; if that fails, it goes back to `before`."""
+        try:
+            await self._durably(self.store.save_control(session.id, session.control_state()))
+        except Refused:
+            session.restore(before)
+            raise
+
+    async def purge(self, session_id: Any) -> None:
+        """Delete a session and its answers for good; its connections are told it ended."""
+        session = self.session(session_id)
+        await self._durably(self.store.purge(session.id))
+        del self.sessions[session.id]
+        del self.codes[session.code]
+        for role in (FACILITATOR, SCREEN, PARTICIPANT):
+            clients = self.hub.clients(session.id, role)
+            self.hub.broadcast(clients, {"type": "ended"})
+            for client in list(clients):
+                client.finish()
+
+    async def purge_expired(self, days: float) -> list[str]:
+        """Purge the sessions created more than `days` days ago; returns their ids."""
+        cutoff = datetime.now(UTC) - timedelta(days=days)
+        expired = [
+            s.id
+            for s in self.sessions.values()
+            if datetime.strptime(s.created, "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC) < cutoff
+        ]
+        for session_id in expired:
+            await self.purge(session_id)
+        return expired
 
     async def command(self, session_id: Any, action: str, question_id: Any = None) -> Session:
         """Apply a facilitator command, store where the session stands, and tell everyone."""
         session = self.session(session_id)
         before = (session.current, session.state, session.status)
+        control = session.control_state()
         try:
             session.command(action, question_id if isinstance(question_id, str) else None)
         except TransitionError as error:
             raise Refused("invalid_transition", str(error)) from None
-        await self.store.save_control(session.id, session.control_state())
+        await self._save_control(session, control)
         self._push_state(session)
         if (session.current, session.state, session.status) != before:
             self._push_question(session)
@@ -192,7 +264,7 @@ class Polling:
         tally = session.tallies[question.id]
         if answer_id not in tally.answers:
             raise Refused("not_found", "No such answer")
-        await self.store.save_status(session.id, question.id, answer_id, status)
+        await self._durably(self.store.save_status(session.id, question.id, answer_id, status))
         tally.moderate(answer_id, Moderation(status))
         self._push_texts(session, question.id)
 
@@ -222,11 +294,14 @@ class Polling:
             row = AnswerRow(session.id, question.id, participant, value, lang, utc_minute(), rev, status)
             try:
                 await self.store.save_answer(row)
-            except StoreError:
+            except StoreError as error:
+                self._storage_failed(error)
                 raise Refused(
-                    "unavailable", "The answer could not be saved; send it again",
+                    "unavailable", "The answer could not be saved: send it again",
                     question=question.id,
                 ) from None  # fmt: skip
+            if self.storage_problem is not None:
+                self._storage_recovered()
             session.record(participant, question.id, value, rev, Moderation(status) if status else None)
             self.coalescer.touch(session.id)
         return {
@@ -272,6 +347,7 @@ class Polling:
             "join_url": f"{self.join_base}/j/{session.code}",
             "screen_key": session.screen_key,
             "hide_results": session.hide_results,
+            "max_participants": session.max_participants,
             "participants": self.hub.count(session.id, PARTICIPANT),
         }
 
@@ -292,6 +368,7 @@ class Polling:
             "responses": tally.responses if tally else 0,
             "results": self._results(session, role),
             "texts": self._texts(session, current, role),
+            "storage": self.storage_problem if role == FACILITATOR else None,
         }
 
     def participant_question(self, session: Session, participant: str | None) -> dict[str, Any]:
@@ -342,6 +419,11 @@ class Polling:
             else:
                 plain.append(client)
         self.hub.broadcast(plain, shared)
+
+    def _push_health(self) -> None:
+        message = {"type": "health", "storage": self.storage_problem}
+        for session_id in self.sessions:
+            self.hub.broadcast(self.hub.clients(session_id, FACILITATOR), message)
 
     def _push_tally(self, session_id: str) -> None:
         session = self.sessions.get(session_id)

@@ -50,6 +50,7 @@ class Session:
     screen_key: str
     created: str
     hide_results: bool = False
+    max_participants: int | None = None
     status: SessionStatus = SessionStatus.WAITING
     current: str | None = None
     states: dict[str, QuestionState] = field(default_factory=dict)
@@ -213,6 +214,7 @@ class Session:
             "current": self.current,
             "states": {q: str(s) for q, s in self.states.items()},
             "revealed": sorted(self.revealed),
+            "max_participants": self.max_participants,
         }
 
     def restore(self, control: dict[str, Any]) -> None:
@@ -223,6 +225,7 @@ class Session:
             if question_id in self.states:
                 self.states[question_id] = QuestionState(state)
         self.revealed = set(control["revealed"])
+        self.max_participants = control.get("max_participants")
 
     # -- helpers ------------------------------------------------------------------------
 

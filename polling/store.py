@@ -127,6 +127,8 @@ class Store:
         # FULL makes each commit survive power loss, not only a crash of the process.
         await self._db.execute("PRAGMA synchronous = FULL")
         await self._db.execute("PRAGMA foreign_keys = ON")
+        # Deleted answers are overwritten on disk, so a purge leaves nothing to recover.
+        await self._db.execute("PRAGMA secure_delete = ON")
         await self._db.execute("PRAGMA busy_timeout = 5000")
         await self._db.executescript(SCHEMA)
         self._writer = asyncio.create_task(self._write_forever(), name="store-writer")
@@ -214,6 +216,12 @@ class Store:
             "UPDATE answers SET status = ? WHERE session_id = ? AND question_id = ? AND participant = ?",
             [(status, session_id, question_id, participant)],
         )
+
+    async def purge(self, session_id: str) -> None:
+        """Delete a session and its answers for good, the write-ahead log included."""
+        await self._write("DELETE FROM answers WHERE session_id = ?", [(session_id,)])
+        await self._write("DELETE FROM sessions WHERE id = ?", [(session_id,)])
+        await self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- reads -------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import shutil
@@ -10,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,7 @@ class LiveServer:
             sys.executable, "-m", "polling", "serve",
             "--host", "127.0.0.1", "--port", str(self.port),
             "--db", str(self.db), "--banks", str(self.banks),
-            "--token", self.token, "--public-url", self.url,
+            f"--token={self.token}", "--public-url", self.url,
             *self.extra_args,
         ]  # fmt: skip
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -117,6 +118,16 @@ class LiveServer:
         assert response.status_code == 200, response.text
         state: dict[str, Any] = response.json()
         return state
+
+
+@pytest.fixture(autouse=True)
+async def close_connections() -> AsyncIterator[None]:
+    """Close the WebSocket connections a test left open, inside its own event loop."""
+    yield
+    from tests.wsclient import OPEN
+
+    await asyncio.gather(*(peer.connection.close() for peer in OPEN), return_exceptions=True)
+    OPEN.clear()
 
 
 @pytest.fixture

@@ -11,6 +11,9 @@ from websockets.asyncio.client import ClientConnection
 
 TIMEOUT = 10.0
 
+# Every connection a test opens, so that the test's teardown can close the ones it left open.
+OPEN: list[Peer] = []
+
 
 class Peer:
     """One WebSocket connection speaking docs/protocol.md."""
@@ -18,6 +21,7 @@ class Peer:
     def __init__(self, connection: ClientConnection) -> None:
         self.connection = connection
         self.seen: list[dict[str, Any]] = []
+        OPEN.append(self)
 
     @classmethod
     async def connect(cls, ws_url: str, **hello: Any) -> tuple[Peer, dict[str, Any]]:

@@ -1,0 +1,176 @@
+"""The WebSocket endpoint: who may connect, hello first, then one handler per message type."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import orjson
+from starlette.websockets import WebSocket
+
+from polling.hub import Client
+from polling.service import FACILITATOR, PARTICIPANT, SCREEN, Polling, Refused, participant_key
+from polling.session import COMMANDS
+
+MAX_MESSAGE = 4096
+TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+POLICY_VIOLATION = 1008
+
+# A phone sends a message every few seconds at most; a burst allows a quick change of mind.
+RATE_PER_SECOND = 10.0
+RATE_BURST = 30.0
+
+
+class RateLimit:
+    """A token bucket: `burst` messages at once, then `rate` a second."""
+
+    def __init__(self, rate: float = RATE_PER_SECOND, burst: float = RATE_BURST) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens = burst
+        self.last = time.monotonic()
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
+        self.last = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+def same_origin(origin: str, host: str | None, public_base: str) -> bool:
+    """Whether a browser's Origin is this server, as the page reached it or as published."""
+    netloc = urlsplit(origin).netloc.lower()
+    return bool(netloc) and netloc in {(host or "").lower(), urlsplit(public_base).netloc.lower()}
+
+
+class Socket:
+    """The WebSocket endpoint at /ws; every problem is answered on its own connection."""
+
+    def __init__(self, polling: Polling, rate_limit: float = RATE_PER_SECOND) -> None:
+        self.polling = polling
+        self.rate_limit = rate_limit
+        self.handlers: dict[str, Callable[[Client, dict[str, Any]], Awaitable[None]]] = {
+            "hello": self.hello,
+            "answer": self.answer,
+            "moderate": self.moderate,
+            "ping": self.ping,
+            **{action: self.command for action in COMMANDS},
+        }
+
+    async def serve(self, websocket: WebSocket) -> None:
+        origin = websocket.headers.get("origin")
+        # Browsers always send Origin: a page of another site must not drive a phone's
+        # or the facilitator's connection. Non-browser clients send none.
+        if origin is not None and not same_origin(
+            origin, websocket.headers.get("host"), self.polling.join_base
+        ):
+            await websocket.close(POLICY_VIOLATION)
+            return
+        await websocket.accept()
+        client = Client(websocket)
+        limit = RateLimit(self.rate_limit, max(RATE_BURST, self.rate_limit))
+        try:
+            while True:
+                message = await websocket.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                text = message.get("text")
+                if not limit.allow():
+                    client.send(Refused("rate_limited", "Too many messages: slow down").to_message())
+                elif text is None:
+                    client.send(Refused("bad_json", "Send JSON as text frames").to_message())
+                else:
+                    await self.handle(client, text)
+        except RuntimeError:
+            pass  # the peer went away mid-send
+        finally:
+            self.polling.disconnected(client)
+            await client.stop()
+
+    async def handle(self, client: Client, text: str) -> None:
+        """Handle one message."""
+        try:
+            if len(text.encode()) > MAX_MESSAGE:
+                raise Refused("too_large", f"Messages are limited to {MAX_MESSAGE} bytes")
+            try:
+                message = orjson.loads(text)
+            except orjson.JSONDecodeError:
+                raise Refused("bad_json", "The message is not JSON") from None
+            if not isinstance(message, dict):
+                raise Refused("bad_json", "The message must be a JSON object")
+            kind = message.get("type")
+            handler = self.handlers.get(kind) if isinstance(kind, str) else None
+            if handler is None:
+                raise Refused("unknown_type", f"Unknown message type {str(kind)[:40]!r}")
+            if client.role is None and kind != "hello":
+                raise Refused("hello_required", "Send hello first")
+            await handler(client, message)
+        except Refused as problem:
+            client.send(problem.to_message())
+
+    async def hello(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role is not None:
+            raise Refused("invalid_transition", "hello was already accepted")
+        role = message.get("role")
+        if role == PARTICIPANT:
+            session = self.polling.by_code(message.get("code"))
+            self.polling.check_room(session)
+            token = message.get("participant")
+            if not isinstance(token, str) or not 16 <= len(token) <= 64 or set(token) - TOKEN_CHARS:
+                token = secrets.token_urlsafe(16)
+            client.participant = participant_key(session.id, token)
+            lang = message.get("lang")
+            client.lang = lang if lang in session.bank.languages else None
+            welcome = {
+                "participant": token,
+                "session": {
+                    "id": session.id,
+                    "title": session.bank.title,
+                    "languages": list(session.bank.languages),
+                    "status": str(session.status),
+                },
+                **self.polling.participant_question(session, client.participant),
+            }
+        elif role == FACILITATOR:
+            session = self.polling.session(message.get("session"))
+            if not self.polling.authorized(message.get("token")):
+                raise Refused("unauthorized", "The facilitator token is wrong")
+            welcome = {"role": role, **self.polling.presenter_state(session, role)}
+        elif role == SCREEN:
+            session = self.polling.session(message.get("session"))
+            key = message.get("key")
+            if not isinstance(key, str) or not hmac.compare_digest(key.encode(), session.screen_key.encode()):
+                raise Refused("unauthorized", "The screen link is wrong")
+            welcome = {"role": role, **self.polling.presenter_state(session, role)}
+        else:
+            raise Refused("bad_request", "role must be participant, facilitator or screen")
+        welcome["type"] = "welcome"
+        client.role, client.session_id = role, session.id
+        client.send(welcome)
+        self.polling.connected(client)
+
+    async def answer(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role != PARTICIPANT:
+            raise Refused("unauthorized", "Only participants answer")
+        await client.reply(await self.polling.answer(client, message))
+
+    async def command(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role != FACILITATOR:
+            raise Refused("unauthorized", "Only the facilitator controls the session")
+        await self.polling.command(client.session_id, message["type"], message.get("question"))
+
+    async def moderate(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role != FACILITATOR:
+            raise Refused("unauthorized", "Only the facilitator moderates answers")
+        await self.polling.moderate(
+            client.session_id, message.get("question"), message.get("answer"), message.get("status")
+        )
+
+    async def ping(self, client: Client, message: dict[str, Any]) -> None:
+        client.send({"type": "pong"})

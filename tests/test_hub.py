@@ -1,0 +1,76 @@
+"""Fan-out: a client that stops reading is cut off and never delays the others."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from polling.hub import QUEUE_SIZE, SLOW_CLIENT_CLOSE, Client, Coalescer, Hub
+
+
+class FakeSocket:
+    """Stands in for a Starlette WebSocket; `stuck` makes every send hang like a full pipe."""
+
+    def __init__(self, stuck: bool = False) -> None:
+        self.stuck = stuck
+        self.sent: list[str] = []
+        self.closed_with: int | None = None
+        self.arrived = asyncio.Event()
+
+    async def send_text(self, text: str) -> None:
+        if self.stuck:
+            await asyncio.Event().wait()
+        self.sent.append(text)
+        self.arrived.set()
+
+    async def close(self, code: int = 1000) -> None:
+        self.closed_with = code
+
+
+async def wait_for(predicate: Any, timeout: float = 5.0) -> None:
+    async def poll() -> None:
+        while not predicate():
+            await asyncio.sleep(0.001)
+
+    await asyncio.wait_for(poll(), timeout)
+
+
+async def test_a_stuck_client_is_cut_off_while_the_others_get_everything() -> None:
+    """A client whose sends hang fills its own bounded queue and is closed; a healthy one gets all."""
+    stuck_socket, healthy_socket = FakeSocket(stuck=True), FakeSocket()
+    stuck, healthy = Client(stuck_socket), Client(healthy_socket)  # type: ignore[arg-type]
+    total = QUEUE_SIZE + 50
+    for number in range(total):
+        Hub.broadcast([stuck, healthy], {"type": "tally", "n": number})
+        await asyncio.sleep(0)  # updates come over time: a healthy client keeps up
+    await wait_for(lambda: len(healthy_socket.sent) == total)
+    await wait_for(lambda: stuck_socket.closed_with == SLOW_CLIENT_CLOSE)
+    assert stuck.closed and not healthy.closed
+    assert healthy_socket.sent[-1] == f'{{"type":"tally","n":{total - 1}}}'
+    await stuck.stop()
+    await healthy.stop()
+
+
+async def test_a_broadcast_is_encoded_once_and_only_queued() -> None:
+    """Broadcast returns before any send happens: it never awaits a client."""
+    sockets = [FakeSocket() for _ in range(3)]
+    clients = [Client(s) for s in sockets]  # type: ignore[arg-type]
+    Hub.broadcast(clients, {"type": "question", "question": None})
+    assert all(s.sent == [] for s in sockets)
+    await wait_for(lambda: all(len(s.sent) == 1 for s in sockets))
+    assert {s.sent[0] for s in sockets} == {'{"type":"question","question":null}'}
+    for client in clients:
+        await client.stop()
+
+
+async def test_updates_are_coalesced_to_the_interval() -> None:
+    """Many touches within one interval give one flush at once and one more after it."""
+    flushed: list[str] = []
+    coalescer = Coalescer(flushed.append, interval=0.05)
+    for _ in range(100):
+        coalescer.touch("s1")
+    await wait_for(lambda: len(flushed) == 1)
+    for _ in range(100):
+        coalescer.touch("s1")
+    await wait_for(lambda: len(flushed) == 2)
+    assert flushed == ["s1", "s1"]
