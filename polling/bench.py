@@ -175,11 +175,7 @@ async def measure(
         banks = workdir / "banks"
         banks.mkdir(exist_ok=True)
         (banks / "bench.yaml").write_text(BENCH_BANK)
-        command = [sys.executable, "-m", "polling", "serve", "--host", "127.0.0.1", "--port", str(port),
-                   "--db", str(db), "--banks", str(banks), f"--token={token}",
-                   "--public-url", f"http://127.0.0.1:{port}",
-                   # Simulated phones change answers far faster than people do.
-                   "--rate-limit", "1000000"]  # fmt: skip
+        command = project_command(workdir, port, db, token)
     else:
         command = [sys.executable, "-m", "polling.rawserver", str(port)]
     server = Server(command, port)
@@ -259,6 +255,86 @@ async def measure(
         "answers_stored": stored,
         "changes_consistent": consistent,
     }
+
+
+async def crash(participants: int, processes: int, workdir: Path) -> dict[str, Any]:
+    """Kill the server with SIGKILL during an answer burst, restart it, and count what survived."""
+    port = free_port()
+    url = f"ws://127.0.0.1:{port}/ws"
+    token = secrets.token_urlsafe(12)
+    db = workdir / "crash.sqlite3"
+    server = Server(project_command(workdir, port, db, token), port)
+    server.start(workdir / "crash.log")
+    headers = {"Authorization": f"Bearer {token}"}
+    base = f"http://127.0.0.1:{port}/api/sessions"
+    info = httpx.post(base, json={"bank": "bench"}, headers=headers).json()
+    httpx.post(f"{base}/{info['id']}/show", json={"question": "q"}, headers=headers)
+    clients = Clients(url, info["code"], participants, processes)
+    try:
+        await clients.ask("join")
+        presenter = Presenter(await websockets.connect(url, compression=None), target=1)
+        await presenter.ws.send(
+            json.dumps({"type": "hello", "role": "facilitator", "session": info["id"], "token": token})
+        )
+        listener = asyncio.create_task(presenter.listen())
+        httpx.post(f"{base}/{info['id']}/open", headers=headers)
+        # The first answers are being stored: the burst is under way. Pull the plug.
+        await asyncio.wait_for(presenter.done.wait(), timeout=60)
+        assert server.process is not None
+        server.process.kill()
+        server.process.wait()
+        listener.cancel()
+        server.start(workdir / "crash.log")
+        rounds = await clients.ask("answers")
+        state = httpx.get(f"{base}/{info['id']}", headers=headers).json()
+        await clients.stop()
+    finally:
+        server.stop()
+    tokens = [t for r in rounds for t in r["tokens"]]
+    values = [v for r in rounds for v in r["values"]]
+    live = [a for r in rounds for a in r["acked_live"]]
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        rows = connection.execute(
+            "SELECT participant, value FROM answers WHERE session_id = ?", (info["id"],)
+        ).fetchall()
+    stored = {participant: json.loads(value) for participant, value in rows}
+    expected = {participant_key(info["id"], t): v for t, v in zip(tokens, values, strict=True)}
+    return {
+        "participants": participants,
+        "acked": len(tokens),
+        "acked_before_crash": sum(live),
+        "reconnects": sum(r["reconnects"] for r in rounds),
+        "stored": len(stored),
+        "lost": sum(stored.get(key) != value for key, value in expected.items()),
+        "duplicates": len(rows) - len(stored) + max(0, state["responses"] - len(stored)),
+        "resumed": state["current"] == "q" and state["state"] == "open",
+        "counted": state["responses"],
+    }
+
+
+def run_crash(participants: int, processes: int = 2) -> dict[str, Any]:
+    """The crash test: print a line of figures and return them."""
+    raise_file_limit()
+    with tempfile.TemporaryDirectory(prefix="polling-crash-") as workdir:
+        (Path(workdir) / "banks").mkdir()
+        (Path(workdir) / "banks" / "bench.yaml").write_text(BENCH_BANK)
+        result = asyncio.run(crash(participants, processes, Path(workdir)))
+    print(
+        f"{result['participants']} participants; SIGKILL after {result['acked_before_crash']} "
+        f"acknowledgements; {result['reconnects']} reconnections; {result['stored']} stored, "
+        f"{result['lost']} lost, {result['duplicates']} counted twice"
+    )
+    print(json.dumps(result))
+    return result
+
+
+def project_command(workdir: Path, port: int, db: Path, token: str) -> list[str]:
+    """The real server, as `polling serve` runs it, on this port and database."""
+    return [sys.executable, "-m", "polling", "serve", "--host", "127.0.0.1", "--port", str(port),
+            "--db", str(db), "--banks", str(workdir / "banks"), f"--token={token}",
+            "--public-url", f"http://127.0.0.1:{port}",
+            # Simulated phones change answers far faster than people do.
+            "--rate-limit", "1000000"]  # fmt: skip
 
 
 def count_stored(db: Path, session_id: str) -> int:

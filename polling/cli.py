@@ -115,6 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--changes", type=int, default=5, help="answer changes per participant in the ingest phase"
     )
+    bench.add_argument(
+        "--crash",
+        action="store_true",
+        help="instead: SIGKILL the server during the answer burst, restart it, and count lost and "
+        "double answers",
+    )
     return parser
 
 
@@ -278,7 +284,10 @@ def _find(polling: Any, wanted: str) -> Any:
 
 def bench(args: argparse.Namespace) -> int:
     """Run the benchmark; its last line is one JSON object."""
-    from polling.bench import run_bench
+    from polling.bench import run_bench, run_crash
 
+    if args.crash:
+        result = run_crash(args.participants, args.processes)
+        return 0 if result["lost"] == result["duplicates"] == 0 and result["resumed"] else 1
     summary = run_bench(args.participants, args.processes, args.changes)
     return 0 if summary["answers_stored"] == summary["answers_sent"] else 1

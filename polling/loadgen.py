@@ -38,6 +38,8 @@ class Phone:
     ack_waiters: dict[int, asyncio.Future[float]] = field(default_factory=dict)
     opened: asyncio.Event = field(default_factory=asyncio.Event)
     first_ack: asyncio.Event = field(default_factory=asyncio.Event)
+    reconnects: int = 0
+    acked_live: bool = False  # the first answer's ack arrived on its own connection
 
 
 class Worker:
@@ -49,6 +51,7 @@ class Worker:
         self.code = code
         self.phones = [Phone(first + i) for i in range(count)]
         self.readers: list[asyncio.Task[None]] = []
+        self.stopping = False
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -68,42 +71,79 @@ class Worker:
 
         async def join_one(phone: Phone) -> None:
             async with gate:
-                phone.ws = await websockets.connect(
-                    self.url, compression=None, ping_interval=None, max_size=2**20, open_timeout=120
-                )
-                await phone.ws.send(
-                    json.dumps(
-                        {"type": "hello", "role": "participant", "code": self.code, "participant": None}
-                    )
-                )
-                welcome = json.loads(await phone.ws.recv())
-                phone.token = welcome["participant"]
+                await self.connect(phone)
                 phone.joined = time.monotonic()
             self.readers.append(asyncio.create_task(self.read(phone)))
 
         await asyncio.gather(*(join_one(p) for p in self.phones))
         return {"started": started, "joined": [p.joined for p in self.phones]}
 
+    async def connect(self, phone: Phone) -> dict[str, Any]:
+        """Open a connection and say hello with the phone's token, as a page does."""
+        phone.ws = await websockets.connect(
+            self.url, compression=None, ping_interval=None, max_size=2**20, open_timeout=120
+        )
+        hello = {"type": "hello", "role": "participant", "code": self.code, "participant": phone.token}
+        await phone.ws.send(json.dumps(hello))
+        welcome: dict[str, Any] = json.loads(await phone.ws.recv())
+        phone.token = welcome["participant"]
+        return welcome
+
     async def read(self, phone: Phone) -> None:
-        """Handle what the server pushes: answer a question as soon as it opens."""
-        assert phone.ws is not None
-        async for raw in phone.ws:
-            message = json.loads(raw)
-            kind = message.get("type")
-            if kind == "question" and message.get("state") == "open" and not phone.opened.is_set():
-                phone.question_at = time.monotonic()
-                phone.question = message["question"]["id"]
-                phone.opened.set()
-                await self.send_answer(phone, 1)
-            elif kind == "ack":
-                now = time.monotonic()
-                phone.acked_rev = max(phone.acked_rev, int(message["rev"]))
-                if not phone.first_ack.is_set():
-                    phone.acked_at = now
-                    phone.first_ack.set()
-                waiter = phone.ack_waiters.pop(int(message["rev"]), None)
-                if waiter is not None and not waiter.done():
-                    waiter.set_result(now)
+        """Handle what the server pushes; when the connection drops, come back and resume."""
+        while True:
+            assert phone.ws is not None
+            try:
+                async for raw in phone.ws:
+                    await self.handle(phone, json.loads(raw))
+            except websockets.ConnectionClosed:
+                pass
+            if self.stopping:
+                return
+            await self.reconnect(phone)
+
+    async def handle(self, phone: Phone, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        if kind == "question" and message.get("state") == "open" and not phone.opened.is_set():
+            phone.question_at = time.monotonic()
+            phone.question = message["question"]["id"]
+            phone.opened.set()
+            await self.send_answer(phone, 1)
+        elif kind == "ack":
+            self.acknowledged(phone, int(message["rev"]), live=True)
+
+    def acknowledged(self, phone: Phone, rev: int, live: bool) -> None:
+        now = time.monotonic()
+        phone.acked_rev = max(phone.acked_rev, rev)
+        if not phone.first_ack.is_set():
+            phone.acked_at = now
+            phone.acked_live = live and phone.reconnects == 0
+            phone.first_ack.set()
+        waiter = phone.ack_waiters.pop(rev, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(now)
+
+    async def reconnect(self, phone: Phone) -> None:
+        """Come back with the same token; resend an answer the server does not have."""
+        delay = 0.05
+        while not self.stopping:
+            try:
+                welcome = await self.connect(phone)
+                break
+            except (TimeoutError, OSError, websockets.WebSocketException):
+                await asyncio.sleep(delay)
+                delay = min(1.0, delay * 2)
+        else:
+            return
+        phone.reconnects += 1
+        stored_rev = int(welcome.get("rev") or 0)
+        if phone.rev and stored_rev >= phone.rev:
+            self.acknowledged(phone, stored_rev, live=False)
+        elif welcome.get("state") == "open" and welcome.get("question"):
+            if not phone.opened.is_set():
+                await self.handle(phone, {**welcome, "type": "question"})
+            elif phone.rev:
+                await self.send_answer(phone, phone.rev)
 
     async def send_answer(self, phone: Phone, rev: int) -> asyncio.Future[float]:
         assert phone.ws is not None
@@ -126,6 +166,10 @@ class Worker:
             "question_at": [p.question_at for p in self.phones],
             "sent_at": [p.sent_at for p in self.phones],
             "acked_at": [p.acked_at for p in self.phones],
+            "tokens": [p.token for p in self.phones],
+            "values": [CHOICES[(p.index + 1) % len(CHOICES)] for p in self.phones],
+            "acked_live": [p.acked_live for p in self.phones],
+            "reconnects": sum(p.reconnects for p in self.phones),
         }
 
     async def ingest(self, changes: int) -> dict[str, Any]:
@@ -141,6 +185,7 @@ class Worker:
                 "final": {p.token: p.acked_rev for p in self.phones}}  # fmt: skip
 
     async def close(self) -> None:
+        self.stopping = True
         for reader in self.readers:
             reader.cancel()
         await asyncio.gather(*(p.ws.close() for p in self.phones if p.ws is not None), return_exceptions=True)
