@@ -135,7 +135,7 @@ class Presenter:
 class Clients:
     """The client processes, each running a share of the participants."""
 
-    def __init__(self, url: str, code: str, participants: int, processes: int) -> None:
+    def __init__(self, url: str, code: str, participants: int, processes: int, spread: float = 0.0) -> None:
         context = multiprocessing.get_context("spawn")
         self.pipes = []
         self.processes = []
@@ -143,7 +143,9 @@ class Clients:
         first = 0
         for share in shares:
             parent, child = context.Pipe()
-            process = context.Process(target=worker_main, args=(child, url, code, share, first), daemon=True)
+            process = context.Process(
+                target=worker_main, args=(child, url, code, share, first, spread), daemon=True
+            )
             process.start()
             self.pipes.append(parent)
             self.processes.append(process)
@@ -269,16 +271,17 @@ async def crash(participants: int, processes: int, workdir: Path) -> dict[str, A
     base = f"http://127.0.0.1:{port}/api/sessions"
     info = httpx.post(base, json={"bank": "bench"}, headers=headers).json()
     httpx.post(f"{base}/{info['id']}/show", json={"question": "q"}, headers=headers)
-    clients = Clients(url, info["code"], participants, processes)
+    # Answers spread over two seconds, so that the kill lands in the middle of the burst.
+    clients = Clients(url, info["code"], participants, processes, spread=2.0)
     try:
         await clients.ask("join")
-        presenter = Presenter(await websockets.connect(url, compression=None), target=1)
+        presenter = Presenter(await websockets.connect(url, compression=None), target=participants // 4)
         await presenter.ws.send(
             json.dumps({"type": "hello", "role": "facilitator", "session": info["id"], "token": token})
         )
         listener = asyncio.create_task(presenter.listen())
         httpx.post(f"{base}/{info['id']}/open", headers=headers)
-        # The first answers are being stored: the burst is under way. Pull the plug.
+        # A quarter of the answers are stored: the burst is under way. Pull the plug.
         await asyncio.wait_for(presenter.done.wait(), timeout=60)
         assert server.process is not None
         server.process.kill()

@@ -7,7 +7,9 @@ timings back. Times are `time.monotonic()`, which every process on the machine s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import random
 import resource
 import time
 from dataclasses import dataclass, field
@@ -45,8 +47,9 @@ class Phone:
 class Worker:
     """Runs a share of the participants and answers the coordinator's commands."""
 
-    def __init__(self, conn: Connection, url: str, code: str, count: int, first: int) -> None:
+    def __init__(self, conn: Connection, url: str, code: str, count: int, first: int, spread: float) -> None:
         self.conn = conn
+        self.spread = spread  # answers come within this many seconds of the question, not at once
         self.url = url
         self.code = code
         self.phones = [Phone(first + i) for i in range(count)]
@@ -108,7 +111,12 @@ class Worker:
             phone.question_at = time.monotonic()
             phone.question = message["question"]["id"]
             phone.opened.set()
-            await self.send_answer(phone, 1)
+            if self.spread:
+                asyncio.get_running_loop().call_later(
+                    random.uniform(0, self.spread), lambda: asyncio.ensure_future(self.send_if_open(phone))
+                )
+            else:
+                await self.send_answer(phone, 1)
         elif kind == "ack":
             self.acknowledged(phone, int(message["rev"]), live=True)
 
@@ -143,7 +151,14 @@ class Worker:
             if not phone.opened.is_set():
                 await self.handle(phone, {**welcome, "type": "question"})
             elif phone.rev:
-                await self.send_answer(phone, phone.rev)
+                with contextlib.suppress(websockets.ConnectionClosed):
+                    await self.send_answer(phone, phone.rev)
+
+    async def send_if_open(self, phone: Phone) -> None:
+        """Send a late answer; if the connection is down, reconnecting sends it."""
+        phone.rev = 1
+        with contextlib.suppress(websockets.ConnectionClosed):
+            await self.send_answer(phone, 1)
 
     async def send_answer(self, phone: Phone, rev: int) -> asyncio.Future[float]:
         assert phone.ws is not None
@@ -197,10 +212,10 @@ def raise_file_limit() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-def worker_main(conn: Connection, url: str, code: str, count: int, first: int) -> None:
+def worker_main(conn: Connection, url: str, code: str, count: int, first: int, spread: float) -> None:
     """Entry point of a client process."""
     raise_file_limit()
-    worker = Worker(conn, url, code, count, first)
+    worker = Worker(conn, url, code, count, first, spread)
     try:
         import uvloop
     except ImportError:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
+import orjson
 
 from polling.model import Bank
 
@@ -40,6 +41,21 @@ CREATE TABLE IF NOT EXISTS answers (
 UPSERT_ANSWER = """
 INSERT INTO answers (session_id, question_id, participant, value, language, minute, rev, status)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (session_id, question_id, participant) DO UPDATE SET
+    value = excluded.value, language = excluded.language, minute = excluded.minute,
+    rev = excluded.rev, status = excluded.status
+WHERE excluded.rev > answers.rev
+"""
+
+
+# The same upsert for a whole burst of answers, passed as one JSON array: one statement,
+# so the database thread lets go of the GIL once per burst rather than once per answer.
+UPSERT_ANSWERS = """
+INSERT INTO answers (session_id, question_id, participant, value, language, minute, rev, status)
+SELECT json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'),
+       json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'), json_extract(j.value, '$[5]'),
+       json_extract(j.value, '$[6]'), json_extract(j.value, '$[7]')
+FROM json_each(?) AS j WHERE true
 ON CONFLICT (session_id, question_id, participant) DO UPDATE SET
     value = excluded.value, language = excluded.language, minute = excluded.minute,
     rev = excluded.rev, status = excluded.status
@@ -171,7 +187,10 @@ class Store:
         try:
             await self.db.execute("BEGIN IMMEDIATE")
             for sql, params in _runs(batch):
-                await self.db.executemany(sql, params)
+                if sql == UPSERT_ANSWER and len(params) > 1:
+                    await self.db.execute(UPSERT_ANSWERS, (orjson.dumps(params).decode(),))
+                else:
+                    await self.db.executemany(sql, params)
             await self.db.execute("COMMIT")
             self.commits += 1
         except (sqlite3.Error, OSError) as error:

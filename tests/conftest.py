@@ -120,7 +120,7 @@ class LiveServer:
         return state
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 async def close_connections() -> AsyncIterator[None]:
     """Close the WebSocket connections a test left open, inside its own event loop."""
     yield

@@ -45,4 +45,5 @@ def test_a_killed_server_loses_no_acknowledged_answer_and_counts_none_twice() ->
     assert result["participants"] == result["acked"] == result["stored"] == result["counted"] == 1000
     assert result["lost"] == 0 and result["duplicates"] == 0
     assert result["resumed"] is True
+    assert 0 < result["acked_before_crash"] < 1000  # the kill landed in the middle of the burst
     assert result["reconnects"] > 0  # phones came back by themselves

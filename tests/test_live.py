@@ -14,6 +14,8 @@ import pytest
 from tests.conftest import LiveServer
 from tests.wsclient import Peer, facilitator, participant
 
+pytestmark = pytest.mark.usefixtures("close_connections")
+
 
 def csv_rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))

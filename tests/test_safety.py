@@ -22,6 +22,8 @@ TEST_BANK = Path(__file__).parent / "banks" / "e2e.yaml"
 TOKEN = "safety-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
+pytestmark = pytest.mark.usefixtures("close_connections")
+
 
 async def open_pace(server: LiveServer, **options: Any) -> dict[str, Any]:
     info = server.create_session("e2e", **options)

@@ -84,3 +84,21 @@ async def test_a_failed_write_raises_and_keeps_nothing(tmp_path: Path) -> None:
     await store.save_answer(answer("p", "a"))  # the store goes on
     assert len(await store.answers("s1")) == 1
     await store.close()
+
+
+async def test_one_burst_keeps_the_newest_answer_of_each_phone(tmp_path: Path) -> None:
+    """Answers written in one group commit keep, for each phone, the highest rev whatever the order."""
+    store = await open_store(tmp_path / "db.sqlite3")
+    before = store.commits
+    await asyncio.gather(
+        store.save_answer(answer("p", "b", rev=3)),
+        store.save_answer(answer("p", "a", rev=2)),
+        store.save_answer(answer("q", "a", rev=1)),
+        store.save_answer(answer("q", "b", rev=4)),
+        *(store.save_answer(answer(f"x{i}", "a")) for i in range(50)),
+    )
+    assert store.commits - before < 5  # they did share transactions
+    stored = {a.participant: (a.value, a.rev) for a in await store.answers("s1")}
+    assert stored["p"] == ("b", 3) and stored["q"] == ("b", 4)
+    assert len(stored) == 52
+    await store.close()

@@ -1,0 +1,87 @@
+// The facilitator's HTTP API: JSON over fetch with the bearer token.
+import { askToken, forgetToken, token } from "./auth.js";
+
+/** An error answer from the API, with its code (e.g. "unauthorized", "not_found"). */
+export class ApiError extends Error {
+  constructor(status, code, message, body = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.body = body;
+  }
+}
+
+async function request(path, { method = "GET", body } = {}) {
+  const headers = { Authorization: `Bearer ${token() || ""}` };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: "no-store",
+    });
+  } catch (error) {
+    throw new ApiError(0, "network", "The server cannot be reached.");
+  }
+  if (response.ok) return response;
+  let data = {};
+  try {
+    data = await response.json();
+  } catch (error) {
+    // Not JSON: keep the status text.
+  }
+  if (response.status === 401) forgetToken();
+  throw new ApiError(
+    response.status,
+    data.error || `http_${response.status}`,
+    data.message || response.statusText || "Request failed",
+    data,
+  );
+}
+
+/** Call the API; when the token is refused, ask for it again and retry. */
+export async function api(path, options = {}) {
+  for (;;) {
+    try {
+      const response = await request(path, options);
+      return await response.json();
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.code !== "unauthorized") throw error;
+      await askToken("That token was not accepted. Check it and try again.");
+    }
+  }
+}
+
+/** Download a file that needs the token (an export), under its own name. */
+export async function download(path, filename) {
+  for (;;) {
+    try {
+      const response = await request(path);
+      const url = URL.createObjectURL(await response.blob());
+      const link = document.createElement("a");
+      link.href = url;
+      link.download = filename;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      return;
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.code !== "unauthorized") throw error;
+      await askToken("That token was not accepted. Check it and try again.");
+    }
+  }
+}
+
+/** The export files of a session: [label, path, filename]. */
+export function exportLinks(session) {
+  const base = `/api/sessions/${encodeURIComponent(session.id)}`;
+  const stem = `polling-${session.code || session.id}`;
+  return [
+    ["answers.csv", `${base}/answers.csv`, `${stem}-answers.csv`],
+    ["summary.csv", `${base}/summary.csv`, `${stem}-summary.csv`],
+    ["export.json", `${base}/export.json`, `${stem}-export.json`],
+  ];
+}

@@ -1,0 +1,86 @@
+// The presenter state as the server sends it (welcome, state, tally, texts), and what
+// follows from it: the current question, whether results are hidden, what `next` does.
+
+/** An empty presenter state, filled by the server's messages. */
+export function emptyView() {
+  return {
+    session: null,
+    questions: [],
+    states: {},
+    current: null,
+    state: null,
+    revealed: false,
+    responses: 0,
+    results: null,
+    texts: [],
+    storage: null,
+  };
+}
+
+/** Take in a `welcome` or `state` message (the fields of PRESENTER_STATE). */
+export function applyState(view, message) {
+  for (const key of Object.keys(view)) {
+    if (message[key] !== undefined) view[key] = message[key];
+  }
+  if (!view.texts) view.texts = [];
+}
+
+/** Take in a `tally` message; true when it is about the current question. */
+export function applyTally(view, message) {
+  if (view.session && message.participants !== undefined) view.session.participants = message.participants;
+  if (message.question !== view.current) return false;
+  view.responses = message.responses;
+  view.results = message.results;
+  return true;
+}
+
+/** Take in a `texts` message; true when it is about the current question. */
+export function applyTexts(view, message) {
+  if (message.question !== view.current) return false;
+  view.texts = message.texts || [];
+  return true;
+}
+
+/** The current question object, or null. */
+export function currentQuestion(view) {
+  return view.questions.find((question) => question.id === view.current) || null;
+}
+
+/** The question after the current one (the first one from the join screen), or null. */
+export function followingQuestion(view) {
+  const questions = view.questions || [];
+  if (view.current === null || view.current === undefined) return questions[0] || null;
+  const index = questions.findIndex((question) => question.id === view.current);
+  return index >= 0 ? questions[index + 1] || null : null;
+}
+
+/** Whether results are hidden from the room for the current question. */
+export function resultsHidden(view) {
+  return view.results === null || view.results === undefined || (view.session.hide_results && !view.revealed);
+}
+
+/** What `next` does now: {label, enabled}. */
+export function nextStep(view) {
+  if (view.session.status === "ended") return { label: "Session ended", enabled: false };
+  if (view.current === null || view.current === undefined) {
+    return { label: view.questions.length ? "Show first question" : "No questions", enabled: view.questions.length > 0 };
+  }
+  if (view.state === "shown") return { label: "Open voting", enabled: true };
+  if (view.state === "open") return { label: "Close voting", enabled: true };
+  if (view.session.hide_results && !view.revealed) return { label: "Reveal results", enabled: true };
+  if (followingQuestion(view)) return { label: "Next question", enabled: true };
+  return { label: "Last question", enabled: false };
+}
+
+/** Human words for a question state. */
+export const STATE_LABELS = {
+  pending: "Not shown",
+  shown: "Voting not open",
+  open: "Voting open",
+  closed: "Voting closed",
+};
+
+/** "1 response", "12 responses". */
+export function plural(count, one, many) {
+  return `${count} ${count === 1 ? one : many}`;
+}
