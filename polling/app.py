@@ -78,6 +78,7 @@ def create_app(
         Route("/api/sessions/{session}", api.session_state, methods=["GET"]),
         Route("/api/sessions/{session}", api.purge, methods=["DELETE"]),
         Route("/api/sessions/{session}/limit", api.limit, methods=["POST"]),
+        Route("/api/sessions/{session}/languages", api.languages, methods=["POST"]),
         Route("/api/sessions/{session}/moderate", api.moderate, methods=["POST"]),
         Route("/api/sessions/{session}/answers.csv", api.answers_csv),
         Route("/api/sessions/{session}/summary.csv", api.summary_csv),
@@ -238,6 +239,16 @@ class Api:
         except Refused as problem:
             return refused(problem)
         return JSONResponse(self.polling.info(session))
+
+    async def languages(self, request: Request) -> Response:
+        if not self._authorized(request):
+            return unauthorized()
+        try:
+            body = await self._body(request)
+            session = await self.polling.show_languages(request.path_params["session"], body.get("languages"))
+        except Refused as problem:
+            return refused(problem)
+        return JSONResponse(self.polling.presenter_state(session, FACILITATOR))
 
     async def purge(self, request: Request) -> Response:
         if not self._authorized(request):

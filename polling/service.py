@@ -214,6 +214,18 @@ class Polling:
             session.restore(before)
             raise
 
+    async def show_languages(self, session_id: Any, languages: Any) -> Session:
+        """Set the language(s) of the presenter screen, for the facilitator and every screen."""
+        session = self.session(session_id)
+        before = session.control_state()
+        try:
+            session.show_languages(languages)
+        except TransitionError as error:
+            raise Refused("bad_request", str(error)) from None
+        await self._save_control(session, before)
+        self._push_state(session)
+        return session
+
     async def purge(self, session_id: Any) -> None:
         """Delete a session and its answers for good; its connections are told it ended."""
         session = self.session(session_id)
@@ -362,6 +374,7 @@ class Polling:
             "session": info,
             "questions": [q.to_dict() for q in session.bank.questions],
             "states": {q: str(s) for q, s in session.states.items()},
+            "display_languages": list(session.display_languages),
             "current": current,
             "state": str(session.state) if session.state else None,
             "revealed": current in session.revealed,

@@ -37,6 +37,7 @@ class NotOpenError(Exception):
     """An answer to a question that is not open for voting."""
 
 
+MAX_DISPLAY_LANGUAGES = 2
 COMMANDS = ("show", "open", "close", "reveal", "hide", "next", "previous", "end")
 
 
@@ -51,6 +52,7 @@ class Session:
     created: str
     hide_results: bool = False
     max_participants: int | None = None
+    display_languages: list[str] = field(default_factory=list)
     status: SessionStatus = SessionStatus.WAITING
     current: str | None = None
     states: dict[str, QuestionState] = field(default_factory=dict)
@@ -59,6 +61,8 @@ class Session:
     _revs: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        if not self.display_languages:
+            self.display_languages = [self.bank.default_language]
         for question in self.bank.questions:
             self.states.setdefault(question.id, QuestionState.PENDING)
             self.tallies.setdefault(question.id, Tally(question))
@@ -159,6 +163,18 @@ class Session:
             self._close_if_open(self.current)
         self.status = SessionStatus.ENDED
 
+    def show_languages(self, languages: Any) -> None:
+        """Choose the language, or two side by side, that the presenter screen shows."""
+        if (
+            not isinstance(languages, list)
+            or not 1 <= len(languages) <= MAX_DISPLAY_LANGUAGES
+            or len(set(map(str, languages))) != len(languages)
+            or any(lang not in self.bank.languages for lang in languages)
+        ):
+            choices = ", ".join(self.bank.languages)
+            raise TransitionError(f"Choose one or two different languages of this bank: {choices}")
+        self.display_languages = list(languages)
+
     # -- answers ------------------------------------------------------------------------
 
     def check(self, question_id: Any, value: Any) -> tuple[Question, Value]:
@@ -215,6 +231,7 @@ class Session:
             "states": {q: str(s) for q, s in self.states.items()},
             "revealed": sorted(self.revealed),
             "max_participants": self.max_participants,
+            "display_languages": list(self.display_languages),
         }
 
     def restore(self, control: dict[str, Any]) -> None:
@@ -226,6 +243,7 @@ class Session:
                 self.states[question_id] = QuestionState(state)
         self.revealed = set(control["revealed"])
         self.max_participants = control.get("max_participants")
+        self.display_languages = control.get("display_languages") or [self.bank.default_language]
 
     # -- helpers ------------------------------------------------------------------------
 

@@ -59,6 +59,7 @@ class Socket:
             "hello": self.hello,
             "answer": self.answer,
             "moderate": self.moderate,
+            "languages": self.languages,
             "ping": self.ping,
             **{action: self.command for action in COMMANDS},
         }
@@ -138,9 +139,10 @@ class Socket:
                 **self.polling.participant_question(session, client.participant),
             }
         elif role == FACILITATOR:
-            session = self.polling.session(message.get("session"))
+            # The token first: without it, nobody learns whether a session id exists.
             if not self.polling.authorized(message.get("token")):
                 raise Refused("unauthorized", "The facilitator token is wrong")
+            session = self.polling.session(message.get("session"))
             welcome = {"role": role, **self.polling.presenter_state(session, role)}
         elif role == SCREEN:
             session = self.polling.session(message.get("session"))
@@ -171,6 +173,11 @@ class Socket:
         await self.polling.moderate(
             client.session_id, message.get("question"), message.get("answer"), message.get("status")
         )
+
+    async def languages(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role != FACILITATOR:
+            raise Refused("unauthorized", "Only the facilitator chooses the screen's languages")
+        await self.polling.show_languages(client.session_id, message.get("languages"))
 
     async def ping(self, client: Client, message: dict[str, Any]) -> None:
         client.send({"type": "pong"})

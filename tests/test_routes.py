@@ -93,3 +93,25 @@ def test_a_participant_answers_over_the_websocket(client: TestClient) -> None:
         assert phone.receive_json() == {"type": "ack", "question": "useful", "value": 4, "rev": 1}
     state = client.get(f"/api/sessions/{info['id']}", headers=AUTH).json()
     assert state["results"] == {"counts": {"1": 0, "2": 0, "3": 0, "4": 1, "5": 0}, "mean": 4.0}
+
+
+def test_the_facilitator_chooses_the_screen_languages(client: TestClient) -> None:
+    """One or two bank languages go side by side on the screen; anything else is refused."""
+    info = client.post("/api/sessions", json={"bank": "e2e"}, headers=AUTH).json()
+    state = client.get(f"/api/sessions/{info['id']}", headers=AUTH).json()
+    assert state["display_languages"] == ["en"]
+    url = f"/api/sessions/{info['id']}/languages"
+    assert client.post(url, json={"languages": ["ru", "en"]}, headers=AUTH).json()["display_languages"] == [
+        "ru",
+        "en",
+    ]
+    for wrong in (["fr"], [], ["en", "en"], ["en", "ru", "en"], "en"):
+        response = client.post(url, json={"languages": wrong}, headers=AUTH)
+        assert response.status_code == 400 and response.json()["error"] == "bad_request", wrong
+    assert client.post(url, json={"languages": ["en"]}).status_code == 401
+    with client.websocket_connect("/ws") as screen:
+        screen.send_json(
+            {"type": "hello", "role": "screen", "session": info["id"], "key": info["screen_key"]}
+        )
+        welcome = screen.receive_json()
+        assert welcome["display_languages"] == ["ru", "en"] and "screen_key" not in welcome["session"]
