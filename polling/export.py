@@ -56,14 +56,24 @@ def answer_text(question: Question, value: Any, lang: str) -> Any:
     return value
 
 
+def _other_languages(session: Session) -> list[str]:
+    return list(session.bank.languages[1:])
+
+
 def answers_csv(session: Session, answers: Iterable[AnswerRow]) -> str:
-    """One row per answer: the last answer of each participant to each question."""
+    """One row per answer: the last answer of each participant to each question, with the
+    question and answer in the default language, then in each other language of the bank."""
     lang = session.bank.default_language
+    others = _other_languages(session)
     rows = []
     for answer in answers:
         question = session.bank.question(answer.question_id)
         if question is None:
             continue
+        translations = [
+            cell for other in others
+            for cell in (question.prompt[other], answer_text(question, answer.value, other))
+        ]  # fmt: skip
         rows.append(
             [
                 session.id,
@@ -74,39 +84,56 @@ def answers_csv(session: Session, answers: Iterable[AnswerRow]) -> str:
                 answer.language,
                 answer.minute,
                 answer.status or "",
+                *translations,
             ]
         )
-    return _csv(ANSWER_COLUMNS, rows)
+    columns = ANSWER_COLUMNS + [c for other in others for c in (f"question_{other}", f"answer_{other}")]
+    return _csv(columns, rows)
 
 
 def summary_rows(session: Session) -> list[list[Any]]:
-    """One row per question and item (option, scale point, word, bin or moderation status)."""
+    """One row per question and item (option, scale point, word, bin or moderation status),
+    with the question and item in each other language of the bank at the end."""
     lang = session.bank.default_language
+    others = _other_languages(session)
     rows: list[list[Any]] = []
     for question in session.bank.questions:
         tally = session.tallies[question.id]
         results = tally.results()
         responses = tally.responses
         mean = results.get("mean")
-        items: list[tuple[str, int]]
+        # (item in each language of the bank, count)
+        items: list[tuple[list[Any], int]]
         match question.type:
             case QuestionType.SINGLE | QuestionType.MULTIPLE:
-                items = [(o.label[lang], results["counts"][o.id]) for o in question.options]
+                items = [
+                    ([o.label[code] for code in session.bank.languages], results["counts"][o.id])
+                    for o in question.options
+                ]
             case QuestionType.SCALE:
-                items = list(results["counts"].items())
+                items = [([point] * len(session.bank.languages), n) for point, n in results["counts"].items()]
             case QuestionType.NUMBER:
-                items = [(f"{b['from']}–{b['to']}", b["count"]) for b in results["bins"]]
-            case QuestionType.WORDCLOUD:
-                items = [(word, count) for word, count in results["words"]]
-            case QuestionType.TEXT:
-                items = list(results.items())
+                items = [
+                    ([f"{b['from']}–{b['to']}"] * len(session.bank.languages), b["count"])
+                    for b in results["bins"]
+                ]
+            case QuestionType.WORDCLOUD | QuestionType.TEXT:
+                pairs = results["words"] if question.type is QuestionType.WORDCLOUD else results.items()
+                items = [([item] * len(session.bank.languages), count) for item, count in pairs]
         base = [session.id, question.id, question.prompt[lang], str(question.type), responses]
+        prompts = [question.prompt[other] for other in others]
         if not items:
-            rows.append([*base, "", 0, "", _blank(mean)])
-        for item, count in items:
+            rows.append([*base, "", 0, "", _blank(mean), *[c for p in prompts for c in (p, "")]])
+        for names, count in items:
             share = round(count / responses, 4) if responses else ""
-            rows.append([*base, item, count, share, _blank(mean)])
+            translated = [c for p, name in zip(prompts, names[1:], strict=True) for c in (p, name)]
+            rows.append([*base, names[0], count, share, _blank(mean), *translated])
     return rows
+
+
+def summary_columns(session: Session) -> list[str]:
+    """The summary table's columns for this session's languages."""
+    return SUMMARY_COLUMNS + [c for o in _other_languages(session) for c in (f"question_{o}", f"item_{o}")]
 
 
 def _blank(value: Any) -> Any:
@@ -115,7 +142,7 @@ def _blank(value: Any) -> Any:
 
 def summary_csv(session: Session) -> str:
     """The per-question summary table."""
-    return _csv(SUMMARY_COLUMNS, summary_rows(session))
+    return _csv(summary_columns(session), summary_rows(session))
 
 
 def session_json(session: Session, info: dict[str, Any], answers: Iterable[AnswerRow]) -> dict[str, Any]:

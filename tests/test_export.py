@@ -51,7 +51,7 @@ def _record(session: Session, rows: list[AnswerRow]) -> None:
 def test_answers_csv_has_the_documented_header() -> None:
     """The answers table starts with its column names, even with no answers."""
     text = answers_csv(make_session(), [])
-    assert text == "session,question_id,question,type,answer,language,minute,status\r\n"
+    assert text == "session,question_id,question,type,answer,language,minute,status,question_fr,answer_fr\r\n"
 
 
 def test_answers_csv_has_one_row_per_answer_with_labels_in_the_default_language() -> None:
@@ -63,7 +63,8 @@ def test_answers_csv_has_one_row_per_answer_with_labels_in_the_default_language(
         _row("staff", "p4", 12.5),
         _row("remarks", "p5", "More cases", status="approved"),
     ]
-    table = _read(answers_csv(make_session(), rows))
+    base = "session question_id question type answer language minute status".split()
+    table = [{k: row[k] for k in base} for row in _read(answers_csv(make_session(), rows))]
     assert table == [
         {
             "session": "s-1",
@@ -176,7 +177,7 @@ def test_summary_csv_has_a_row_per_option_with_count_and_share() -> None:
 def test_summary_csv_header() -> None:
     """The summary table starts with its column names."""
     header = summary_csv(make_session(PACE)).splitlines()[0]
-    assert header == "session,question_id,question,type,responses,item,count,share,mean"
+    assert header == "session,question_id,question,type,responses,item,count,share,mean,question_fr,item_fr"
 
 
 def test_summary_csv_multiple_choice_shares_are_of_participants() -> None:
@@ -272,3 +273,24 @@ def test_session_json_is_serialisable_and_anonymous() -> None:
     assert "secret-one" not in text
     assert "secret-two" not in text
     assert json.loads(text)["answers"][1]["status"] == "pending"
+
+
+def test_exports_carry_every_language_of_the_bank() -> None:
+    """Each question and option appears in every language of the bank, beside the answer's language."""
+    session = make_session()
+    answers = [_row("pace", "p1", "slow", language="fr"), _row("topics", "p2", ["legal", "tools"])]
+    _record(session, answers)
+    table = _read(answers_csv(session, answers))
+    assert (table[0]["question_fr"], table[0]["answer_fr"], table[0]["language"]) == (
+        "Le rythme était",
+        "Trop lent",
+        "fr",
+    )
+    assert table[1]["answer_fr"] == "Cadre juridique; Outils informatiques"
+    summary = [r for r in _read(summary_csv(session)) if r["question_id"] == "pace"]
+    assert [(r["item"], r["item_fr"]) for r in summary] == [
+        ("Too slow", "Trop lent"),
+        ("About right", "Correct"),
+        ("Too fast", "Trop rapide"),
+    ]
+    assert {r["question_fr"] for r in summary} == {"Le rythme était"}
