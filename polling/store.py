@@ -98,7 +98,7 @@ class AnswerRow:
             self.session_id,
             self.question_id,
             self.participant,
-            json.dumps(self.value, ensure_ascii=False),
+            orjson.dumps(self.value).decode(),
             self.language,
             self.minute,
             self.rev,

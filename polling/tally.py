@@ -52,11 +52,14 @@ class Tally:
 
     def add(self, participant: str, value: Value, status: Moderation | None = None) -> None:
         """Count `value` as `participant`'s answer, replacing any earlier one."""
+        counts = self._counts
         previous = self.answers.get(participant)
         if previous is not None:
-            self._counts.subtract(self._items(previous))
+            for item in self._items(previous):
+                counts[item] -= 1
         self.answers[participant] = value
-        self._counts.update(self._items(value))
+        for item in self._items(value):
+            counts[item] += 1
         if self.question.type is QuestionType.TEXT:
             old = self._texts.get(participant)
             keep = old is not None and old.text == value
