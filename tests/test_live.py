@@ -296,13 +296,31 @@ async def test_nothing_identifying_is_stored_or_logged(server_factory: Any, tmp_
         await peer.answer("pace", "right")
         await peer.send("{broken")
         await peer.expect("error")
+    exports = b"".join(
+        server.api("GET", f"/api/sessions/{info['id']}/{name}").content
+        for name in ("answers.csv", "summary.csv", "export.json")
+    )
     server.stop()
     stored = b"".join(p.read_bytes() for p in tmp_path.glob("polling.sqlite3*"))
     log = server.log.read_bytes()
     for secret in (agent.encode(), b"UniqueTestPhone", phone_address.encode()):
         assert secret not in stored
         assert secret not in log
-    assert b"right" in stored  # the answer itself is there
+        assert secret not in exports
+    assert b"right" in stored and b"About right" in exports  # the answer itself is there
+
+
+async def test_the_token_is_never_logged(live_server: LiveServer) -> None:
+    """The facilitator token appears once, in the start-up banner, and never again, even after use."""
+    info = live_server.create_session("e2e")
+    live_server.command(info["id"], "next")
+    assert live_server.api("GET", "/api/sessions", token="wrong-" + live_server.token).status_code == 401
+    boss, _ = await facilitator(live_server.ws_url, info["id"], live_server.token)
+    await boss.send({"type": "next"})
+    await boss.expect("state", state="open")
+    await boss.close()
+    live_server.stop()
+    assert live_server.log.read_text().count(live_server.token) == 1
 
 
 @pytest.mark.parametrize("path", ["/", "/j/ABCDE", "/present/x", "/console/x", "/screen/x/y"])
