@@ -117,3 +117,18 @@ def test_readme_quickstart_commands_exist() -> None:
     for target in ("run", "test"):
         assert f"make {target}" in README
         assert re.search(rf"^{target}:", makefile, re.M)
+
+
+def test_every_test_named_in_the_security_doc_exists() -> None:
+    """docs/security.md names, for each promise, tests that really exist."""
+    security = (ROOT / "docs" / "security.md").read_text()
+    named = re.findall(r"`(tests/\w+\.py)(?:::(\w+))?`", security)
+    assert len(named) > 15
+    missing = []
+    for path, test in named:
+        source = ROOT / path
+        if not source.exists() or (test and f"def {test}(" not in source.read_text()):
+            missing.append(f"{path}::{test}")
+    every_test = "\n".join(p.read_text() for p in (ROOT / "tests").glob("test_*.py"))
+    missing += [name for name in re.findall(r"`(test_\w+)`", security) if f"def {name}(" not in every_test]
+    assert not missing, f"docs/security.md names tests that do not exist: {missing}"
