@@ -122,6 +122,8 @@ class _Reader:
         self.problems: list[Problem] = []
         # None when `languages` itself is wrong: texts are then checked only for their shape.
         self.languages: tuple[str, ...] | None = ("en",)
+        # Languages whose translation is missing somewhere in the question being read.
+        self.untranslated: set[str] = set()
 
     def error(self, where: Node | int, message: str, severity: str = ERROR) -> None:
         line = where if isinstance(where, int) else _line(where)
@@ -258,6 +260,7 @@ class _Reader:
         for lang in languages[1:]:
             if lang not in pairs:
                 self.error(where, f"missing translation {lang!r} for {what}{owner}", WARNING)
+                self.untranslated.add(lang)
         return {lang: texts.get(lang, texts[default]) for lang in languages}
 
     def bank(self, root: Node, bank_id: str) -> Bank | None:
@@ -300,6 +303,7 @@ class _Reader:
 
     def question(self, node: Node, seen: dict[str, int]) -> Question | None:
         before = self.errors()
+        self.untranslated = set()
         fields = self.mapping(node, "question", QUESTION_KEYS, COMMON_KEYS)
         qid = self.ident(fields["id"][1], "question id", seen) if "id" in fields else None
         owner = f" of question {qid!r}" if qid else ""
@@ -325,7 +329,8 @@ class _Reader:
                 values["max_length"] = length
         if self.errors() > before or qid is None or prompt is None:
             return None
-        return Question(qid, qtype, prompt, **values)
+        missing = tuple(lang for lang in self.languages or () if lang in self.untranslated)
+        return Question(qid, qtype, prompt, **values, missing=missing)
 
     def question_type(self, node: Node) -> QuestionType | None:
         names = ", ".join(TYPE_NAMES)

@@ -53,6 +53,8 @@ class Question:
     min_label: Text | None = None
     max_label: Text | None = None
     max_length: int | None = None
+    # Languages in which some text of this question is missing and shown in the default one.
+    missing: tuple[str, ...] = ()
 
     def option_ids(self) -> list[str]:
         """The ids of the options, in bank order."""
@@ -67,6 +69,8 @@ class Question:
             value = getattr(self, name)
             if value is not None:
                 data[name] = value
+        if self.missing:
+            data["missing"] = list(self.missing)
         return data
 
     @classmethod
@@ -83,6 +87,7 @@ class Question:
             min_label=data.get("min_label"),
             max_label=data.get("max_label"),
             max_length=data.get("max_length"),
+            missing=tuple(data.get("missing", ())),
         )
 
 

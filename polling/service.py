@@ -302,6 +302,8 @@ class Polling:
             lang = message.get("lang")
             if lang not in session.bank.languages:
                 lang = client.lang or session.bank.default_language
+            if lang in question.missing:
+                lang = session.bank.default_language  # what the phone really showed
             status = self._text_status(session, participant, question.id, value)
             row = AnswerRow(session.id, question.id, participant, value, lang, utc_minute(), rev, status)
             try:

@@ -598,3 +598,26 @@ def test_docs_example_loads_cleanly() -> None:
     bank, problems = parse_bank(example, "example.yaml", "example")
     assert problems == []
     assert bank is not None and len(bank.questions) == 5
+
+
+def test_a_question_lists_the_languages_it_lacks() -> None:
+    """A question with a missing translation records that language, so pages can show the default."""
+    text = textwrap.dedent(
+        """\
+        title: {en: T, ru: Т}
+        languages: [en, ru]
+        questions:
+          - {id: full, type: text, prompt: {en: Hello, ru: Привет}}
+          - id: partial
+            type: single
+            prompt: {en: Pick, ru: Выбор}
+            options:
+              - {id: a, label: {en: A, ru: А}}
+              - {id: b, label: {en: B}}
+        """
+    )
+    bank, problems = parse_bank(text, "t.yaml", "t")
+    assert bank is not None and [p.severity for p in problems] == ["warning"]
+    assert bank.question("full").missing == ()  # type: ignore[union-attr]
+    assert bank.question("partial").missing == ("ru",)  # type: ignore[union-attr]
+    assert Bank.from_dict(bank.to_dict()) == bank

@@ -357,3 +357,26 @@ async def test_many_phones_answer_at_once(live_server: LiveServer) -> None:
     state = live_server.api("GET", f"/api/sessions/{info['id']}").json()
     assert state["results"]["counts"] == {"slow": 17, "right": 17, "fast": 16}
     await asyncio.gather(*(p.close() for p in phones))
+
+
+async def test_an_answer_is_recorded_in_the_language_its_question_was_shown_in(
+    server_factory: Any, banks_dir: Any
+) -> None:
+    """Where the bank lacks a question's translation, the phone shows the default language, and the
+    answer is exported in it, even if the phone claims the missing language."""
+    (banks_dir / "partial.yaml").write_text(
+        "title: {en: Partial, ru: Частично}\nlanguages: [en, ru]\nquestions:\n"
+        "  - {id: q, type: single, prompt: {en: Which one},\n"
+        "     options: [{id: a, label: A}, {id: b, label: B}]}\n",
+        encoding="utf-8",
+    )
+    server: LiveServer = server_factory()
+    server.start()
+    info = server.create_session("partial")
+    server.command(info["id"], "next")
+    server.command(info["id"], "open")
+    phone, welcome = await participant(server.ws_url, info["code"], lang="ru")
+    assert welcome["question"]["missing"] == ["ru"]
+    await phone.answer("q", "a", lang="ru")
+    rows = csv_rows(server.api("GET", f"/api/sessions/{info['id']}/answers.csv").text)
+    assert [r["language"] for r in rows] == ["en"]

@@ -1,5 +1,6 @@
 // The facilitator's HTTP API: JSON over fetch with the bearer token.
 import { askToken, forgetToken, token } from "./auth.js";
+import { t } from "./i18n.js";
 
 /** An error answer from the API, with its code (e.g. "unauthorized", "not_found"). */
 export class ApiError extends Error {
@@ -23,7 +24,7 @@ async function request(path, { method = "GET", body } = {}) {
       cache: "no-store",
     });
   } catch (error) {
-    throw new ApiError(0, "network", "The server cannot be reached.");
+    throw new ApiError(0, "network", t("api.unreachable"));
   }
   if (response.ok) return response;
   let data = {};
@@ -36,7 +37,7 @@ async function request(path, { method = "GET", body } = {}) {
   throw new ApiError(
     response.status,
     data.error || `http_${response.status}`,
-    data.message || response.statusText || "Request failed",
+    data.message || response.statusText || t("api.failed", { status: response.status }),
     data,
   );
 }
@@ -49,7 +50,7 @@ export async function api(path, options = {}) {
       return await response.json();
     } catch (error) {
       if (!(error instanceof ApiError) || error.code !== "unauthorized") throw error;
-      await askToken("That token was not accepted. Check it and try again.");
+      await askToken(t("auth.refused"));
     }
   }
 }
@@ -70,8 +71,29 @@ export async function download(path, filename) {
       return;
     } catch (error) {
       if (!(error instanceof ApiError) || error.code !== "unauthorized") throw error;
-      await askToken("That token was not accepted. Check it and try again.");
+      await askToken(t("auth.refused"));
     }
+  }
+}
+
+/** An error from the API or the WebSocket, in the interface language where its code is
+ * known (the server's own messages are in English). */
+export function errorText(error) {
+  switch (error.code) {
+    case "network":
+      return t("api.unreachable");
+    case "invalid_transition":
+      return t("errors.invalidTransition");
+    case "rate_limited":
+      return t("errors.rateLimited");
+    case "not_found":
+      return t("errors.notFound");
+    case "ended":
+      return t("errors.ended");
+    case "unauthorized":
+      return t("auth.refused");
+    default:
+      return error.message ? t("errors.withDetail", { detail: error.message }) : t("errors.generic");
   }
 }
 
@@ -80,8 +102,8 @@ export function exportLinks(session) {
   const base = `/api/sessions/${encodeURIComponent(session.id)}`;
   const stem = `polling-${session.code || session.id}`;
   return [
-    ["answers.csv", `${base}/answers.csv`, `${stem}-answers.csv`],
-    ["summary.csv", `${base}/summary.csv`, `${stem}-summary.csv`],
-    ["export.json", `${base}/export.json`, `${stem}-export.json`],
+    [t("export.answers"), `${base}/answers.csv`, `${stem}-answers.csv`],
+    [t("export.summary"), `${base}/summary.csv`, `${stem}-summary.csv`],
+    [t("export.json"), `${base}/export.json`, `${stem}-export.json`],
   ];
 }

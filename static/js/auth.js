@@ -1,5 +1,6 @@
 // The facilitator token: taken from /#token=..., kept in localStorage, asked for when missing.
 import { el } from "./dom.js";
+import { t } from "./i18n.js";
 
 const KEY = "polling.token";
 
@@ -39,15 +40,12 @@ export function askToken(message = "") {
     const form = el(
       "form",
       { class: "auth-box" },
-      el("h1", { text: "Facilitator token" }),
-      el("p", {
-        class: "muted",
-        text: "Enter the token shown when the server started, or open the facilitator link that contains it.",
-      }),
+      el("h1", { text: t("auth.title") }),
+      el("p", { class: "muted", text: t("auth.explain") }),
       message ? el("p", { class: "auth-error", role: "alert", text: message }) : null,
-      el("label", { for: "auth-token", text: "Token" }),
+      el("label", { for: "auth-token", text: t("auth.label") }),
       input,
-      el("button", { type: "submit", class: "button primary", text: "Continue" }),
+      el("button", { type: "submit", class: "button primary", text: t("auth.continue") }),
     );
     const overlay = el("div", { class: "auth" }, form);
     form.addEventListener("submit", (event) => {

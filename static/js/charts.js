@@ -1,6 +1,6 @@
-// Pure chart building: a question, its results and a language in, plotly data and
-// layout (or word-cloud items) out. No DOM, no socket.
-import { formatNumber, pick } from "./text.js";
+// Pure chart building: a question, its results and the screen's languages in, plotly data
+// and layout (or word-cloud items) out. No DOM, no socket.
+import { inLanguages } from "./languages.js";
 
 export const PALETTE = [
   "#2563eb", "#db2777", "#059669", "#d97706", "#7c3aed",
@@ -8,6 +8,7 @@ export const PALETTE = [
 ];
 const INK = "#0b1220";
 const MUTED = "#475569";
+const SECOND = "#334155"; // the second language of a two-language label
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif';
 
 /** How a question's results are drawn: "plot" (plotly), "cloud" or "cards". */
@@ -56,30 +57,69 @@ function percent(count, total) {
   return total > 0 ? Math.round((100 * count) / total) : 0;
 }
 
-/** The plotly figure {data, layout} for a single, multiple, scale or number question. */
-export function figure(question, results, { lang, fallback, fontSize = 20, responses = 0 } = {}) {
-  const text = (value) => pick(value, lang, fallback);
+/** Format a number; the caller passes the interface language's own (Intl). */
+function plainNumber(value, options = {}) {
+  if (value === null || value === undefined) return "–";
+  const digits = options.maximumFractionDigits === undefined ? 2 : options.maximumFractionDigits;
+  if (options.style === "percent") return `${Math.round(value * 100)}%`;
+  return String(Math.round(value * 10 ** digits) / 10 ** digits);
+}
+
+/** A bank text as a chart label in the screen's one or two languages: each language wrapped
+ * to about `width` characters, the second one in its own colour below the first. */
+export function bilingualLabel(value, languages, fallback, width) {
+  return inLanguages(value, languages, fallback)
+    .map((item, index) => {
+      const wrapped = wrapLabel(item.text, width);
+      if (!index) return wrapped;
+      return wrapped
+        .split("<br>")
+        .map((line) => `<span style="color:${SECOND}">${line}</span>`)
+        .join("<br>");
+    })
+    .join("<br>");
+}
+
+/**
+ * The plotly figure {data, layout} for a single, multiple, scale or number question.
+ * languages: the screen's one or two bank languages; fallback: the bank's default language;
+ * t: the interface strings; number: the interface language's number format; rtl: mirror
+ * the chart for a right-to-left first language.
+ */
+export function figure(question, results, options = {}) {
+  const {
+    languages = [],
+    fallback,
+    fontSize = 20,
+    responses = 0,
+    t = (key) => key,
+    number = plainNumber,
+    rtl = false,
+  } = options;
+  const label = (value, width) => bilingualLabel(value, languages.length ? languages : [fallback], fallback, width);
+  const context = { label, fontSize, responses, t, number, rtl, twoLines: languages.length > 1 };
   switch (question.type) {
     case "single":
     case "multiple":
-      return choiceFigure(question, results, text, fontSize, responses);
+      return choiceFigure(question, results, context);
     case "scale":
-      return scaleFigure(question, results, text, fontSize, lang);
+      return scaleFigure(question, results, context);
     case "number":
-      return numberFigure(results, fontSize, lang);
+      return numberFigure(results, context);
     default:
       return null;
   }
 }
 
-function choiceFigure(question, results, text, fontSize, responses) {
+function choiceFigure(question, results, { label, fontSize, responses, number, rtl, twoLines }) {
   const counts = (results && results.counts) || {};
   const options = question.options || [];
   const values = options.map((option) => counts[option.id] || 0);
   const total = question.type === "single" ? values.reduce((a, b) => a + b, 0) : responses;
   const top = Math.max(1, ...values);
-  const width = options.length > 6 ? 40 : 30;
+  const width = options.length > 6 || twoLines ? 40 : 30;
   const positions = options.map((_, index) => index);
+  const share = (n) => number(total > 0 ? n / total : 0, { style: "percent", maximumFractionDigits: 0 });
   const data = [
     {
       type: "bar",
@@ -87,7 +127,7 @@ function choiceFigure(question, results, text, fontSize, responses) {
       ids: options.map((option) => option.id),
       y: positions,
       x: values,
-      text: values.map((n) => `<b>${n}</b>  ${percent(n, total)}%`),
+      text: values.map((n) => (rtl ? `${share(n)}  <b>${number(n)}</b>` : `<b>${number(n)}</b>  ${share(n)}`)),
       textposition: "outside",
       cliponaxis: false,
       textfont: { size: fontSize * 1.05, color: INK },
@@ -100,20 +140,23 @@ function choiceFigure(question, results, text, fontSize, responses) {
     yaxis: {
       autorange: "reversed",
       automargin: true,
+      side: rtl ? "right" : "left",
       tickmode: "array",
       tickvals: positions,
-      ticktext: options.map((option) => wrapLabel(text(option.label), width)),
-      tickfont: { size: fontSize * 1.05, color: INK },
+      ticktext: options.map((option) => label(option.label, width)),
+      tickfont: { size: fontSize * (twoLines ? 0.95 : 1.05), color: INK },
       showgrid: false,
       zeroline: false,
       fixedrange: true,
     },
-    xaxis: { visible: false, range: [0, top * 1.28], fixedrange: true },
+    // Right to left: the bars grow leftwards from the labels on the right.
+    xaxis: { visible: false, range: rtl ? [top * 1.28, 0] : [0, top * 1.28], fixedrange: true },
   };
+  if (rtl) layout.margin = { ...layout.margin, l: 24, r: 12 };
   return { data, layout };
 }
 
-function scaleFigure(question, results, text, fontSize, lang) {
+function scaleFigure(question, results, { label, fontSize, t, number, rtl }) {
   const counts = (results && results.counts) || {};
   const low = question.min === undefined ? 1 : question.min;
   const high = question.max === undefined ? 5 : question.max;
@@ -122,10 +165,10 @@ function scaleFigure(question, results, text, fontSize, lang) {
   const values = points.map((point) => counts[String(point)] || 0);
   const top = Math.max(1, ...values);
   const ticks = points.map((point) => {
-    let label = `<b>${point}</b>`;
-    if (point === low && question.min_label) label += `<br>${wrapLabel(text(question.min_label), 16)}`;
-    if (point === high && question.max_label) label += `<br>${wrapLabel(text(question.max_label), 16)}`;
-    return label;
+    let tick = `<b>${number(point)}</b>`;
+    if (point === low && question.min_label) tick += `<br>${label(question.min_label, 16)}`;
+    if (point === high && question.max_label) tick += `<br>${label(question.max_label, 16)}`;
+    return tick;
   });
   const mean = results ? results.mean : null;
   const layout = {
@@ -135,7 +178,8 @@ function scaleFigure(question, results, text, fontSize, lang) {
       tickmode: "array",
       tickvals: points,
       ticktext: ticks,
-      range: [low - 0.6, high + 0.6],
+      // Right to left: the lowest point on the right, as on the phones.
+      range: rtl ? [high + 0.6, low - 0.6] : [low - 0.6, high + 0.6],
       tickfont: { size: fontSize * 1.05, color: INK },
       automargin: true,
       showgrid: false,
@@ -148,7 +192,8 @@ function scaleFigure(question, results, text, fontSize, lang) {
   };
   if (mean !== null && mean !== undefined) {
     layout.shapes.push(meanLine(mean, INK));
-    layout.annotations.push(lineLabel(mean, `Mean ${formatNumber(mean, lang, 1)}`, "center", INK, fontSize));
+    const text = t("chart.mean", { value: number(mean, { maximumFractionDigits: 1 }) });
+    layout.annotations.push(lineLabel(mean, text, "center", INK, fontSize));
   }
   const data = [
     {
@@ -156,7 +201,7 @@ function scaleFigure(question, results, text, fontSize, lang) {
       ids: points.map(String),
       x: points,
       y: values,
-      text: values.map((n) => `<b>${n}</b>`),
+      text: values.map((n) => `<b>${number(n)}</b>`),
       textposition: "outside",
       cliponaxis: false,
       textfont: { size: fontSize * 1.05, color: INK },
@@ -168,7 +213,7 @@ function scaleFigure(question, results, text, fontSize, lang) {
   return { data, layout };
 }
 
-function numberFigure(results, fontSize, lang) {
+function numberFigure(results, { fontSize, t, number }) {
   const bins = (results && results.bins) || [];
   const count = results ? results.count || 0 : 0;
   const layout = {
@@ -190,7 +235,7 @@ function numberFigure(results, fontSize, lang) {
   if (!count || !bins.length) {
     layout.xaxis.visible = false;
     layout.annotations.push({
-      text: "No answers yet",
+      text: escapeLabel(t("chart.noAnswers")),
       showarrow: false,
       xref: "paper",
       yref: "paper",
@@ -208,7 +253,7 @@ function numberFigure(results, fontSize, lang) {
       x: bins.map((bin) => (bin.from + bin.to) / 2),
       y: bins.map((bin) => bin.count),
       width: bins.map((bin) => (bin.to > bin.from ? (bin.to - bin.from) * 0.96 : 1)),
-      text: bins.map((bin) => (bin.count ? `<b>${bin.count}</b>` : "")),
+      text: bins.map((bin) => (bin.count ? `<b>${number(bin.count)}</b>` : "")),
       textposition: "outside",
       cliponaxis: false,
       textfont: { size: fontSize, color: INK },
@@ -226,12 +271,12 @@ function numberFigure(results, fontSize, lang) {
   if (mean !== null && mean !== undefined) {
     layout.shapes.push(meanLine(mean, INK));
     const side = median === null || median === undefined || mean === median ? "center" : meanFirst ? "right" : "left";
-    layout.annotations.push(lineLabel(mean, `Mean ${formatNumber(mean, lang)}`, side, INK, fontSize));
+    layout.annotations.push(lineLabel(mean, t("chart.mean", { value: number(mean) }), side, INK, fontSize));
   }
   if (median !== null && median !== undefined && median !== mean) {
     layout.shapes.push(meanLine(median, "#b45309"));
     const side = meanFirst ? "left" : "right";
-    layout.annotations.push(lineLabel(median, `Median ${formatNumber(median, lang)}`, side, "#b45309", fontSize));
+    layout.annotations.push(lineLabel(median, t("chart.median", { value: number(median) }), side, "#b45309", fontSize));
   }
   return { data, layout };
 }

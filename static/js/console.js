@@ -1,11 +1,21 @@
 // Console for the facilitator's phone (/console/{id}): drive the session, moderate, export.
-import { download, exportLinks } from "./api.js";
+import { download, errorText, exportLinks } from "./api.js";
 import { askToken, ensureToken, forgetToken, token } from "./auth.js";
 import { $, el, fill, pathParts, toast } from "./dom.js";
-import { connect } from "./socket.js";
-import { formatNumber, languageName, pick } from "./text.js";
 import {
-  STATE_LABELS,
+  browserLanguages,
+  formatNumber,
+  interfaceLanguage,
+  language,
+  languageSelector,
+  savedLanguage,
+  t,
+  useLanguage,
+} from "./i18n.js";
+import { chosenLanguages, displayLanguages, fillDisplayControls } from "./languages.js";
+import { connect } from "./socket.js";
+import { isRtl, matchLanguage, pick } from "./text.js";
+import {
   applyState,
   applyTally,
   applyTexts,
@@ -13,17 +23,14 @@ import {
   emptyView,
   followingQuestion,
   nextStep,
-  plural,
+  stateLabel,
 } from "./view.js";
 
 const [, sessionId] = pathParts();
-const LANG_KEY = "polling.present.lang";
-const MODERATION_LABELS = { pending: "Pending", approved: "Approved", hidden: "Hidden" };
-const LIST_LABELS = { pending: "Not shown", shown: "Shown", open: "Open", closed: "Closed" };
 
 const view = emptyView();
-let lang = null;
 let socket = null;
+let missing = false; // no such session: the banner says so, in any language
 let armed = null; // a question tapped once while another one is open
 let armedTimer = 0;
 
@@ -52,11 +59,15 @@ const handlers = {
         reauthorize();
         break;
       case "not_found":
-        if (!view.session) showBanner("No such session: check the address.");
-        else toast(message.message);
+        if (!view.session) {
+          missing = true;
+          showBanner(t("console.noSession"));
+        } else {
+          toast(t("errors.notFound"));
+        }
         break;
       default:
-        toast(message.message || message.code);
+        toast(errorText(message));
     }
   },
   pong() {},
@@ -67,8 +78,26 @@ function onState(message) {
   render();
 }
 
+/** Bank texts on the console: in the facilitator's language where the bank has it, else in
+ * the first language of the presenter screen. */
+function textLanguage() {
+  return matchLanguage([language()], view.session.languages) || displayLanguages(view)[0];
+}
+
 function text(value) {
-  return pick(value, lang, view.session.languages[0]);
+  return pick(value, textLanguage(), view.session.languages[0]);
+}
+
+/** A node holding bank text: marked with its language and direction. */
+function bankText(tag, props, value) {
+  const lang = textLanguage();
+  return el(tag, { ...props, lang, dir: isRtl(lang) ? "rtl" : "ltr", text: text(value) });
+}
+
+function markLanguage(node) {
+  const lang = textLanguage();
+  node.lang = lang;
+  node.dir = isRtl(lang) ? "rtl" : "ltr";
 }
 
 function showBanner(message) {
@@ -80,13 +109,16 @@ function showBanner(message) {
 // -- rendering ------------------------------------------------------------------------
 
 function render() {
-  if (!view.session) return;
-  chooseLanguage();
+  if (!view.session) {
+    if (missing) showBanner(t("console.noSession"));
+    return;
+  }
   const { session } = view;
-  document.title = `${text(session.title)} · Console`;
+  document.title = `${text(session.title)} · ${t("console.pageTitle")}`;
   $("#title").textContent = text(session.title);
+  markLanguage($("#title"));
   $("#code").textContent = session.code;
-  showBanner(session.status === "ended" ? "This session has ended. The exports below hold its results." : "");
+  showBanner(session.status === "ended" ? t("console.ended") : "");
   renderParticipants();
   renderNow();
   renderModeration();
@@ -99,43 +131,56 @@ function render() {
 function renderStorage() {
   const warning = $("#storage");
   warning.hidden = !view.storage;
-  warning.textContent = view.storage ? `Answers are not being saved: ${view.storage}` : "";
+  warning.textContent = view.storage ? t("common.notSaved", { reason: view.storage }) : "";
 }
 
 function renderParticipants() {
   const { participants = 0, max_participants: limit } = view.session;
-  const count = plural(participants, "participant", "participants");
-  $("#participants").textContent = limit ? `${count} (limit ${limit})` : count;
+  $("#participants").textContent = limit
+    ? t("console.participantsLimit", { count: participants, limit })
+    : t("common.participants", { count: participants });
 }
 
 function renderNow() {
   const question = currentQuestion(view);
   const stateBadge = $("#now-state");
   const visibility = $("#now-visibility");
+  const prompt = $("#now-prompt");
   if (!question) {
     $("#now-number").textContent = "";
     stateBadge.hidden = true;
     visibility.hidden = true;
-    $("#now-prompt").textContent = "Join screen";
+    prompt.textContent = t("console.joinScreen");
+    prompt.removeAttribute("lang");
+    prompt.removeAttribute("dir");
     $("#now-responses").parentElement.hidden = true;
-    fill($("#mini"), el("p", { class: "muted", text: `Participants join with code ${view.session.code}.` }));
+    fill($("#mini"), el("p", { class: "muted", text: t("console.joinWith", { code: view.session.code }) }));
   } else {
     const index = view.questions.indexOf(question);
-    $("#now-number").textContent = `${index + 1} / ${view.questions.length}`;
+    $("#now-number").textContent = t("present.questionNumber", { number: index + 1, total: view.questions.length });
     stateBadge.hidden = false;
-    stateBadge.textContent = STATE_LABELS[view.state] || view.state;
+    stateBadge.textContent = stateLabel(view.state);
     stateBadge.dataset.state = view.state;
     visibility.hidden = !view.session.hide_results;
-    visibility.textContent = view.revealed ? "Results revealed" : "Results hidden";
+    visibility.textContent = view.revealed ? t("console.resultsRevealed") : t("present.resultsHidden");
     visibility.dataset.state = view.revealed ? "open" : "closed";
-    $("#now-prompt").textContent = text(question.prompt);
+    prompt.textContent = text(question.prompt);
+    markLanguage(prompt);
     $("#now-responses").parentElement.hidden = false;
-    $("#now-responses").textContent = String(view.responses);
-    $("#now-responses-label").textContent = view.responses === 1 ? "response" : "responses";
+    $("#now-responses").textContent = formatNumber(view.responses);
+    $("#now-responses-label").textContent = t("common.responsesLabel", { count: view.responses });
     renderMini(question);
   }
   const following = followingQuestion(view);
-  $("#up-next").textContent = following ? text(following.prompt) : "Nothing: this is the last question";
+  const upNext = $("#up-next");
+  if (following) {
+    upNext.textContent = text(following.prompt);
+    markLanguage(upNext);
+  } else {
+    upNext.textContent = t("console.nothingNext");
+    upNext.removeAttribute("lang");
+    upNext.removeAttribute("dir");
+  }
 }
 
 /** A small text summary of the results, so the facilitator sees them without the projector. */
@@ -150,7 +195,7 @@ function renderMini(question) {
   if (question.type === "single" || question.type === "multiple") {
     for (const option of question.options) rows.push([text(option.label), results.counts[option.id] || 0]);
   } else if (question.type === "scale") {
-    for (let point = question.min; point <= question.max; point += 1) rows.push([String(point), results.counts[String(point)] || 0]);
+    for (let point = question.min; point <= question.max; point += 1) rows.push([formatNumber(point), results.counts[String(point)] || 0]);
   } else if (question.type === "wordcloud") {
     for (const [word, count] of (results.words || []).slice(0, 8)) rows.push([word, count]);
   }
@@ -162,20 +207,71 @@ function renderMini(question) {
       "li",
       { class: "mini-row" },
       el("span", { class: "mini-label", dir: "auto", text: label }),
-      el("span", { class: "mini-count", text: String(count) }),
+      el("span", { class: "mini-count", text: formatNumber(count) }),
       bar,
     );
   });
   const facts = [];
-  if (question.type === "scale" && results.mean !== null) facts.push(`Mean ${formatNumber(results.mean, lang, 1)}`);
+  if (question.type === "scale" && results.mean !== null) {
+    facts.push(t("chart.mean", { value: formatNumber(results.mean, { maximumFractionDigits: 1 }) }));
+  }
   if (question.type === "number" && results.count) {
-    facts.push(`Mean ${formatNumber(results.mean, lang)}`, `Median ${formatNumber(results.median, lang)}`);
-    facts.push(`Range ${formatNumber(results.min, lang)}–${formatNumber(results.max, lang)}`);
+    facts.push(t("chart.mean", { value: formatNumber(results.mean, { maximumFractionDigits: 2 }) }));
+    facts.push(t("chart.median", { value: formatNumber(results.median, { maximumFractionDigits: 2 }) }));
+    facts.push(t("console.range", { min: results.min, max: results.max }));
   }
   if (question.type === "text") {
-    facts.push(`${results.approved} approved`, `${results.pending} pending`, `${results.hidden} hidden`);
+    facts.push(t("console.moderationCounts", { pending: results.pending, approved: results.approved, hidden: results.hidden }));
   }
   fill(mini, bars.length ? el("ul", { class: "mini-rows" }, bars) : null, facts.length ? el("p", { class: "mini-facts", text: facts.join(" · ") }) : null);
+}
+
+/** A text answer's moderation status in words. */
+function moderationLabel(status) {
+  switch (status) {
+    case "pending":
+      return t("console.pending");
+    case "approved":
+      return t("console.approved");
+    case "hidden":
+      return t("console.hidden");
+    default:
+      return status;
+  }
+}
+
+/** A question's state in the list, in one word. */
+function listLabel(state) {
+  switch (state) {
+    case "shown":
+      return t("console.listShown");
+    case "open":
+      return t("console.listOpen");
+    case "closed":
+      return t("console.listClosed");
+    default:
+      return t("console.listPending");
+  }
+}
+
+/** A question type in words. */
+function typeLabel(type) {
+  switch (type) {
+    case "single":
+      return t("type.single");
+    case "multiple":
+      return t("type.multiple");
+    case "scale":
+      return t("type.scale");
+    case "number":
+      return t("type.number");
+    case "wordcloud":
+      return t("type.wordcloud");
+    case "text":
+      return t("type.text");
+    default:
+      return type;
+  }
 }
 
 const answerNodes = new Map();
@@ -204,7 +300,7 @@ function renderModeration() {
     }
     node.querySelector(".answer-text").textContent = answer.text;
     const badge = node.querySelector(".badge");
-    badge.textContent = MODERATION_LABELS[answer.status] || answer.status;
+    badge.textContent = moderationLabel(answer.status);
     badge.dataset.state = answer.status;
     node.dataset.status = answer.status;
     node.querySelector('[data-status="approved"]').hidden = answer.status === "approved";
@@ -218,9 +314,8 @@ function renderModeration() {
       answerNodes.delete(key);
     }
   }
-  $("#moderation-summary").textContent = view.texts.length
-    ? `${counts.pending} pending · ${counts.approved} approved · ${counts.hidden} hidden. Only approved answers appear on the screen.`
-    : "No answers yet. Only approved answers appear on the screen.";
+  const summary = view.texts.length ? t("console.moderationCounts", counts) : t("console.noTextAnswers");
+  $("#moderation-summary").textContent = `${summary} ${t("console.onlyApproved")}`;
 }
 
 function answerItem(questionId, answerId) {
@@ -233,8 +328,8 @@ function answerItem(questionId, answerId) {
       "div",
       { class: "answer-actions" },
       el("span", { class: "badge" }),
-      el("button", { type: "button", class: "button", "data-status": "approved", onclick: moderate("approved"), text: "Approve" }),
-      el("button", { type: "button", class: "button", "data-status": "hidden", onclick: moderate("hidden"), text: "Hide" }),
+      el("button", { type: "button", class: "button", "data-status": "approved", onclick: moderate("approved"), text: t("console.approve") }),
+      el("button", { type: "button", class: "button", "data-status": "hidden", onclick: moderate("hidden"), text: t("console.hide") }),
     ),
   );
 }
@@ -254,14 +349,14 @@ function renderQuestions() {
         disabled: view.session.status === "ended",
         onclick: () => showQuestion(question.id),
       },
-      el("span", { class: "question-number", text: String(index + 1) }),
+      el("span", { class: "question-number", text: formatNumber(index + 1) }),
       el(
         "span",
         { class: "question-body" },
-        el("span", { class: "question-prompt", dir: "auto", text: text(question.prompt) }),
-        el("span", { class: "question-type", text: armed === question.id ? "Tap again to show it (voting on the current question closes)" : question.type }),
+        bankText("span", { class: "question-prompt" }, question.prompt),
+        el("span", { class: "question-type", text: armed === question.id ? t("console.tapAgain") : typeLabel(question.type) }),
       ),
-      el("span", { class: "badge", "data-state": state, text: LIST_LABELS[state] || state }),
+      el("span", { class: "badge", "data-state": state, text: listLabel(state) }),
     );
     return el("li", {}, button);
   });
@@ -289,18 +384,25 @@ let linksDone = false;
 
 function renderLinks() {
   const { session } = view;
+  const many = fillDisplayControls($("#display-lang-1"), $("#display-lang-2"), view);
+  $("#display-langs").hidden = !many;
   if (linksDone) return;
   linksDone = true;
   $("#presenter-link").href = `/present/${encodeURIComponent(session.id)}`;
   $("#screen-link").value = `${location.origin}/screen/${encodeURIComponent(session.id)}/${encodeURIComponent(session.screen_key)}`;
+  renderExports();
+}
+
+function renderExports() {
+  if (!view.session) return;
   fill(
     $("#exports"),
-    exportLinks(session).map(([label, path, filename]) =>
+    exportLinks(view.session).map(([label, path, filename]) =>
       el("button", {
         type: "button",
         class: "button",
         text: label,
-        onclick: () => download(path, filename).catch((error) => toast(error.message)),
+        onclick: () => download(path, filename).catch((error) => toast(errorText(error))),
       }),
     ),
   );
@@ -318,34 +420,20 @@ function renderPad() {
   const toggle = $("#toggle-results");
   toggle.disabled = ended || !has || !view.session.hide_results;
   toggle.dataset.command = view.revealed ? "hide" : "reveal";
-  toggle.textContent = view.revealed && view.session.hide_results ? "Hide" : "Reveal";
-  toggle.title = view.session.hide_results ? "" : "Results are always visible in this session";
+  toggle.textContent = view.revealed && view.session.hide_results ? t("console.hide") : t("console.reveal");
+  toggle.title = view.session.hide_results ? "" : t("console.alwaysVisible");
   const step = nextStep(view);
   const next = $("#next");
   next.disabled = !step.enabled;
-  next.textContent = `${step.label} ▶`;
+  $("#next-label").textContent = step.label;
   $("#end").disabled = ended;
   if (ended) $("#end-confirm").hidden = true;
-}
-
-// -- language -------------------------------------------------------------------------
-
-function chooseLanguage() {
-  const languages = view.session.languages;
-  const stored = localStorage.getItem(LANG_KEY);
-  lang = languages.includes(stored) ? stored : languages[0];
-  const select = $("#lang");
-  if (select.options.length !== languages.length) {
-    fill(select, languages.map((code) => el("option", { value: code, text: languageName(code) })));
-  }
-  select.value = lang;
-  $("#lang-field").hidden = languages.length < 2;
 }
 
 // -- actions --------------------------------------------------------------------------
 
 function send(message) {
-  if (!socket || !socket.send(message)) toast("Not connected: try again in a moment.");
+  if (!socket || !socket.send(message)) toast(t("common.notSent"));
 }
 
 function act(command) {
@@ -362,19 +450,25 @@ function wire() {
     const button = event.target.closest("button[data-command]");
     if (button) act(button.dataset.command);
   });
-  $("#lang").addEventListener("change", (event) => {
-    localStorage.setItem(LANG_KEY, event.target.value);
+  languageSelector($("#lang"), () => {
+    answersOf = null; // rebuild the moderation buttons in the new language
+    renderExports();
     render();
   });
+  const first = $("#display-lang-1");
+  const second = $("#display-lang-2");
+  const choose = () => send({ type: "languages", languages: chosenLanguages(first, second) });
+  first.addEventListener("change", choose);
+  second.addEventListener("change", choose);
   $("#copy-screen").addEventListener("click", () => {
     const input = $("#screen-link");
     input.select();
     const copied = navigator.clipboard ? navigator.clipboard.writeText(input.value) : Promise.reject(new Error());
     copied
-      .then(() => toast("Screen link copied", "info"))
+      .then(() => toast(t("console.copied"), "info"))
       .catch(() => {
         const ok = document.execCommand && document.execCommand("copy");
-        toast(ok ? "Screen link copied" : "Select the link and copy it", "info");
+        toast(ok ? t("console.copied") : t("console.copyYourself"), "info");
       });
   });
   $("#end").addEventListener("click", () => {
@@ -401,8 +495,8 @@ function hello() {
 function onStatus(connected) {
   const dot = $("#status");
   dot.classList.toggle("is-online", connected);
-  dot.title = connected ? "Connected" : "Reconnecting…";
-  dot.textContent = connected ? "" : "Reconnecting…";
+  dot.title = connected ? t("common.connected") : t("common.reconnecting");
+  dot.textContent = connected ? "" : t("common.reconnecting");
   document.body.classList.toggle("is-offline", !connected);
 }
 
@@ -413,11 +507,12 @@ function start() {
 async function reauthorize() {
   socket.close();
   forgetToken();
-  await askToken("That token was not accepted. Check it and try again.");
+  await askToken(t("auth.refused"));
   start();
 }
 
 async function main() {
+  await useLanguage(interfaceLanguage([savedLanguage()].filter(Boolean).concat(browserLanguages())));
   wire();
   await ensureToken();
   start();

@@ -1,22 +1,43 @@
 // Home page (/): the banks, the sessions, and creating a session.
-import { ApiError, api, download, exportLinks } from "./api.js";
+import { ApiError, api, download, errorText, exportLinks } from "./api.js";
 import { ensureToken, forgetToken } from "./auth.js";
 import { $, el, fill, toast } from "./dom.js";
-import { languageName, pick } from "./text.js";
+import {
+  browserLanguages,
+  formatDate,
+  formatNumber,
+  interfaceLanguage,
+  language,
+  languageSelector,
+  savedLanguage,
+  t,
+  useLanguage,
+} from "./i18n.js";
+import { isRtl, languageName, matchLanguage, pick } from "./text.js";
 
-const STATUS_LABELS = { waiting: "Waiting", running: "Running", ended: "Ended" };
 const REFRESH_EVERY = 15000;
 
-function title(text, languages) {
-  return pick(text, languages[0], languages[0]);
+/** A bank's title: in the facilitator's language where the bank has it, else its default. */
+function titleNode(tag, className, text, languages) {
+  const lang = matchLanguage([language()], languages) || languages[0];
+  return el(tag, { class: className, lang, dir: isRtl(lang) ? "rtl" : "ltr", text: pick(text, lang, languages[0]) });
 }
 
 function languageList(languages) {
   return languages.map((code) => `${languageName(code)} (${code})`).join(", ");
 }
 
-function plural(count, one, many) {
-  return `${count} ${count === 1 ? one : many}`;
+function statusLabel(status) {
+  switch (status) {
+    case "waiting":
+      return t("home.statusWaiting");
+    case "running":
+      return t("home.statusRunning");
+    case "ended":
+      return t("home.statusEnded");
+    default:
+      return status;
+  }
 }
 
 // -- banks ----------------------------------------------------------------------------
@@ -25,12 +46,12 @@ async function loadBanks() {
   const status = $("#banks-status");
   try {
     const { banks } = await api("/api/banks");
-    status.textContent = banks.length ? "" : "No banks found: put YAML question banks in the banks directory and reload.";
-    status.hidden = !banks.length ? false : true;
+    status.textContent = banks.length ? "" : t("home.noBanks");
+    status.hidden = banks.length > 0;
     fill($("#banks"), banks.map(bankItem));
   } catch (error) {
     status.hidden = false;
-    status.textContent = `Could not load the banks: ${error.message}`;
+    status.textContent = t("home.banksFailed", { reason: errorText(error) });
   }
 }
 
@@ -39,15 +60,26 @@ function bankItem(bank) {
   const body = el(
     "div",
     { class: "bank-body" },
-    el("p", { class: "bank-title", dir: "auto", text: title(bank.title, bank.languages) }),
-    el("p", {
-      class: "bank-meta",
-      text: [bank.id, plural(bank.questions, "question", "questions"), languageList(bank.languages)].filter(Boolean).join(" · "),
-    }),
-    problems.length ? el("ul", { class: "bank-problems" }, problems.map((problem) => el("li", { text: problem }))) : null,
+    el(
+      "p",
+      { class: "bank-heading" },
+      titleNode("span", "bank-title", bank.title, bank.languages),
+      bank.ok ? null : el("span", { class: "bank-unusable", text: t("home.bankUnusable") }),
+    ),
+    // Each part isolated, so that ids and language names keep their order in Arabic.
+    el(
+      "p",
+      { class: "bank-meta" },
+      el("bdi", { dir: "ltr", text: bank.id }),
+      " · ",
+      el("bdi", { text: t("home.questionCount", { count: bank.questions }) }),
+      " · ",
+      el("bdi", { dir: "ltr", text: languageList(bank.languages) }),
+    ),
+    problems.length ? el("ul", { class: "bank-problems", dir: "ltr", lang: "en" }, problems.map((problem) => el("li", { text: problem }))) : null,
   );
   const create = bank.ok
-    ? el("button", { type: "button", class: "button primary", text: "Start session", onclick: (event) => createSession(bank, event.currentTarget) })
+    ? el("button", { type: "button", class: "button primary", text: t("home.start"), onclick: (event) => createSession(bank, event.currentTarget) })
     : null;
   return el("li", { class: `bank${bank.ok ? "" : " has-problems"}` }, body, create);
 }
@@ -62,8 +94,11 @@ async function createSession(bank, button) {
     location.href = `/present/${encodeURIComponent(session.id)}`;
   } catch (error) {
     button.disabled = false;
-    const problems = error instanceof ApiError && error.body.problems ? `: ${error.body.problems.join("; ")}` : "";
-    toast(`${error.message}${problems}`);
+    if (error instanceof ApiError && error.body.problems) {
+      toast(t("home.bankInvalid", { problems: error.body.problems.join("; ") }));
+    } else {
+      toast(errorText(error));
+    }
   }
 }
 
@@ -74,48 +109,47 @@ async function loadSessions() {
   try {
     const { sessions } = await api("/api/sessions");
     status.hidden = sessions.length > 0;
-    status.textContent = "No sessions yet: start one from a bank above.";
+    status.textContent = t("home.noSessions");
     $("#sessions").hidden = !sessions.length;
     fill($("#sessions-body"), sessions.map(sessionRow));
   } catch (error) {
     status.hidden = false;
-    status.textContent = `Could not load the sessions: ${error.message}`;
+    status.textContent = t("home.sessionsFailed", { reason: errorText(error) });
   }
-}
-
-function formatCreated(created) {
-  const date = new Date(created);
-  if (isNaN(date.getTime())) return created || "";
-  return date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
 
 function sessionRow(session) {
   const id = encodeURIComponent(session.id);
   const screen = `/screen/${id}/${encodeURIComponent(session.screen_key)}`;
+  const created = formatDate(session.created);
   return el(
     "tr",
     {},
     el(
       "td",
       {},
-      el("div", { class: "session-title", dir: "auto", text: title(session.title, session.languages) }),
+      titleNode("div", "session-title", session.title, session.languages),
       el("div", {
         class: "session-created",
-        text: `${formatCreated(session.created)}${session.hide_results ? " · results hidden until revealed" : ""}`,
+        text: session.hide_results ? `${created} · ${t("home.hiddenNote")}` : created,
       }),
     ),
-    el("td", { class: "session-code", text: session.code }),
-    el("td", {}, el("span", { class: "badge", "data-state": session.status, text: STATUS_LABELS[session.status] || session.status })),
-    el("td", { text: session.max_participants ? `${session.participants} / ${session.max_participants}` : String(session.participants) }),
+    el("td", { class: "session-code", dir: "ltr", text: session.code }),
+    el("td", {}, el("span", { class: "badge", "data-state": session.status, text: statusLabel(session.status) })),
+    el("td", {
+      text: session.max_participants
+        ? t("home.participantsOf", { count: session.participants, limit: session.max_participants })
+        : formatNumber(session.participants),
+    }),
     el(
       "td",
       {},
       el(
         "div",
         { class: "links" },
-        el("a", { class: "button", href: `/present/${id}`, text: "Presenter" }),
-        el("a", { class: "button", href: `/console/${id}`, text: "Console" }),
-        el("a", { class: "button", href: screen, target: "_blank", rel: "noopener", text: "Screen" }),
+        el("a", { class: "button", href: `/present/${id}`, text: t("home.presenter") }),
+        el("a", { class: "button", href: `/console/${id}`, text: t("present.console") }),
+        el("a", { class: "button", href: screen, target: "_blank", rel: "noopener", text: t("home.screen") }),
       ),
     ),
     el(
@@ -129,7 +163,7 @@ function sessionRow(session) {
             type: "button",
             class: "button",
             text: label,
-            onclick: () => download(path, filename).catch((error) => toast(error.message)),
+            onclick: () => download(path, filename).catch((error) => toast(errorText(error))),
           }),
         ),
         deleteButton(session),
@@ -141,14 +175,14 @@ function sessionRow(session) {
 /** Delete a session and all its answers, after a second click to confirm. */
 function deleteButton(session) {
   let armed = 0;
-  const button = el("button", { type: "button", class: "button quiet", text: "Delete…" });
+  const button = el("button", { type: "button", class: "button quiet", text: t("home.delete") });
   button.addEventListener("click", async () => {
     if (!armed) {
-      button.textContent = "Delete for good?";
+      button.textContent = t("home.deleteConfirm");
       button.className = "button danger";
       armed = setTimeout(() => {
         armed = 0;
-        button.textContent = "Delete…";
+        button.textContent = t("home.delete");
         button.className = "button quiet";
       }, 4000);
       return;
@@ -157,9 +191,9 @@ function deleteButton(session) {
     button.disabled = true;
     try {
       await api(`/api/sessions/${encodeURIComponent(session.id)}`, { method: "DELETE" });
-      toast("Session deleted with all its answers", "info");
+      toast(t("home.deleted"), "info");
     } catch (error) {
-      toast(error.message);
+      toast(errorText(error));
     }
     loadSessions();
   });
@@ -169,6 +203,11 @@ function deleteButton(session) {
 // -- start ----------------------------------------------------------------------------
 
 async function main() {
+  await useLanguage(interfaceLanguage([savedLanguage()].filter(Boolean).concat(browserLanguages())));
+  languageSelector($("#lang"), () => {
+    loadBanks();
+    loadSessions();
+  });
   $("#forget").addEventListener("click", () => {
     forgetToken();
     location.reload();

@@ -1,63 +1,19 @@
 // Participant page (/j/{code}): pick a language, answer the current question, and
 // never lose or double an answer across sleeps, reloads and reconnects.
 import { $, el, fill, pathParts } from "./dom.js";
+import {
+  INTERFACE_LANGUAGES,
+  LANG_KEY,
+  browserLanguages,
+  fillLanguageSelect,
+  formatNumber,
+  interfaceLanguage,
+  language,
+  t,
+  useLanguage,
+} from "./i18n.js";
 import { connect } from "./socket.js";
-import { bestLanguage, languageName, pick, setLanguage } from "./text.js";
-
-// Every interface string, in one place (to become static/i18n/<code>.json).
-const STRINGS = {
-  title: "Polling",
-  language: "Language",
-  connecting: "Connecting…",
-  reconnecting: "Reconnecting…",
-  waiting: "Waiting for the next question",
-  waitingDetail: "The question appears here as soon as the facilitator shows it.",
-  anonymous: "Your answers are anonymous.",
-  opensSoon: "Voting opens soon",
-  open: "Voting open",
-  closed: "Voting closed",
-  yourAnswer: "Your answer: {answer}",
-  noAnswer: "You did not answer this question.",
-  received: "Answer received",
-  canChange: "You can change your answer while voting is open.",
-  sending: "Sending…",
-  notSent: "Not sent yet: it will be sent as soon as the connection is back.",
-  send: "Send",
-  change: "Change answer",
-  chooseOne: "Choose one answer",
-  chooseUpTo: "Choose up to {n}",
-  chooseAny: "Choose all that apply",
-  chooseScale: "Choose from {min} to {max}",
-  numberBetween: "A number from {min} to {max}",
-  numberFrom: "A number from {min}",
-  numberUpTo: "A number up to {max}",
-  numberAny: "A number",
-  numberInvalid: "Enter a number.",
-  numberRange: "Enter a number from {min} to {max}.",
-  wordHint: "A word or a few words",
-  textHint: "Your answer",
-  charactersLeft: "{n} characters left",
-  ended: "Thank you!",
-  endedDetail: "The session has ended. You can close this page.",
-  notFound: "No session with this code",
-  notFoundDetail: "Check the code, or scan the QR code again.",
-  full: "This session is full",
-  fullDetail: "Ask the facilitator to make room, then reload this page.",
-  errors: {
-    invalid_answer: "This answer does not fit the question: {message}",
-    not_open: "Voting is not open on this question.",
-    unavailable: "The answer could not be saved yet. Trying again…",
-    ended: "The session has ended.",
-  },
-};
-
-/** An interface string with its {placeholders} filled in. */
-function t(key, values = {}) {
-  const template = key.split(".").reduce((node, part) => (node ? node[part] : undefined), STRINGS);
-  return String(template === undefined ? key : template).replace(/\{(\w+)\}/g, (_, name) =>
-    values[name] === undefined ? "" : String(values[name]),
-  );
-}
+import { matchLanguage, pick, setLanguage } from "./text.js";
 
 // localStorage can be missing or full (private browsing on old phones): fall back to memory.
 const memory = {};
@@ -91,7 +47,6 @@ const store = {
 const code = pathParts()[1] || "";
 const TOKEN_KEY = `polling.participant.${code}`;
 const PENDING_KEY = `polling.pending.${code}`;
-const LANG_KEY = "polling.lang";
 const ACK_TIMEOUT = 8000;
 
 let session = null; // {id, title, languages, status}
@@ -100,9 +55,11 @@ let questionState = null;
 let answer = null; // this phone's answer as the server has it
 let answerRev = 0;
 let pending = readPending(); // an answer not acknowledged yet: {question, value, lang, rev}
-let problem = ""; // an error to show by the form
-let fatal = null; // {title, detail}: not found or ended
-let lang = store.get(LANG_KEY);
+let problem = null; // an error to show by the form: () => its text in the interface language
+let fatal = null; // "ended", "notFound" or "full": the page shows only that
+let choice = store.get(LANG_KEY); // the language picked on this phone, or null to follow the browser
+let lang = null; // the bank language the question is shown in
+let draft = null; // {question, value}: a choice or text not sent yet, kept across re-renders
 let shownKey = "";
 let ackTimer = 0;
 let socket = null;
@@ -111,8 +68,8 @@ const handlers = {
   welcome(message) {
     if (message.participant) store.set(TOKEN_KEY, message.participant);
     session = message.session;
-    chooseLanguage();
-    if (session.status === "ended") return finish(t("ended"), t("endedDetail"));
+    applyLanguage();
+    if (session.status === "ended") return finish("ended");
     onQuestion(message);
   },
   question: onQuestion,
@@ -122,7 +79,7 @@ const handlers = {
     if (question && message.question === question.id && message.rev >= answerRev) {
       answer = message.value;
       answerRev = message.rev;
-      problem = "";
+      problem = null;
     }
     render();
     // Make sure the confirmation is seen, even below a long list of options.
@@ -130,23 +87,23 @@ const handlers = {
     if (confirmed && feedback && feedback.scrollIntoView) feedback.scrollIntoView({ block: "nearest" });
   },
   ended() {
-    finish(t("ended"), t("endedDetail"));
+    finish("ended");
   },
   error(message) {
     switch (message.code) {
       case "not_found":
-        if (!session) finish(t("notFound"), t("notFoundDetail"));
+        if (!session) finish("notFound");
         else failAnswer(message);
         break;
       case "ended":
-        finish(t("ended"), t("endedDetail"));
+        finish("ended");
         break;
       case "full":
-        finish(t("full"), t("fullDetail"));
+        finish("full");
         break;
       case "unavailable":
         // Not stored: keep it and send it again shortly.
-        problem = t("errors.unavailable");
+        problem = () => t("join.errorUnavailable");
         resendSoon();
         break;
       case "rate_limited":
@@ -170,6 +127,7 @@ function onQuestion(message) {
   answer = message.answer === undefined ? null : message.answer;
   answerRev = message.rev || 0;
   if (question) bumpRev(question.id, answerRev);
+  if (!question || (draft && draft.question !== question.id)) draft = null;
   if (pending) {
     if (!question || pending.question !== question.id || pending.rev <= answerRev) {
       // Stale (another question is current) or already stored (its ack was lost).
@@ -180,7 +138,7 @@ function onQuestion(message) {
       clearPending();
     }
   }
-  if (!question || questionState !== "open") problem = "";
+  if (!question || questionState !== "open") problem = null;
   render();
 }
 
@@ -193,12 +151,29 @@ function resendSoon() {
 
 function failAnswer(message) {
   if (pending && (!message.question || message.question === pending.question)) clearPending();
-  problem = message.code === "invalid_answer" ? t("errors.invalid_answer", { message: message.message || "" }) : t(`errors.${message.code}`);
+  const code = message.code;
+  problem = () => {
+    if (code === "not_open") return t("join.errorNotOpen");
+    if (code === "not_found") return t("join.errorNotFound");
+    return t("join.errorInvalid");
+  };
   render();
 }
 
-function finish(title, detail) {
-  fatal = { title, detail };
+/** The title and detail of a page that is over: [title, detail]. */
+function fatalText() {
+  switch (fatal) {
+    case "notFound":
+      return [t("join.notFound"), t("join.notFoundDetail")];
+    case "full":
+      return [t("join.full"), t("join.fullDetail")];
+    default:
+      return [t("common.thankYou"), t("join.endedDetail")];
+  }
+}
+
+function finish(kind) {
+  fatal = kind;
   clearPending();
   if (socket) socket.close();
   $("#offline").hidden = true;
@@ -230,13 +205,13 @@ function bumpRev(questionId, atLeast) {
   if (atLeast > current) store.set(revKey(questionId), String(atLeast));
 }
 
-/** Record a new answer, keep it until acknowledged, and send it. */
+/** Record a new answer, keep it until acknowledged, and send it in the language it was read in. */
 function submit(value) {
   const rev = (parseInt(store.get(revKey(question.id)), 10) || 0) + 1;
   store.set(revKey(question.id), String(rev));
-  pending = { question: question.id, value, lang, rev };
+  pending = { question: question.id, value, lang: shownLanguage(), rev };
   store.set(PENDING_KEY, JSON.stringify(pending));
-  problem = "";
+  problem = null;
   sendPending();
   render();
 }
@@ -253,6 +228,25 @@ function currentValue() {
   return pending && question && pending.question === question.id ? pending.value : answer;
 }
 
+/** What the form starts from: while voting is open, the unsent draft if any; else the answer. */
+function startValue() {
+  const drafted = draft && question && draft.question === question.id && questionState === "open";
+  return drafted ? draft.value : currentValue();
+}
+
+function keepDraft(value) {
+  draft = { question: question.id, value };
+}
+
+/** "A, B and C" in the language the options are shown in ("A وB وC" in Arabic). */
+function listOf(items) {
+  try {
+    return new Intl.ListFormat(lang, { type: "conjunction" }).format(items);
+  } catch (error) {
+    return items.join(", ");
+  }
+}
+
 function describe(value) {
   if (value === null || value === undefined) return "";
   const label = (id) => {
@@ -260,28 +254,37 @@ function describe(value) {
     return option ? text(option.label) : id;
   };
   if (question.type === "single") return label(value);
-  if (question.type === "multiple") return value.map(label).join(", ");
+  if (question.type === "multiple") return listOf(value.map(label));
+  if (question.type === "scale" || question.type === "number") return formatNumber(value, { maximumFractionDigits: 10 });
   return String(value);
 }
 
 // -- rendering ------------------------------------------------------------------------
 
+/** The bank language the current question is shown in: the participant's, unless the bank
+ * lacks a translation of this question (then the bank's default language). */
+function shownLanguage() {
+  const fallback = session ? session.languages[0] : lang;
+  return question && (question.missing || []).indexOf(lang) !== -1 ? fallback : lang;
+}
+
 function text(value) {
-  return pick(value, lang, session ? session.languages[0] : lang);
+  return pick(value, shownLanguage(), session ? session.languages[0] : lang);
 }
 
 function render() {
   const main = $("#main");
   let key;
-  if (fatal) key = `fatal|${fatal.title}`;
+  if (fatal) key = `fatal|${fatal}`;
   else if (!session) key = "connecting";
   else if (!question) key = "waiting";
   else key = `question|${question.id}|${questionState}|${lang}`;
+  key += `|${language()}`;
   if (key !== shownKey) {
     shownKey = key;
-    if (fatal) fill(main, messageCard(fatal.title, fatal.detail, "is-final"));
-    else if (!session) fill(main, messageCard(t("connecting"), ""));
-    else if (!question) fill(main, messageCard(t("waiting"), t("waitingDetail"), "is-waiting"));
+    if (fatal) fill(main, messageCard(...fatalText(), "is-final"));
+    else if (!session) fill(main, messageCard(t("common.connecting"), ""));
+    else if (!question) fill(main, messageCard(t("join.waiting"), t("join.waitingDetail"), "is-waiting"));
     else fill(main, questionCard());
   }
   if (session && question && !fatal) renderStatus();
@@ -293,8 +296,14 @@ function messageCard(title, detail, className = "") {
     { class: `card message ${className}` },
     el("p", { class: "message-title", text: title }),
     detail ? el("p", { class: "message-detail", text: detail }) : null,
-    className === "is-waiting" ? el("p", { class: "message-detail small", text: t("anonymous") }) : null,
+    className === "is-waiting" ? el("p", { class: "message-detail small", text: t("join.anonymous") }) : null,
   );
+}
+
+function stateLabel() {
+  if (questionState === "open") return t("state.open");
+  if (questionState === "closed") return t("state.closed");
+  return t("join.opensSoon");
 }
 
 function questionCard() {
@@ -304,7 +313,7 @@ function questionCard() {
   const card = el(
     "section",
     { class: `card question is-${questionState}` },
-    el("p", { class: "state", "data-state": questionState, text: readOnly ? (questionState === "closed" ? t("closed") : t("opensSoon")) : t("open") }),
+    el("p", { class: "state", "data-state": questionState, text: stateLabel() }),
     inLanguage(el("h2", { class: "prompt", text: text(question.prompt) })),
     hint,
     body,
@@ -317,9 +326,9 @@ function questionCard() {
   return card;
 }
 
-/** Mark a node as holding the bank's text in the participant's language (and its direction). */
+/** Mark a node as holding the bank's text in the language shown (and its direction). */
 function inLanguage(node) {
-  setLanguage(node, lang);
+  setLanguage(node, shownLanguage());
   return node;
 }
 
@@ -330,7 +339,7 @@ function setHint(message) {
 }
 
 function choiceButtons(body, readOnly) {
-  setHint(t("chooseOne"));
+  setHint(t("join.chooseOne"));
   const list = el("div", { class: "choices", role: "group" });
   for (const option of question.options) {
     list.append(
@@ -350,10 +359,11 @@ function choiceButtons(body, readOnly) {
 
 function checkboxes(body, readOnly) {
   const most = question.max_choices;
-  setHint(most && most < question.options.length ? t("chooseUpTo", { n: most }) : t("chooseAny"));
-  const chosen = new Set(Array.isArray(currentValue()) ? currentValue() : []);
+  setHint(most && most < question.options.length ? t("join.chooseUpTo", { count: most }) : t("join.chooseAny"));
+  const start = startValue();
+  const chosen = new Set(Array.isArray(start) ? start : []);
   const list = el("div", { class: "choices", role: "group" });
-  const send = el("button", { type: "submit", class: "submit", text: answer === null ? t("send") : t("change") });
+  const send = el("button", { type: "submit", class: "submit", text: answer === null ? t("join.send") : t("join.change") });
   const sync = () => {
     for (const box of list.children) {
       const on = chosen.has(box.dataset.value);
@@ -362,6 +372,7 @@ function checkboxes(body, readOnly) {
     }
     send.disabled = readOnly || chosen.size === 0;
   };
+  const ordered = () => question.options.map((o) => o.id).filter((id) => chosen.has(id));
   for (const option of question.options) {
     list.append(
       inLanguage(el("button", {
@@ -373,6 +384,7 @@ function checkboxes(body, readOnly) {
         onclick: () => {
           if (chosen.has(option.id)) chosen.delete(option.id);
           else chosen.add(option.id);
+          keepDraft(ordered());
           sync();
         },
       })),
@@ -382,14 +394,14 @@ function checkboxes(body, readOnly) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     // Keep the bank's order of options.
-    if (chosen.size) submit(question.options.map((o) => o.id).filter((id) => chosen.has(id)));
+    if (chosen.size) submit(ordered());
   });
   body.append(form);
   sync();
 }
 
 function scaleButtons(body, readOnly) {
-  setHint(t("chooseScale", { min: question.min, max: question.max }));
+  setHint(t("join.chooseScale", { min: question.min, max: question.max }));
   const row = el("div", { class: "scale", role: "group" });
   for (let point = question.min; point <= question.max; point += 1) {
     row.append(
@@ -399,7 +411,7 @@ function scaleButtons(body, readOnly) {
         "data-value": String(point),
         "aria-pressed": "false",
         disabled: readOnly,
-        text: String(point),
+        text: formatNumber(point),
         onclick: () => submit(point),
       }),
     );
@@ -415,33 +427,51 @@ function scaleButtons(body, readOnly) {
   );
 }
 
+// Digits as an Arabic or Persian keyboard types them, and the Arabic decimal separator.
+const DIGITS = /[\u0660-\u0669\u06f0-\u06f9]/g;
+
+/** The number typed in a field, or NaN: accepts "1 234,5", "1234.5" and "١٢٣٤٫٥". */
+function parseNumber(raw) {
+  const plain = String(raw)
+    .replace(DIGITS, (digit) => String(digit.charCodeAt(0) & 0xf))
+    .replace(/\u066b/g, ".")
+    .replace(/[\s\u066c\u00a0\u202f]/g, "")
+    .replace(",", ".")
+    .replace(/^\u2212/, "-");
+  return plain ? Number(plain) : NaN;
+}
+
 function numberField(body, readOnly) {
   if (questionState === "closed") return; // the feedback line shows the answer
   const { min, max } = question;
   const has = (x) => x !== undefined && x !== null;
-  if (has(min) && has(max)) setHint(t("numberBetween", { min, max }));
-  else if (has(min)) setHint(t("numberFrom", { min }));
-  else if (has(max)) setHint(t("numberUpTo", { max }));
-  else setHint(t("numberAny"));
-  const value = currentValue();
+  if (has(min) && has(max)) setHint(t("join.numberBetween", { min, max }));
+  else if (has(min)) setHint(t("join.numberFrom", { min }));
+  else if (has(max)) setHint(t("join.numberUpTo", { max }));
+  else setHint(t("join.numberAny"));
+  const value = startValue();
   const input = el("input", {
     type: "text",
     inputmode: "decimal",
     autocomplete: "off",
     class: "input number",
+    dir: "ltr",
     "aria-labelledby": "hint",
     disabled: readOnly,
-    value: value === null || value === undefined ? "" : String(value),
   });
-  const form = el("form", { class: "answer-form" }, input, readOnly ? null : el("button", { type: "submit", class: "submit", text: t("send") }));
+  input.value = value === null || value === undefined ? "" : String(value);
+  input.addEventListener("input", () => keepDraft(input.value));
+  const form = el("form", { class: "answer-form" }, input, readOnly ? null : el("button", { type: "submit", class: "submit", text: t("join.send") }));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const raw = input.value.trim().replace(/\s/g, "").replace(",", ".");
-    const number = Number(raw);
-    if (!raw || !isFinite(number)) {
-      problem = t("numberInvalid");
+    const number = parseNumber(input.value);
+    if (!isFinite(number)) {
+      problem = () => t("join.numberInvalid");
     } else if ((has(min) && number < min) || (has(max) && number > max)) {
-      problem = t("numberRange", { min: has(min) ? min : "−∞", max: has(max) ? max : "∞" });
+      problem = () => {
+        if (has(min) && has(max)) return t("join.numberRange", { min, max });
+        return has(min) ? t("join.numberTooSmall", { min }) : t("join.numberTooLarge", { max });
+      };
     } else {
       submit(number);
       return;
@@ -455,8 +485,8 @@ function textField(body, readOnly) {
   if (questionState === "closed") return; // the feedback line shows the answer
   const long = question.type === "text";
   const limit = question.max_length || (long ? 500 : 40);
-  setHint(long ? t("textHint") : t("wordHint"));
-  const value = currentValue();
+  setHint(long ? t("join.textHint") : t("join.wordHint"));
+  const value = startValue();
   const input = el(long ? "textarea" : "input", {
     class: long ? "input textarea" : "input",
     type: long ? null : "text",
@@ -470,11 +500,14 @@ function textField(body, readOnly) {
   input.value = value === null || value === undefined ? "" : String(value);
   const counter = el("p", { class: "counter", "aria-live": "polite" });
   const count = () => {
-    counter.textContent = t("charactersLeft", { n: limit - input.value.length });
+    counter.textContent = t("join.charactersLeft", { count: limit - input.value.length });
   };
-  input.addEventListener("input", count);
+  input.addEventListener("input", () => {
+    keepDraft(input.value);
+    count();
+  });
   count();
-  const form = el("form", { class: "answer-form" }, input, readOnly ? null : counter, readOnly ? null : el("button", { type: "submit", class: "submit", text: t("send") }));
+  const form = el("form", { class: "answer-form" }, input, readOnly ? null : counter, readOnly ? null : el("button", { type: "submit", class: "submit", text: t("join.send") }));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const value = input.value.trim();
@@ -490,26 +523,27 @@ function renderStatus() {
     button.setAttribute("aria-pressed", String(value !== null && value !== undefined && button.dataset.value === String(value)));
   }
   const submitButton = $(".answer-form .submit");
-  if (submitButton && question.type === "multiple") submitButton.textContent = answer === null ? t("send") : t("change");
+  if (submitButton && question.type === "multiple") submitButton.textContent = answer === null ? t("join.send") : t("join.change");
   const feedback = $("#feedback");
   if (!feedback) return;
   const parts = [];
   const isPending = pending && pending.question === question.id;
   if (problem) {
     feedback.dataset.kind = "error";
-    parts.push(el("p", { class: "feedback-title", text: problem }));
+    parts.push(el("p", { class: "feedback-title", text: problem() }));
   } else if (isPending) {
     feedback.dataset.kind = "pending";
-    parts.push(el("p", { class: "feedback-title", text: socket && socket.connected ? t("sending") : t("notSent") }));
+    parts.push(el("p", { class: "feedback-title", text: socket && socket.connected ? t("join.sending") : t("join.notSent") }));
   } else if (questionState === "closed") {
     feedback.dataset.kind = "closed";
-    parts.push(el("p", { class: "feedback-title", text: answer === null ? t("noAnswer") : t("yourAnswer", { answer: describe(answer) }) }));
+    const said = answer === null ? t("join.noAnswer") : t("join.yourAnswer", { answer: describe(answer) });
+    parts.push(el("p", { class: "feedback-title", text: said }));
   } else if (answer !== null && questionState === "open") {
     feedback.dataset.kind = "ok";
     parts.push(
-      el("p", { class: "feedback-title", text: t("received") }),
+      el("p", { class: "feedback-title", text: t("join.received") }),
       el("p", { class: "feedback-answer", dir: "auto", text: describe(answer) }),
-      el("p", { class: "feedback-detail", text: t("canChange") }),
+      el("p", { class: "feedback-detail", text: t("join.canChange") }),
     );
   } else {
     feedback.dataset.kind = "";
@@ -519,36 +553,68 @@ function renderStatus() {
 
 // -- language -------------------------------------------------------------------------
 
-function chooseLanguage() {
-  const languages = session.languages;
-  const stored = store.get(LANG_KEY);
-  if (languages.indexOf(stored) !== -1) lang = stored;
-  else lang = bestLanguage(navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ""], languages);
-  document.title = text(session.title) || t("title");
-  const title = $("#title");
-  title.textContent = text(session.title);
-  setLanguage(title, lang);
-  const select = $("#lang");
-  if (select.options.length !== languages.length) {
-    fill(select, languages.map((code) => el("option", { value: code, text: languageName(code) })));
+/** The bank's languages that no interface language covers (say Tajik): offered as well, for the questions. */
+function questionOnlyLanguages() {
+  return session ? session.languages.filter((code) => !matchLanguage([code], INTERFACE_LANGUAGES)) : [];
+}
+
+/** The participant's language: the one picked on this phone, else the browser's first that
+ * the page can show, as interface or as question language. */
+function wantedLanguage() {
+  const extra = questionOnlyLanguages();
+  const offered = INTERFACE_LANGUAGES.concat(extra);
+  if (choice) {
+    const picked = matchLanguage([choice], offered);
+    if (picked) return picked;
   }
-  select.value = lang;
-  $("#lang-field").hidden = languages.length < 2;
+  for (const want of browserLanguages()) {
+    const found = matchLanguage([want], INTERFACE_LANGUAGES) || matchLanguage([want], extra);
+    if (found) return found;
+  }
+  return "en";
+}
+
+let switching = 0;
+
+/** Put the interface in the participant's language (loading its catalogue if needed) and the
+ * questions in that language where the bank has it, else in the bank's default language. */
+async function applyLanguage() {
+  const wanted = wantedLanguage();
+  const turn = ++switching;
+  lang = session ? matchLanguage([wanted], session.languages) || session.languages[0] : null;
+  // A question-only language (Tajik) keeps the browser's interface language.
+  const target = interfaceLanguage([wanted].concat(browserLanguages()));
+  if (target !== language()) await useLanguage(target);
+  if (turn !== switching) return; // a later choice won
+  const offered = INTERFACE_LANGUAGES.concat(questionOnlyLanguages());
+  fillLanguageSelect($("#lang"), offered, offered.indexOf(wanted) === -1 ? language() : wanted);
+  const title = $("#title");
+  if (session) {
+    const name = pick(session.title, lang, session.languages[0]);
+    title.textContent = name;
+    setLanguage(title, lang);
+    document.title = name || t("common.appName");
+  } else {
+    title.textContent = t("common.appName");
+    document.title = t("common.appName");
+  }
+  const offline = $("#offline");
+  if (!offline.hidden) offline.textContent = t("common.reconnecting");
+  render();
 }
 
 function wire() {
-  $("#lang-label").textContent = t("language");
   $("#lang").addEventListener("change", (event) => {
-    store.set(LANG_KEY, event.target.value);
-    chooseLanguage();
-    render();
+    choice = event.target.value;
+    store.set(LANG_KEY, choice);
+    applyLanguage();
   });
 }
 
 // -- connection -----------------------------------------------------------------------
 
 function hello() {
-  return { type: "hello", role: "participant", code, participant: store.get(TOKEN_KEY), lang: lang || navigator.language || null };
+  return { type: "hello", role: "participant", code, participant: store.get(TOKEN_KEY), lang: lang || wantedLanguage() };
 }
 
 let offlineTimer = 0;
@@ -561,13 +627,17 @@ function onStatus(connected) {
   } else {
     // A blip shorter than a second is not worth a banner.
     offlineTimer = setTimeout(() => {
-      offline.textContent = t("reconnecting");
+      offline.textContent = t("common.reconnecting");
       offline.hidden = false;
     }, 1000);
   }
   if (session && question) renderStatus();
 }
 
-wire();
-render();
-socket = connect({ hello, handlers, onStatus });
+async function main() {
+  wire();
+  await applyLanguage();
+  socket = connect({ hello, handlers, onStatus });
+}
+
+main();

@@ -1,10 +1,22 @@
 // Presenter view for the projector (/present/{id}), and its read-only copy (/screen/{id}/{key}).
+import { errorText } from "./api.js";
 import { askToken, ensureToken, forgetToken, token } from "./auth.js";
 import { chartKind, cloudItems, figure } from "./charts.js";
 import { $, el, pathParts, toast } from "./dom.js";
-import { connect } from "./socket.js";
 import {
-  STATE_LABELS,
+  browserLanguages,
+  formatNumber,
+  interfaceLanguage,
+  language,
+  languageSelector,
+  savedLanguage,
+  t,
+  useLanguage,
+} from "./i18n.js";
+import { chosenLanguages, displayLanguages, fillDisplayControls, showInLanguages } from "./languages.js";
+import { connect } from "./socket.js";
+import { isRtl, pick } from "./text.js";
+import {
   applyState,
   applyTally,
   applyTexts,
@@ -12,14 +24,12 @@ import {
   emptyView,
   followingQuestion,
   nextStep,
-  plural,
   resultsHidden,
+  stateLabel,
 } from "./view.js";
-import { languageName, pick, setLanguage } from "./text.js";
 
 const [page, sessionId, screenKey] = pathParts();
 const isScreen = page === "screen";
-const LANG_KEY = "polling.present.lang";
 const PLOT_CONFIG = { staticPlot: true, responsive: true, displayModeBar: false };
 const KEYS = {
   ArrowRight: "next",
@@ -39,9 +49,9 @@ const KEYS = {
 };
 
 const view = emptyView();
-let lang = null;
 let socket = null;
 let frame = 0;
+let stopped = null; // () => [title, detail]: a message that ends the page
 
 const handlers = {
   welcome: onState,
@@ -66,15 +76,15 @@ const handlers = {
   error(message) {
     switch (message.code) {
       case "unauthorized":
-        if (isScreen) stop("This screen link is not valid", "Ask the facilitator for the current screen link.");
+        if (isScreen) stop(() => [t("present.badLink"), t("present.badLinkDetail")]);
         else reauthorize();
         break;
       case "not_found":
-        if (!view.session) stop("No such session", "Check the address: this session does not exist.");
-        else toast(message.message);
+        if (!view.session) stop(() => [t("present.noSession"), t("present.noSessionDetail")]);
+        else toast(t("errors.notFound"));
         break;
       default:
-        toast(message.message || message.code);
+        toast(errorText(message));
     }
   },
   pong() {},
@@ -87,8 +97,17 @@ function onState(message) {
 
 // -- rendering ------------------------------------------------------------------------
 
+/** The screen's languages: the facilitator's choice of one or two bank languages. */
+function shown() {
+  return displayLanguages(view);
+}
+
+function fallback() {
+  return view.session.languages[0];
+}
+
 function text(value) {
-  return pick(value, lang, view.session.languages[0]);
+  return pick(value, shown()[0], fallback());
 }
 
 function showView(name) {
@@ -104,11 +123,15 @@ function showMessage(title, detail = "") {
 }
 
 function render() {
+  if (stopped) {
+    showMessage(...stopped());
+    return;
+  }
   if (!view.session) return;
-  chooseLanguage();
-  document.title = `${text(view.session.title)} · ${isScreen ? "Screen" : "Presenter"}`;
+  document.title = `${text(view.session.title)} · ${isScreen ? t("present.screenTitle") : t("present.pageTitle")}`;
   if (view.session.status === "ended") {
-    showMessage("Thank you!", text(view.session.title));
+    showMessage(t("common.thankYou"), "");
+    showInLanguages($("#message-text"), view.session.title, shown(), fallback());
   } else if (view.current === null) {
     renderJoin();
     showView("join");
@@ -125,7 +148,7 @@ function render() {
 function renderStorage() {
   const warning = $("#storage");
   warning.hidden = !view.storage;
-  warning.textContent = view.storage ? `Answers are not being saved: ${view.storage}` : "";
+  warning.textContent = view.storage ? t("common.notSaved", { reason: view.storage }) : "";
 }
 
 function displayUrl(url) {
@@ -134,7 +157,7 @@ function displayUrl(url) {
 
 function renderJoin() {
   const { session } = view;
-  $("#join-title").textContent = text(session.title);
+  showInLanguages($("#join-title"), session.title, shown(), fallback());
   const qr = $("#join-qr");
   const src = `/qr/${encodeURIComponent(session.code)}.svg`;
   if (qr.getAttribute("src") !== src) qr.src = src;
@@ -147,11 +170,11 @@ function renderQuestion() {
   const question = currentQuestion(view);
   if (!question) return;
   const index = view.questions.indexOf(question);
-  $("#q-number").textContent = `${index + 1} / ${view.questions.length}`;
+  $("#q-number").textContent = t("present.questionNumber", { number: index + 1, total: view.questions.length });
   const badge = $("#q-state");
-  badge.textContent = STATE_LABELS[view.state] || "";
+  badge.textContent = stateLabel(view.state);
   badge.dataset.state = view.state || "";
-  $("#q-prompt").textContent = text(question.prompt);
+  showInLanguages($("#q-prompt"), question.prompt, shown(), fallback());
   $("#q-join-url").textContent = displayUrl(view.session.join_url);
   $("#q-join-code").textContent = view.session.code;
   renderCounts();
@@ -160,9 +183,9 @@ function renderQuestion() {
 function renderCounts() {
   if (!view.session) return;
   const participants = view.session.participants || 0;
-  $("#join-participants").textContent = plural(participants, "participant", "participants");
-  $("#q-responses").textContent = String(view.responses);
-  $("#q-responses-label").textContent = view.responses === 1 ? "response" : "responses";
+  $("#join-participants").textContent = t("common.participants", { count: participants });
+  $("#q-responses").textContent = formatNumber(view.responses);
+  $("#q-responses-label").textContent = t("common.responsesLabel", { count: view.responses });
 }
 
 function scheduleResults() {
@@ -195,12 +218,31 @@ function fontSize() {
   return parseFloat(getComputedStyle(document.documentElement).fontSize) * 0.95;
 }
 
+let plotted = ""; // what the chart was last drawn for
+
 function drawPlot(question) {
   const chart = $("#chart");
-  if (!window.Plotly) return "Charts are unavailable: /vendor/plotly.min.js did not load.";
-  const options = { lang, fallback: view.session.languages[0], fontSize: fontSize(), responses: view.responses };
+  if (!window.Plotly) return t("present.noCharts");
+  const languages = shown();
+  const options = {
+    languages,
+    fallback: fallback(),
+    fontSize: fontSize(),
+    responses: view.responses,
+    t,
+    number: formatNumber,
+    rtl: isRtl(languages[0]),
+  };
   const { data, layout } = figure(question, view.results, options);
-  window.Plotly.react(chart, data, layout, PLOT_CONFIG);
+  // A new question, new languages or a mirrored layout: draw afresh, as plotly's automatic
+  // margins do not follow an axis that moves from one side to the other.
+  const drawing = `${question.id}|${languages.join(",")}|${language()}`;
+  if (drawing !== plotted) {
+    plotted = drawing;
+    window.Plotly.newPlot(chart, data, layout, PLOT_CONFIG);
+  } else {
+    window.Plotly.react(chart, data, layout, PLOT_CONFIG);
+  }
   // A chart drawn while its view was hidden has the wrong size.
   const full = chart._fullLayout;
   if (full && (Math.abs(full.width - chart.clientWidth) > 2 || Math.abs(full.height - chart.clientHeight) > 2)) {
@@ -225,7 +267,7 @@ function drawCloud(question) {
   for (const item of items) {
     let word = cloudWords.get(item.word);
     if (!word) {
-      word = el("span", { class: "cloud-word", text: item.word });
+      word = el("span", { class: "cloud-word", dir: "auto", text: item.word });
       cloud.append(word);
       cloudWords.set(item.word, word);
     }
@@ -242,7 +284,7 @@ function drawCloud(question) {
     }
   }
   fitCloud(cloud);
-  return items.length ? "" : "Words appear here as they arrive";
+  return items.length ? "" : t("present.wordsEmpty");
 }
 
 function fitCloud(cloud) {
@@ -284,30 +326,24 @@ function drawCards(question) {
     }
   }
   box.dataset.size = approved.length <= 4 ? "large" : approved.length <= 12 ? "medium" : "small";
-  return approved.length ? "" : "Approved answers appear here";
+  return approved.length ? "" : t("present.cardsEmpty");
 }
 
 // -- language -------------------------------------------------------------------------
 
-function chooseLanguage() {
-  const languages = view.session.languages;
-  const params = new URLSearchParams(location.search);
-  const stored = localStorage.getItem(LANG_KEY);
-  // The screen has no selector: a ?lang= in its link decides; the presenter's choice wins on its own page.
-  const wanted = isScreen ? [params.get("lang"), stored] : [stored, params.get("lang")];
-  const chosen = wanted.find((code) => code && languages.includes(code)) || languages[0];
-  if (chosen !== lang) {
-    lang = chosen;
-    // Only the bank's texts are in this language; the interface around them is not.
-    for (const id of ["#join-title", "#q-prompt", "#chart", "#cloud", "#cards"]) setLanguage($(id), lang);
-  }
-  const select = $("#lang");
-  if (select.options.length !== languages.length) {
-    select.textContent = "";
-    for (const code of languages) select.append(el("option", { value: code, text: languageName(code) }));
-  }
-  select.value = lang;
-  select.hidden = languages.length < 2;
+/** The interface language: a ?lang= in the screen's link, else this browser's choice, else its languages. */
+function startLanguage() {
+  const param = new URLSearchParams(location.search).get("lang");
+  const wanted = isScreen ? [param, savedLanguage()] : [savedLanguage(), param];
+  return interfaceLanguage(wanted.filter(Boolean).concat(browserLanguages()));
+}
+
+function keyAction(event) {
+  const action = KEYS[event.key.length === 1 ? event.key.toLowerCase() : event.key];
+  // Letter shortcuts by their place on the keyboard, so that O opens voting on a Russian
+  // or Arabic layout too.
+  const letter = /^Key([A-Z])$/.exec(event.code || "");
+  return action || (letter ? KEYS[letter[1].toLowerCase()] : undefined);
 }
 
 // -- controls (facilitator only) ------------------------------------------------------
@@ -324,12 +360,16 @@ function renderControls() {
   toggle.hidden = !view.session.hide_results;
   toggle.disabled = ended || !has;
   toggle.dataset.command = view.revealed ? "hide" : "reveal";
-  toggle.textContent = view.revealed ? "Hide results" : "Reveal results";
+  toggle.textContent = view.revealed ? t("present.hideResults") : t("present.revealResults");
   buttons["show-next"].disabled = ended || !has || !followingQuestion(view);
   const step = nextStep(view);
   const next = $("#next");
   next.disabled = !step.enabled;
-  next.textContent = `${step.label} ▶`;
+  $("#next-label").textContent = step.label;
+  next.title = t("present.nextTitle", { keys: `→, ${t("present.keySpace")}, Page Down` });
+  buttons.previous.title = t("present.previousTitle", { keys: "←, Page Up" });
+  const many = fillDisplayControls($("#display-lang-1"), $("#display-lang-2"), view);
+  $("#display-langs").hidden = !many;
 }
 
 function act(action) {
@@ -360,7 +400,7 @@ function act(action) {
 }
 
 function send(message) {
-  if (!socket || !socket.send(message)) toast("Not connected: the command was not sent.");
+  if (!socket || !socket.send(message)) toast(t("common.notSent"));
 }
 
 function wireControls() {
@@ -374,18 +414,24 @@ function wireControls() {
     // After a mouse click, give the keyboard back to the clicker keys.
     if (event.detail > 0) button.blur();
   });
-  $("#lang").addEventListener("change", (event) => {
-    localStorage.setItem(LANG_KEY, event.target.value);
-    lang = null;
+  languageSelector($("#lang"), () => {
     render();
-    event.target.blur();
+    $("#lang").blur();
   });
+  const first = $("#display-lang-1");
+  const second = $("#display-lang-2");
+  const choose = (event) => {
+    send({ type: "languages", languages: chosenLanguages(first, second) });
+    event.target.blur();
+  };
+  first.addEventListener("change", choose);
+  second.addEventListener("change", choose);
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target;
     if (target.closest && target.closest("input, select, textarea, .auth")) return;
     if ((event.key === " " || event.key === "Enter") && target.closest && target.closest("button, a")) return;
-    const action = KEYS[event.key.length === 1 ? event.key.toLowerCase() : event.key];
+    const action = keyAction(event);
     if (!action) return;
     event.preventDefault();
     if (!event.repeat) act(action);
@@ -414,27 +460,29 @@ function hello() {
 function onStatus(connected) {
   const dot = $("#status");
   dot.classList.toggle("is-online", connected);
-  dot.title = connected ? "Connected" : "Reconnecting…";
-  dot.textContent = connected ? "" : "Reconnecting…";
+  dot.title = connected ? t("common.connected") : t("common.reconnecting");
+  dot.textContent = connected ? "" : t("common.reconnecting");
 }
 
 function start() {
   socket = connect({ hello, handlers, onStatus });
 }
 
-function stop(title, detail) {
+function stop(message) {
   if (socket) socket.close();
-  showMessage(title, detail);
+  stopped = message;
+  render();
 }
 
 async function reauthorize() {
   socket.close();
   forgetToken();
-  await askToken("That token was not accepted. Check it and try again.");
+  await askToken(t("auth.refused"));
   start();
 }
 
 async function main() {
+  await useLanguage(startLanguage());
   window.addEventListener("resize", scheduleResults);
   if (isScreen) {
     document.body.classList.add("is-screen");

@@ -1,4 +1,5 @@
-// Texts in several languages: pick one, name a language, set the page direction.
+// Texts in several languages: pick one, match a reader's languages, name a language, and
+// mark an element with its language and direction.
 
 const RTL = ["ar", "fa", "he", "ur", "ps", "dv", "yi", "ckb"];
 
@@ -12,8 +13,25 @@ export function pick(text, lang, fallback) {
   return values.length ? values[0] : "";
 }
 
+// Own names that Intl.DisplayNames gets wrong or lacks on older phones.
+const NAMES = {
+  en: "English",
+  ru: "Русский",
+  uk: "Українська",
+  fr: "Français",
+  de: "Deutsch",
+  es: "Español",
+  it: "Italiano",
+  ar: "العربية",
+  "sr-Latn": "Srpski",
+  sq: "Shqip",
+  mk: "Македонски",
+  tr: "Türkçe",
+};
+
 /** A language's own name, e.g. "Русский" for ru; the code itself where unknown. */
 export function languageName(code) {
+  if (NAMES[code]) return NAMES[code];
   try {
     const name = new Intl.DisplayNames([code], { type: "language" }).of(code);
     if (name && name !== code) return name.charAt(0).toLocaleUpperCase(code) + name.slice(1);
@@ -34,25 +52,26 @@ export function setLanguage(node, lang) {
   node.dir = isRtl(lang) ? "rtl" : "ltr";
 }
 
-/** The best of `available` for a browser preferring `wanted`, in its order of preference:
- * each wanted language matches exactly, or else by its primary subtag (ru-RU → ru). */
-export function bestLanguage(wanted, available) {
+/** The first of `available` that a browser preferring `wanted` reads, or null: each wanted
+ * language matches exactly, then the longest available code it starts with (sr-Latn-RS →
+ * sr-Latn), then any available code with the same primary subtag (sr → sr-Latn, ru-RU → ru). */
+export function matchLanguage(wanted, available) {
   const lower = available.map((code) => code.toLowerCase());
   for (const want of wanted) {
+    if (!want) continue;
     const code = String(want).toLowerCase();
     let index = lower.indexOf(code);
+    if (index === -1) {
+      let best = 0;
+      lower.forEach((item, i) => {
+        if (code.startsWith(`${item}-`) && item.length > best) {
+          best = item.length;
+          index = i;
+        }
+      });
+    }
     if (index === -1) index = lower.findIndex((item) => item.split("-")[0] === code.split("-")[0]);
     if (index !== -1) return available[index];
   }
-  return available[0];
-}
-
-/** A number for display, e.g. 3.5 or 1 234. */
-export function formatNumber(value, lang, digits = 2) {
-  if (value === null || value === undefined) return "–";
-  try {
-    return new Intl.NumberFormat(lang, { maximumFractionDigits: digits }).format(value);
-  } catch (error) {
-    return String(Math.round(value * 100) / 100);
-  }
+  return null;
 }

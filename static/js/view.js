@@ -1,5 +1,6 @@
 // The presenter state as the server sends it (welcome, state, tally, texts), and what
 // follows from it: the current question, whether results are hidden, what `next` does.
+import { t } from "./i18n.js";
 
 /** An empty presenter state, filled by the server's messages. */
 export function emptyView() {
@@ -7,6 +8,7 @@ export function emptyView() {
     session: null,
     questions: [],
     states: {},
+    display_languages: [],
     current: null,
     state: null,
     revealed: false,
@@ -59,28 +61,31 @@ export function resultsHidden(view) {
   return view.results === null || view.results === undefined || (view.session.hide_results && !view.revealed);
 }
 
-/** What `next` does now: {label, enabled}. */
+/** What `next` does now: {label, enabled}, the label in the interface language. */
 export function nextStep(view) {
-  if (view.session.status === "ended") return { label: "Session ended", enabled: false };
+  if (view.session.status === "ended") return { label: t("step.ended"), enabled: false };
   if (view.current === null || view.current === undefined) {
-    return { label: view.questions.length ? "Show first question" : "No questions", enabled: view.questions.length > 0 };
+    return { label: view.questions.length ? t("step.showFirst") : t("step.noQuestions"), enabled: view.questions.length > 0 };
   }
-  if (view.state === "shown") return { label: "Open voting", enabled: true };
-  if (view.state === "open") return { label: "Close voting", enabled: true };
-  if (view.session.hide_results && !view.revealed) return { label: "Reveal results", enabled: true };
-  if (followingQuestion(view)) return { label: "Next question", enabled: true };
-  return { label: "Last question", enabled: false };
+  if (view.state === "shown") return { label: t("step.open"), enabled: true };
+  if (view.state === "open") return { label: t("step.close"), enabled: true };
+  if (view.session.hide_results && !view.revealed) return { label: t("step.reveal"), enabled: true };
+  if (followingQuestion(view)) return { label: t("step.next"), enabled: true };
+  return { label: t("step.last"), enabled: false };
 }
 
-/** Human words for a question state. */
-export const STATE_LABELS = {
-  pending: "Not shown",
-  shown: "Voting not open",
-  open: "Voting open",
-  closed: "Voting closed",
-};
-
-/** "1 response", "12 responses". */
-export function plural(count, one, many) {
-  return `${count} ${count === 1 ? one : many}`;
+/** A question state in words, as the room sees it ("Voting open"). */
+export function stateLabel(state) {
+  switch (state) {
+    case "pending":
+      return t("state.pending");
+    case "shown":
+      return t("state.shown");
+    case "open":
+      return t("state.open");
+    case "closed":
+      return t("state.closed");
+    default:
+      return "";
+  }
 }
