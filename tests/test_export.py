@@ -63,7 +63,7 @@ def test_answers_csv_has_one_row_per_answer_with_labels_in_the_default_language(
         _row("staff", "p4", 12.5),
         _row("remarks", "p5", "More cases", status="approved"),
     ]
-    base = "session question_id question type answer language minute status".split()
+    base = ["session", "question_id", "question", "type", "answer", "language", "minute", "status"]
     table = [{k: row[k] for k in base} for row in _read(answers_csv(make_session(), rows))]
     assert table == [
         {
