@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -80,9 +81,7 @@ def create_app(
         Route("/api/sessions/{session}/limit", api.limit, methods=["POST"]),
         Route("/api/sessions/{session}/languages", api.languages, methods=["POST"]),
         Route("/api/sessions/{session}/moderate", api.moderate, methods=["POST"]),
-        Route("/api/sessions/{session}/answers.csv", api.answers_csv),
-        Route("/api/sessions/{session}/summary.csv", api.summary_csv),
-        Route("/api/sessions/{session}/export.json", api.export_json),
+        *(Route(f"/api/sessions/{{session}}/{name}", api.export) for name in EXPORTS),
         Route("/api/sessions/{session}/{action}", api.command, methods=["POST"]),
         WebSocketRoute("/ws", Socket(polling, rate_limit).serve),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
@@ -162,13 +161,31 @@ def refused(problem: Refused) -> JSONResponse:
     return error(status, problem.code, problem.message, **problem.extra)
 
 
+ApiHandler = Callable[["Api", Request], Awaitable[Response]]
+
+
+def facilitator_only(handler: ApiHandler) -> ApiHandler:
+    """An endpoint that needs the bearer token; a refusal becomes its JSON error."""
+
+    @functools.wraps(handler)
+    async def endpoint(api: Api, request: Request) -> Response:
+        if not api.authorized(request):
+            return unauthorized()
+        try:
+            return await handler(api, request)
+        except Refused as problem:
+            return refused(problem)
+
+    return endpoint
+
+
 class Api:
     """The HTTP endpoints; the facilitator's need the bearer token."""
 
     def __init__(self, polling: Polling) -> None:
         self.polling = polling
 
-    def _authorized(self, request: Request) -> bool:
+    def authorized(self, request: Request) -> bool:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         return scheme.lower() == "bearer" and self.polling.authorized(token.strip())
 
@@ -205,129 +222,77 @@ class Api:
         keys = ("title", "languages", "status")
         return JSONResponse({"session": session.id, **{k: info[k] for k in keys}})
 
+    @facilitator_only
     async def banks(self, request: Request) -> Response:
-        if not self._authorized(request):
-            return unauthorized()
         return JSONResponse({"banks": [b.to_dict() for b in self.polling.banks()]})
 
+    @facilitator_only
     async def sessions(self, request: Request) -> Response:
-        if not self._authorized(request):
-            return unauthorized()
         newest_first = reversed(list(self.polling.sessions.values()))
         return JSONResponse({"sessions": [self.polling.info(s) for s in newest_first]})
 
+    @facilitator_only
     async def create_session(self, request: Request) -> Response:
-        if not self._authorized(request):
-            return unauthorized()
-        try:
-            body = await self._body(request)
-            hide = body.get("hide_results", False)
-            if not isinstance(hide, bool):
-                raise Refused("bad_request", "hide_results must be true or false")
-            limit = participant_limit(body)
-            session = await self.polling.create_session(body.get("bank"), hide, limit)
-        except Refused as problem:
-            return refused(problem)
+        body = await self._body(request)
+        hide = body.get("hide_results", False)
+        if not isinstance(hide, bool):
+            raise Refused("bad_request", "hide_results must be true or false")
+        session = await self.polling.create_session(body.get("bank"), hide, participant_limit(body))
         return JSONResponse(self.polling.info(session), status_code=201)
 
+    @facilitator_only
     async def limit(self, request: Request) -> Response:
-        if not self._authorized(request):
-            return unauthorized()
-        try:
-            body = await self._body(request)
-            session = await self.polling.set_limit(request.path_params["session"], participant_limit(body))
-        except Refused as problem:
-            return refused(problem)
+        body = await self._body(request)
+        session = await self.polling.set_limit(request.path_params["session"], participant_limit(body))
         return JSONResponse(self.polling.info(session))
 
+    @facilitator_only
     async def languages(self, request: Request) -> Response:
-        if not self._authorized(request):
-            return unauthorized()
-        try:
-            body = await self._body(request)
-            session = await self.polling.show_languages(request.path_params["session"], body.get("languages"))
-        except Refused as problem:
-            return refused(problem)
+        body = await self._body(request)
+        session = await self.polling.show_languages(request.path_params["session"], body.get("languages"))
         return JSONResponse(self.polling.presenter_state(session, FACILITATOR))
 
+    @facilitator_only
     async def purge(self, request: Request) -> Response:
-        if not self._authorized(request):
-            return unauthorized()
-        try:
-            await self.polling.purge(request.path_params["session"])
-        except Refused as problem:
-            return refused(problem)
+        await self.polling.purge(request.path_params["session"])
         return JSONResponse({"ok": True})
 
+    @facilitator_only
     async def session_state(self, request: Request) -> Response:
-        if not self._authorized(request):
-            return unauthorized()
-        try:
-            session = self.polling.session(request.path_params["session"])
-        except Refused as problem:
-            return refused(problem)
+        session = self.polling.session(request.path_params["session"])
         return JSONResponse(self.polling.presenter_state(session, FACILITATOR))
 
+    @facilitator_only
     async def command(self, request: Request) -> Response:
-        if not self._authorized(request):
-            return unauthorized()
         action = request.path_params["action"]
         if action not in COMMANDS:
-            return error(404, "not_found", f'No command "{action}"')
-        try:
-            body = await self._body(request)
-            session = await self.polling.command(request.path_params["session"], action, body.get("question"))
-        except Refused as problem:
-            return refused(problem)
+            raise Refused("not_found", f'No command "{action}"')
+        body = await self._body(request)
+        session = await self.polling.command(request.path_params["session"], action, body.get("question"))
         return JSONResponse(self.polling.presenter_state(session, FACILITATOR))
 
+    @facilitator_only
     async def moderate(self, request: Request) -> Response:
-        if not self._authorized(request):
-            return unauthorized()
-        try:
-            body = await self._body(request)
-            await self.polling.moderate(
-                request.path_params["session"],
-                body.get("question"),
-                body.get("answer"),
-                body.get("status"),
-            )
-        except Refused as problem:
-            return refused(problem)
+        body = await self._body(request)
+        await self.polling.moderate(
+            request.path_params["session"], body.get("question"), body.get("answer"), body.get("status")
+        )
         return JSONResponse({"ok": True})
 
-    async def _export(self, request: Request, kind: str) -> Response:
-        if not self._authorized(request):
-            return unauthorized()
-        try:
-            session = self.polling.session(request.path_params["session"])
-        except Refused as problem:
-            return refused(problem)
+    @facilitator_only
+    async def export(self, request: Request) -> Response:
+        session = self.polling.session(request.path_params["session"])
         answers = await self.polling.store.answers(session.id)
-        info = self.polling.info(session)
-        name = f"{session.bank.id}-{session.code}"
-        if kind == "json":
-            body = json.dumps(export.session_json(session, info, answers), ensure_ascii=False, indent=1)
-            media, filename = "application/json", f"{name}.json"
-        elif kind == "answers":
-            body, media, filename = (
-                export.answers_csv(session, answers),
-                "text/csv",
-                f"{name}-answers.csv",
-            )
-        else:
-            body, media, filename = export.summary_csv(session), "text/csv", f"{name}-summary.csv"
-        disposition = f'attachment; filename="{filename}"'
-        return Response(body, media_type=media, headers={"Content-Disposition": disposition})
+        kind = EXPORTS[request.url.path.rpartition("/")[2]]
+        document = export.render(kind, session, self.polling.info(session), answers)
+        disposition = f'attachment; filename="{document.filename}"'
+        return Response(
+            document.body, media_type=document.media_type, headers={"Content-Disposition": disposition}
+        )
 
-    async def answers_csv(self, request: Request) -> Response:
-        return await self._export(request, "answers")
 
-    async def summary_csv(self, request: Request) -> Response:
-        return await self._export(request, "summary")
-
-    async def export_json(self, request: Request) -> Response:
-        return await self._export(request, "json")
+# The export endpoints by the last part of their path.
+EXPORTS = {"answers.csv": "answers", "summary.csv": "summary", "export.json": "json"}
 
 
 def participant_limit(body: dict[str, Any]) -> int | None:

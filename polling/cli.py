@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import secrets
 import sys
@@ -233,18 +232,11 @@ def export(args: argparse.Namespace) -> int:
         answers = await polling.store.answers(session.id)
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
-        name = f"{session.bank.id}-{session.code}"
-        if args.format == "json":
-            document = exporting.session_json(session, polling.info(session), answers)
-            files = {f"{name}.json": json.dumps(document, ensure_ascii=False, indent=1)}
-        else:
-            files = {
-                f"{name}-answers.csv": exporting.answers_csv(session, answers),
-                f"{name}-summary.csv": exporting.summary_csv(session),
-            }
-        for filename, text in files.items():
-            (out / filename).write_text(text, encoding="utf-8")
-            print(out / filename)
+        info = polling.info(session)
+        for kind in ("json",) if args.format == "json" else ("answers", "summary"):
+            document = exporting.render(kind, session, info, answers)
+            (out / document.filename).write_text(document.body, encoding="utf-8")
+            print(out / document.filename)
         await polling.store.close()
         return 0
 

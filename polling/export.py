@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from polling.model import Question, QuestionType
@@ -163,3 +165,23 @@ def session_json(session: Session, info: dict[str, Any], answers: Iterable[Answe
             for a in answers
         ],
     }
+
+
+@dataclass(frozen=True)
+class Document:
+    """An export ready to be written or served."""
+
+    filename: str
+    media_type: str
+    body: str
+
+
+def render(kind: str, session: Session, info: dict[str, Any], answers: list[AnswerRow]) -> Document:
+    """One export of a session: `answers` or `summary` (CSV), or `json`."""
+    name = f"{session.bank.id}-{session.code}"
+    if kind == "answers":
+        return Document(f"{name}-answers.csv", "text/csv", answers_csv(session, answers))
+    if kind == "summary":
+        return Document(f"{name}-summary.csv", "text/csv", summary_csv(session))
+    document = json.dumps(session_json(session, info, answers), ensure_ascii=False, indent=1)
+    return Document(f"{name}.json", "application/json", document)

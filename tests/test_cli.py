@@ -1,0 +1,85 @@
+"""The `polling` command line: check, sessions, export and help, run as a user runs them."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import ROOT, LiveServer
+from tests.wsclient import participant
+
+
+def polling(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "polling", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_check_names_file_line_and_problem_and_fails(tmp_path: Path) -> None:
+    """`polling check` prints FILE:LINE: problem for a broken bank and exits 1; a good one passes."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("title: Broken\nquestions:\n  - id: q\n    type: poll\n    prompt: Hi\n")
+    done = polling("check", str(broken))
+    assert done.returncode == 1
+    assert f"{broken}:4: error:" in done.stdout and "poll" in done.stdout
+    good = polling("check", str(ROOT / "tests" / "banks"))
+    assert good.returncode == 0 and good.stdout == ""
+
+
+def test_check_strict_fails_on_a_missing_translation(tmp_path: Path) -> None:
+    """A missing translation is a warning, and an error under --strict."""
+    bank = tmp_path / "partial.yaml"
+    bank.write_text(
+        "title: {en: T, ru: Т}\nlanguages: [en, ru]\nquestions:\n  - {id: q, type: text, prompt: {en: Hi}}\n"
+    )
+    assert polling("check", str(bank)).returncode == 0
+    strict = polling("check", "--strict", str(bank))
+    assert strict.returncode == 1 and "missing translation 'ru'" in strict.stdout
+
+
+async def test_sessions_and_export_read_the_database(server_factory: Any, tmp_path: Path) -> None:
+    """After a session, `polling sessions` lists it and `polling export` writes its CSV and JSON."""
+    server: LiveServer = server_factory()
+    server.start()
+    info = server.create_session("e2e")
+    server.command(info["id"], "next")
+    server.command(info["id"], "open")
+    phone, _ = await participant(server.ws_url, info["code"], lang="ru")
+    await phone.answer("pace", "fast", lang="ru")
+    await phone.close()
+    server.stop()
+
+    listing = polling("sessions", "--db", str(server.db))
+    assert listing.returncode == 0
+    assert info["id"] in listing.stdout and info["code"] in listing.stdout and "e2e" in listing.stdout
+
+    out = tmp_path / "out"
+    done = polling("export", info["code"], "--format", "csv", "--out", str(out), "--db", str(server.db))
+    assert done.returncode == 0, done.stderr
+    with (out / f"e2e-{info['code']}-answers.csv").open(encoding="utf-8") as table:
+        rows = list(csv.DictReader(table))
+    assert [(r["question_id"], r["answer"], r["answer_ru"], r["language"]) for r in rows] == [
+        ("pace", "Too fast", "Слишком быстро", "ru")
+    ]
+    assert (out / f"e2e-{info['code']}-summary.csv").exists()
+
+    done = polling("export", info["id"], "--format", "json", "--out", str(out), "--db", str(server.db))
+    assert done.returncode == 0, done.stderr
+    document = json.loads((out / f"e2e-{info['code']}.json").read_text(encoding="utf-8"))
+    assert document["results"]["pace"]["counts"]["fast"] == 1
+    assert document["bank"]["questions"][0]["prompt"]["ru"] == "Как вам темп?"
+
+    missing = polling("export", "NOPE", "--db", str(server.db))
+    assert missing.returncode == 1 and "no session" in missing.stderr
+
+
+def test_help_names_every_command_and_its_environment_variables() -> None:
+    """`polling --help` lists the commands, and `serve --help` each option with its variable."""
+    top = polling("--help").stdout
+    for command in ("serve", "check", "sessions", "export", "purge", "bench"):
+        assert command in top
+    serve = polling("serve", "--help").stdout
+    for variable in ("POLLING_HOST", "POLLING_PORT", "POLLING_DB", "POLLING_BANKS", "POLLING_TOKEN"):
+        assert variable in serve
