@@ -163,3 +163,55 @@ def live_server(server_factory: Any) -> LiveServer:
     server: LiveServer = server_factory()
     server.start()
     return server
+
+
+# -- browser tests ------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps trying to reach outside hosts.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PROJECTOR = {"width": 1280, "height": 720}
+PHONE = {"width": 360, "height": 640}
+BROWSER_TESTS = [
+    pytest.mark.browser,
+    # Skipped only on a developer's machine without Chromium; in CI a missing browser fails.
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and not os.environ.get("CI"),
+        reason="needs Chromium: sudo apt-get install chromium",
+    ),
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Debian Chromium, driven by Playwright, for the whole run."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Any]:
+    """Open a URL in a fresh browser context (its own storage, viewport and browser language)."""
+    contexts = []
+
+    def open_(url: str, viewport: Any = PHONE, locale: str = "en-GB") -> Any:
+        context = browser.new_context(viewport=viewport, locale=locale)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(url)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.conftest import LiveServer
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PROJECTOR: ViewportSize = {"width": 1280, "height": 720}
-PHONE: ViewportSize = {"width": 360, "height": 640}
+from tests.conftest import BROWSER_TESTS, PROJECTOR, LiveServer
 
 BANK = """\
 title: {en: Browser checks, ru: Проверка в браузере}
@@ -48,23 +35,7 @@ questions:
 # Sets a flag if any page ever runs it: answers must be shown as text, never as HTML.
 XSS = '<img src=x onerror="window.pwned=1">'
 
-pytestmark = [
-    pytest.mark.browser,
-    # Skipped only on a developer's machine without Chromium; in CI a missing browser fails.
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason="needs Chromium: sudo apt-get install chromium",
-    ),
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """One headless Chromium for the whole module."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+pytestmark = BROWSER_TESTS
 
 
 @pytest.fixture
@@ -74,23 +45,6 @@ def server(server_factory: Any, banks_dir: Path) -> LiveServer:
     live: LiveServer = server_factory()
     live.start()
     return live
-
-
-@pytest.fixture
-def open_page(browser: Browser) -> Iterator[Callable[..., Page]]:
-    """Open a URL in a fresh browser context (its own storage); all are closed afterwards."""
-    contexts = []
-
-    def open_(url: str, viewport: ViewportSize = PHONE, locale: str = "en-GB") -> Page:
-        context = browser.new_context(viewport=viewport, locale=locale)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(url)
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
 
 
 def session_with_question(server: LiveServer, question: str = "pace", **options: Any) -> dict[str, Any]:

@@ -5,16 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.conftest import LiveServer, wait_until
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, PHONE, PROJECTOR
+from tests.conftest import BROWSER_TESTS, PROJECTOR, LiveServer, wait_until
 
 I18N = Path(__file__).resolve().parent.parent / "static" / "i18n"
 
@@ -44,14 +42,7 @@ questions:
     max_label: {en: Very, ru: Очень, ar: جدًا}
 """
 
-pytestmark = [
-    pytest.mark.browser,
-    # Skipped only on a developer's machine without Chromium; in CI a missing browser fails.
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason="needs Chromium: sudo apt-get install chromium",
-    ),
-]
+pytestmark = BROWSER_TESTS
 
 
 def catalogue(code: str) -> dict[str, str]:
@@ -63,15 +54,6 @@ def catalogue(code: str) -> dict[str, str]:
 EN, RU, FR, AR = (catalogue(code) for code in ("en", "ru", "fr", "ar"))
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """One headless Chromium for the whole module."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def server(server_factory: Any, banks_dir: Path) -> LiveServer:
     """A running server whose banks include the three-language bank above."""
@@ -79,23 +61,6 @@ def server(server_factory: Any, banks_dir: Path) -> LiveServer:
     live: LiveServer = server_factory()
     live.start()
     return live
-
-
-@pytest.fixture
-def open_page(browser: Browser) -> Iterator[Callable[..., Page]]:
-    """Open a URL in a fresh context with the given browser language; all are closed afterwards."""
-    contexts = []
-
-    def open_(url: str, viewport: ViewportSize = PHONE, locale: str = "en-GB") -> Page:
-        context = browser.new_context(viewport=viewport, locale=locale)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(url)
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
 
 
 def open_question(server: LiveServer, question: str) -> dict[str, Any]:

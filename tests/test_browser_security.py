@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import LiveServer
-from tests.test_browser import PHONE, PROJECTOR, browser, open_page, pytestmark  # noqa: F401  (fixtures)
+from tests.conftest import BROWSER_TESTS, PHONE, PROJECTOR, LiveServer
+
+pytestmark = BROWSER_TESTS
 
 # Each sets a flag if a page ever runs it as HTML.
 IMG = '<img src=x onerror="window.pwned=1">'
@@ -55,7 +56,7 @@ def assert_inert(page: Page) -> None:
 
 def test_hostile_bank_texts_and_answers_stay_text_everywhere(
     server: LiveServer,
-    open_page: Callable[..., Page],  # noqa: F811  (the fixture imported above)
+    open_page: Callable[..., Page],
 ) -> None:
     """Bank texts and answers with <img onerror> and <script> are shown as text on the home,
     participant, presenter, screen and console pages, and no script of theirs runs."""
