@@ -107,7 +107,8 @@ def _check_number(question: Question, value: Any) -> int | float:
         raise AnswerError(f"Enter a number no smaller than {question.min:g}")
     if question.max is not None and number > question.max:
         raise AnswerError(f"Enter a number no larger than {question.max:g}")
-    return int(number) if number.is_integer() else number
+    # Whole numbers become ints only where exact: 1e20 stays a float that every JSON reader takes.
+    return int(number) if number.is_integer() and abs(number) <= 2**53 else number
 
 
 def _check_string(value: Any, max_length: int) -> str:

@@ -12,8 +12,9 @@ from typing import Any
 
 import plotly
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
@@ -86,7 +87,7 @@ def create_app(
         WebSocketRoute("/ws", Socket(polling, rate_limit).serve),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error})
     app.state.polling = polling
     app.add_middleware(SecurityHeaders)
     return app
@@ -147,6 +148,20 @@ class Health:
 
 async def plotly_js(request: Request) -> Response:
     return FileResponse(PLOTLY_JS, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
+
+
+HTTP_ERRORS = {404: "not_found", 405: "method_not_allowed"}
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own errors (no such path, wrong method): JSON under /api, as documented."""
+    assert isinstance(exc, HTTPException)
+    if not request.url.path.startswith("/api"):
+        return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
+    code = HTTP_ERRORS.get(exc.status_code, "bad_request")
+    return JSONResponse(
+        {"error": code, "message": exc.detail}, status_code=exc.status_code, headers=exc.headers
+    )
 
 
 def error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
@@ -291,6 +306,8 @@ class Api:
         )
 
 
+MAX_LIMIT = 1_000_000
+
 # The export endpoints by the last part of their path.
 EXPORTS = {"answers.csv": "answers", "summary.csv": "summary", "export.json": "json"}
 
@@ -298,8 +315,10 @@ EXPORTS = {"answers.csv": "answers", "summary.csv": "summary", "export.json": "j
 def participant_limit(body: dict[str, Any]) -> int | None:
     """The `max_participants` of a request body: a positive integer, or null for no limit."""
     limit = body.get("max_participants")
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-        raise Refused("bad_request", "max_participants must be a positive integer or null")
+    if limit is not None and (
+        isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT
+    ):
+        raise Refused("bad_request", f"max_participants must be from 1 to {MAX_LIMIT} or null")
     return limit
 
 

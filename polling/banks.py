@@ -37,6 +37,8 @@ LANGUAGE_KIND = "a language code such as en, ru or sr-Latn"
 TEXT_KIND = "a text (a string or a mapping of language to string)"
 MAX_SCALE_POINTS = 11
 MAX_LENGTH_LIMIT = 5000
+# Numbers in a bank stay exact as floats and small enough for every JSON reader.
+MAX_NUMBER = 10**15
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
 BANK_KEYS = ("title", "languages", "questions")
@@ -138,8 +140,9 @@ class _Reader:
             return None
         try:
             return self.loader.construct_object(node)
-        except (yaml.YAMLError, ValueError) as exc:
-            self.error(node, f"cannot read {node.value!r}: {getattr(exc, 'problem', exc)}")
+        except Exception as exc:  # noqa: BLE001 - an explicit tag (!!bool maybe) can raise anything
+            problem = getattr(exc, "problem", None) or f"not a valid {node.tag.rpartition(':')[2]}"
+            self.error(node, f"cannot read {node.value!r}: {problem}")
             return _BROKEN
 
     def wrong(self, node: Node, value: object, what: str, kind: str, quote: bool) -> None:
@@ -180,6 +183,9 @@ class _Reader:
         if not isinstance(value, int) or isinstance(value, bool):
             self.wrong(node, value, what, "a whole number", quote=False)
             return None
+        if abs(value) > MAX_NUMBER:
+            self.error(node, f"{what} must be between -{MAX_NUMBER:,} and {MAX_NUMBER:,}, got {node.value}")
+            return None
         if low is not None and (value < low or (high is not None and value > high)):
             limits = f"from {low} to {high}" if high is not None else f"at least {low}"
             self.error(node, f"{what} must be {limits}, got {value}")
@@ -191,8 +197,11 @@ class _Reader:
         if not isinstance(value, int | float) or isinstance(value, bool):
             self.wrong(node, value, what, "a number", quote=False)
             return None
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             self.error(node, f"{what} must be a finite number, got {node.value}")
+            return None
+        if abs(value) > MAX_NUMBER:
+            self.error(node, f"{what} must be between -{MAX_NUMBER:,} and {MAX_NUMBER:,}, got {node.value}")
             return None
         return value
 
@@ -436,6 +445,8 @@ def parse_bank(text: str, path: str, bank_id: str) -> Loaded:
             loader.dispose()
     except yaml.YAMLError as exc:
         return None, [_yaml_problem(exc, text, path)]
+    except RecursionError:
+        return None, [Problem(path, 1, "the file is nested too deeply to be a bank", ERROR)]
     return bank, sorted(reader.problems, key=lambda problem: problem.line)
 
 

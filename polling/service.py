@@ -274,7 +274,7 @@ class Polling:
         if status not in tuple(Moderation):
             raise Refused("bad_request", "status must be approved, hidden or pending")
         tally = session.tallies[question.id]
-        if answer_id not in tally.answers:
+        if not isinstance(answer_id, str) or answer_id not in tally.answers:
             raise Refused("not_found", "No such answer")
         await self._durably(self.store.save_status(session.id, question.id, answer_id, status))
         tally.moderate(answer_id, Moderation(status))

@@ -45,7 +45,10 @@ class RateLimit:
 
 def same_origin(origin: str, host: str | None, public_base: str) -> bool:
     """Whether a browser's Origin is this server, as the page reached it or as published."""
-    netloc = urlsplit(origin).netloc.lower()
+    try:
+        netloc = urlsplit(origin).netloc.lower()
+    except ValueError:
+        return False  # not even a URL
     return bool(netloc) and netloc in {(host or "").lower(), urlsplit(public_base).netloc.lower()}
 
 

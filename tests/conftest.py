@@ -189,9 +189,12 @@ BROWSER_TESTS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One headless Debian Chromium, driven by Playwright, for the whole run."""
+    """One headless Debian Chromium, driven by Playwright, for a test module.
+
+    Not for the whole run: Playwright's sync API keeps an event loop running while it is open,
+    which the asyncio tests of later modules could not start beside."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -621,3 +621,25 @@ def test_a_question_lists_the_languages_it_lacks() -> None:
     assert bank.question("full").missing == ()  # type: ignore[union-attr]
     assert bank.question("partial").missing == ("ru",)  # type: ignore[union-attr]
     assert Bank.from_dict(bank.to_dict()) == bank
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "title: !!bool maybe\nquestions: []\n",
+        "title: !!timestamp foo\n",
+        'title: !!int ""\n',
+        "title: " + "[" * 600,
+    ],
+)
+def test_hostile_yaml_is_a_problem_not_a_crash(document: str) -> None:
+    """Explicit tags that cannot be read and absurd nesting are reported as problems at line 1."""
+    bank, problems = parse_bank(document, "x.yaml", "x")
+    assert bank is None and problems and problems[0].line == 1 and problems[0].severity == "error"
+
+
+def test_numbers_in_a_bank_stay_within_exact_range() -> None:
+    """A min or max beyond 10^15 is an error, so every number a bank sends is exact JSON."""
+    text = "title: T\nquestions:\n  - {id: n, type: number, prompt: N, max: 100000000000000000000}\n"
+    bank, problems = parse_bank(text, "n.yaml", "n")
+    assert bank is None and problems[0].line == 3 and "max" in problems[0].message

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from polling.app import create_app
 
@@ -115,3 +116,24 @@ def test_the_facilitator_chooses_the_screen_languages(client: TestClient) -> Non
         )
         welcome = screen.receive_json()
         assert welcome["display_languages"] == ["ru", "en"] and "screen_key" not in welcome["session"]
+
+
+def test_values_that_once_broke_the_server_are_refused_cleanly(client: TestClient) -> None:
+    """Regressions found by fuzzing: huge numbers, a list as an answer id, an unparsable Origin."""
+    info = client.post("/api/sessions", json={"bank": "e2e"}, headers=AUTH).json()
+    huge = client.post(f"/api/sessions/{info['id']}/limit", json={"max_participants": 2**64}, headers=AUTH)
+    assert huge.status_code == 400 and huge.json()["error"] == "bad_request"
+    odd = {"question": "remarks", "answer": [], "status": "approved"}
+    assert client.post(f"/api/sessions/{info['id']}/moderate", json=odd, headers=AUTH).status_code == 404
+    assert client.post("/api/join/ABCDE", headers=AUTH).json()["error"] == "method_not_allowed"
+    client.post(f"/api/sessions/{info['id']}/show", json={"question": "staff"}, headers=AUTH)
+    client.post(f"/api/sessions/{info['id']}/open", headers=AUTH)
+    with client.websocket_connect("/ws") as phone:
+        phone.send_json({"type": "hello", "role": "participant", "code": info["code"], "participant": None})
+        phone.receive_json()
+        phone.send_text('{"type": "answer", "question": "staff", "value": 1e20}')
+        assert phone.receive_json()["code"] == "invalid_answer"  # the bank caps staff at 5000
+    with pytest.raises(WebSocketDisconnect), client.websocket_connect("/ws", headers={"origin": "http://["}):
+        pass
+    # The server still serves everyone.
+    assert client.post(f"/api/sessions/{info['id']}/close", headers=AUTH).json()["state"] == "closed"
