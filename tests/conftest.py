@@ -218,3 +218,14 @@ def open_page(browser: Any) -> Iterator[Any]:
     yield open_
     for context in contexts:
         context.close()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """After the run, say how many hostile cases the property-based tests threw, if they ran."""
+    fuzz = sys.modules.get("tests.test_fuzz")
+    counts: dict[str, int] = getattr(fuzz, "COUNTS", {})
+    if counts:
+        total = sum(counts.values())
+        terminalreporter.write_line(
+            f"fuzz: {total} generated cases, " + ", ".join(f"{n} {what}" for what, n in counts.items())
+        )
