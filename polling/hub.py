@@ -23,8 +23,15 @@ def encode(message: dict[str, Any]) -> str:
 class Client:
     """One WebSocket connection with its role and an outgoing queue drained by its own task."""
 
-    def __init__(self, websocket: WebSocket, queue_size: int = QUEUE_SIZE) -> None:
+    def __init__(
+        self,
+        websocket: WebSocket,
+        queue_size: int = QUEUE_SIZE,
+        on_cut_off: Callable[[Client], None] | None = None,
+    ) -> None:
         self.websocket = websocket
+        # Told at once when the client is cut off: its polite close may wait on a full pipe.
+        self.on_cut_off = on_cut_off
         self.role: str | None = None
         self.session_id: str | None = None
         self.participant: str | None = None
@@ -73,6 +80,8 @@ class Client:
             return
         self.closed = True
         self._writer.cancel()
+        if self.on_cut_off is not None:
+            self.on_cut_off(self)
         asyncio.create_task(self._close(SLOW_CLIENT_CLOSE))
 
     async def _close(self, code: int) -> None:

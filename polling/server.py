@@ -28,5 +28,7 @@ def run(app: Any, host: str, port: int) -> None:
         ws_per_message_deflate=False,
         server_header=False,
         backlog=4096,
+        # A phone that stopped reading must not hold up a restart.
+        timeout_graceful_shutdown=5,
     )
     uvicorn.Server(config).run()

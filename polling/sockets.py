@@ -77,7 +77,7 @@ class Socket:
             await websocket.close(POLICY_VIOLATION)
             return
         await websocket.accept()
-        client = Client(websocket)
+        client = Client(websocket, on_cut_off=self.polling.disconnected)
         limit = RateLimit(self.rate_limit, max(RATE_BURST, self.rate_limit))
         try:
             while True:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -268,3 +269,74 @@ async def test_a_reconnect_storm_loses_nothing_and_counts_never_go_back(live_ser
     await boss.close()
     counts = [m["responses"] for m in tallies]
     assert counts and counts == sorted(counts)
+
+
+def big_bank(banks_dir: Path) -> None:
+    """Two questions whose every message is about 20 KB, so that buffers fill in a few hundred."""
+    long = "x" * 1600
+    options = "\n".join(f"      - {{id: o{i}, label: {long}{i}}}" for i in range(12))
+    questions = "".join(
+        f"  - id: {qid}\n    type: single\n    prompt: {qid} {long}\n    options:\n{options}\n"
+        for qid in ("one", "two")
+    )
+    (banks_dir / "big.yaml").write_text(f"title: Big\nquestions:\n{questions}", encoding="utf-8")
+
+
+async def test_a_phone_that_stops_reading_is_cut_off_and_can_come_back(
+    server_factory: Any, banks_dir: Path
+) -> None:
+    """A phone that stops reading never holds up the others: its queue fills, it is cut off,
+    the others keep receiving and answering, and it comes back with its answer."""
+    big_bank(banks_dir)
+    server: LiveServer = server_factory()
+    server.start()
+    info = server.create_session("big")
+    server.command(info["id"], "show", question="one")
+    server.command(info["id"], "open")
+    stuck, welcome = await participant(server.ws_url, info["code"])
+    token = welcome["participant"]
+    await stuck.answer("one", "o1")
+    # The phone stops reading, as a frozen browser tab does: its socket buffers fill up.
+    stuck.connection.transport.pause_reading()
+    healthy, _ = await participant(server.ws_url, info["code"])
+    received: list[dict[str, Any]] = []
+
+    async def keep_reading() -> None:
+        with contextlib.suppress(websockets.ConnectionClosed):
+            while True:
+                received.append(await healthy.recv(timeout=60))
+
+    reader = asyncio.create_task(keep_reading())
+
+    def participants() -> int:
+        return int(server.api("GET", f"/api/sessions/{info['id']}").json()["session"]["participants"])
+
+    shown = 0
+    while shown % 25 or participants() == 2:
+        assert shown < 2000, "the phone that stopped reading was never cut off"
+        await asyncio.to_thread(server.command, info["id"], "show", question=("two", "one")[shown % 2])
+        shown += 1
+    await asyncio.to_thread(server.command, info["id"], "show", question="one")
+    await asyncio.to_thread(server.command, info["id"], "open")
+    # The healthy phone got every question the facilitator showed, and can still answer.
+    await wait_for_count(received, lambda m: m["type"] == "question" and m["state"] == "open", 1)
+    assert sum(m["type"] == "question" for m in received) == shown + 2
+    reader.cancel()
+    await healthy.answer("one", "o2")
+
+    back, welcome = await participant(server.ws_url, info["code"], token=token)
+    assert (welcome["answer"], welcome["rev"]) == ("o1", 1)
+    counts = server.api("GET", f"/api/sessions/{info['id']}").json()["results"]["counts"]
+    assert (counts["o1"], counts["o2"], sum(counts.values())) == (1, 1, 2)
+    stuck.connection.transport.abort()  # the frozen tab is finally closed
+    await asyncio.gather(back.close(), healthy.close())
+
+
+async def wait_for_count(messages: list[dict[str, Any]], match: Any, count: int) -> None:
+    """Poll until `count` of the collected messages match."""
+
+    async def poll() -> None:
+        while sum(1 for m in messages if match(m)) < count:
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(poll(), timeout=30)
