@@ -244,3 +244,15 @@ def test_the_screen_is_read_only_and_shows_the_join_code(
     server.command(info["id"], "next")
     expect(screen.locator("#q-prompt")).to_have_text("How was the pace?")
     expect(screen.locator("#controls")).to_be_hidden()
+
+
+def test_the_home_page_starts_a_session_with_a_phone_limit(
+    server: LiveServer, open_page: Callable[..., Page]
+) -> None:
+    """A facilitator sets a phone limit on the home page; the new session keeps it."""
+    home = open_page(f"{server.url}/#token={server.token}", PROJECTOR)
+    home.locator("#max-participants").fill("25")
+    home.locator(".bank", has_text="Browser checks").get_by_role("button", name="Start session").click()
+    home.wait_for_url("**/present/**")
+    [session] = server.api("GET", "/api/sessions").json()["sessions"]
+    assert session["max_participants"] == 25 and session["bank"] == "browser"

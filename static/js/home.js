@@ -84,12 +84,18 @@ function bankItem(bank) {
   return el("li", { class: `bank${bank.ok ? "" : " has-problems"}` }, body, create);
 }
 
+/** The limit typed on the home page: a whole number of phones, or null for none. */
+function phoneLimit() {
+  const limit = Number.parseInt($("#max-participants").value, 10);
+  return Number.isFinite(limit) && limit > 0 ? limit : null;
+}
+
 async function createSession(bank, button) {
   button.disabled = true;
   try {
     const session = await api("/api/sessions", {
       method: "POST",
-      body: { bank: bank.id, hide_results: $("#hide-results").checked },
+      body: { bank: bank.id, hide_results: $("#hide-results").checked, max_participants: phoneLimit() },
     });
     location.href = `/present/${encodeURIComponent(session.id)}`;
   } catch (error) {
