@@ -117,11 +117,6 @@ class Presenter:
     async def listen(self) -> None:
         async for raw in self.ws:
             message = json.loads(raw)
-            if os.environ.get("POLLING_BENCH_TRACE"):
-                print(
-                    f"{time.monotonic():.4f} presenter {message.get('type')} {message.get('state', '')}",
-                    file=sys.stderr,
-                )
             if message.get("type") == "tally" and message.get("responses") is not None:
                 self.seen.append((time.monotonic(), int(message["responses"])))
                 if self.target and message["responses"] >= self.target:
@@ -209,8 +204,6 @@ async def measure(
 
         opened = time.monotonic()
         await ws.send(json.dumps({"type": "open"}))
-        if os.environ.get("POLLING_BENCH_TRACE"):
-            print(f"{opened:.4f} open sent", file=sys.stderr)
         rounds = await clients.ask("answers")
         await asyncio.wait_for(presenter.done.wait(), timeout=600)
         round_s = presenter.seen_at(participants) - opened
@@ -218,11 +211,6 @@ async def measure(
         sent_at = [t for r in rounds for t in r["sent_at"]]
         acked_at = [t for r in rounds for t in r["acked_at"]]
         pushes = [(t - opened) * 1000 for t in question_at]
-        if os.environ.get("POLLING_BENCH_TRACE"):
-            print(
-                f"first question {min(question_at) - opened:.4f}, first ack {min(acked_at) - opened:.4f}",
-                file=sys.stderr,
-            )
         acks = [(a - s) * 1000 for s, a in zip(sent_at, acked_at, strict=True)]
         lags = [
             (presenter.seen_at(rank) - acked) * 1000 for rank, acked in enumerate(sorted(acked_at), start=1)
