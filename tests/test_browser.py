@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import BROWSER_TESTS, PROJECTOR, LiveServer
+from tests.conftest import BROWSER_TESTS, PROJECTOR, LiveServer, wait_until
 
 BANK = """\
 title: {en: Browser checks, ru: Проверка в браузере}
@@ -256,3 +256,16 @@ def test_the_home_page_starts_a_session_with_a_phone_limit(
     home.wait_for_url("**/present/**")
     [session] = server.api("GET", "/api/sessions").json()["sessions"]
     assert session["max_participants"] == 25 and session["bank"] == "browser"
+
+
+def test_the_console_changes_the_phone_limit(server: LiveServer, open_page: Callable[..., Page]) -> None:
+    """The console sets a phone limit during the session, and lifts it when the field is emptied."""
+    info = session_with_question(server)
+    console = open_page(f"{server.url}/console/{info['id']}#token={server.token}")
+    expect(console.locator("#participants")).not_to_be_empty()
+    console.locator("#limit").fill("3")
+    console.locator("#set-limit").click()
+    wait_until(lambda: server.api("GET", "/api/sessions").json()["sessions"][0]["max_participants"] == 3)
+    console.locator("#limit").fill("")
+    console.locator("#set-limit").click()
+    wait_until(lambda: server.api("GET", "/api/sessions").json()["sessions"][0]["max_participants"] is None)

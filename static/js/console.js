@@ -1,5 +1,5 @@
 // Console for the facilitator's phone (/console/{id}): drive the session, moderate, export.
-import { download, errorText, exportLinks } from "./api.js";
+import { api, download, errorText, exportLinks } from "./api.js";
 import { askToken, ensureToken, forgetToken, token } from "./auth.js";
 import { $, el, fill, pathParts, toast } from "./dom.js";
 import {
@@ -139,6 +139,21 @@ function renderParticipants() {
   $("#participants").textContent = limit
     ? t("console.participantsLimit", { count: participants, limit })
     : t("common.participants", { count: participants });
+  const field = $("#limit");
+  if (document.activeElement !== field) field.value = limit || "";
+}
+
+/** Set how many phones may join (empty: no limit); phones already in stay. */
+async function setLimit() {
+  const limit = Number.parseInt($("#limit").value, 10);
+  try {
+    await api(`/api/sessions/${encodeURIComponent(sessionId)}/limit`, {
+      method: "POST",
+      body: { max_participants: Number.isFinite(limit) && limit > 0 ? limit : null },
+    });
+  } catch (error) {
+    toast(errorText(error));
+  }
 }
 
 function renderNow() {
@@ -460,6 +475,7 @@ function wire() {
   const choose = () => send({ type: "languages", languages: chosenLanguages(first, second) });
   first.addEventListener("change", choose);
   second.addEventListener("change", choose);
+  $("#set-limit").addEventListener("click", setLimit);
   $("#copy-screen").addEventListener("click", () => {
     const input = $("#screen-link");
     input.select();
