@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -27,14 +28,13 @@ MAX_REV = 2**53
 
 def utc_minute() -> str:
     """The current UTC time, to the minute and no finer."""
-    minute = int(time.time()) // 60
-    if _minute_text[0] != minute:
-        _minute_text[:] = [minute, datetime.fromtimestamp(minute * 60, UTC).strftime("%Y-%m-%dT%H:%MZ")]
-    return str(_minute_text[1])
+    return _minute_text(int(time.time()) // 60)
 
 
-# Formatting the time once a minute rather than once an answer.
-_minute_text: list[Any] = [None, ""]
+@functools.lru_cache(maxsize=1)
+def _minute_text(minute: int) -> str:
+    # Cached: formatted once a minute rather than once an answer.
+    return datetime.fromtimestamp(minute * 60, UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
 def participant_key(session_id: str, token: str) -> str:
