@@ -68,6 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="messages a second that one connection may send, after a burst (env POLLING_RATE_LIMIT)",
     )
 
+    serve.add_argument(
+        "--ping-interval",
+        type=float,
+        default=float(_env("PING_INTERVAL", 20)),
+        help="seconds between pings to each connection; one that answers none within as long "
+        "again (a phone that vanished) is closed (env POLLING_PING_INTERVAL)",
+    )
+
     check = commands.add_parser(
         "check",
         help="validate question banks; exit 1 on any error",
@@ -165,7 +173,7 @@ def serve(args: argparse.Namespace) -> int:
     print(f"  {facilitator}")
     print(qr_text(facilitator))
     sys.stdout.flush()
-    run(app, args.host, args.port)
+    run(app, args.host, args.port, args.ping_interval)
     return 0
 
 

@@ -13,8 +13,9 @@ import uvicorn
 GC_THRESHOLDS = (50_000, 20, 100)
 
 
-def run(app: Any, host: str, port: int) -> None:
-    """Serve `app` until interrupted."""
+def run(app: Any, host: str, port: int, ping_interval: float = 20.0) -> None:
+    """Serve `app` until interrupted; a connection that answers no ping for `ping_interval`
+    seconds after one is sent (a phone that vanished without closing) is closed."""
     gc.set_threshold(*GC_THRESHOLDS)
     config = uvicorn.Config(
         app,
@@ -26,6 +27,8 @@ def run(app: Any, host: str, port: int) -> None:
         ws_max_size=64 * 1024,
         # Compression costs tens of kilobytes per connection and our messages are small.
         ws_per_message_deflate=False,
+        ws_ping_interval=ping_interval,
+        ws_ping_timeout=ping_interval,
         server_header=False,
         backlog=4096,
         # A phone that stopped reading must not hold up a restart.

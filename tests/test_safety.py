@@ -16,7 +16,7 @@ import websockets
 from starlette.testclient import TestClient
 
 from polling.app import create_app
-from tests.conftest import ROOT, LiveServer
+from tests.conftest import ROOT, LiveServer, wait_until
 from tests.wsclient import Peer, facilitator, participant
 
 TEST_BANK = Path(__file__).parent / "banks" / "e2e.yaml"
@@ -340,3 +340,28 @@ async def wait_for_count(messages: list[dict[str, Any]], match: Any, count: int)
             await asyncio.sleep(0.01)
 
     await asyncio.wait_for(poll(), timeout=30)
+
+
+async def test_a_phone_that_vanishes_without_closing_is_let_go_and_can_come_back(server_factory: Any) -> None:
+    """A phone that vanishes without closing (no reply to pings) is closed and stops counting;
+    it comes back with its answer when it reconnects."""
+    server: LiveServer = server_factory(extra_args=["--ping-interval", "0.5"])
+    server.start()
+    info = await open_pace(server)
+    gone, welcome = await participant(server.ws_url, info["code"])
+    await gone.answer("pace", "right")
+    # Out of Wi-Fi range: nothing more is read or answered, and no close is ever sent.
+    gone.connection.transport.pause_reading()
+    if gone.connection.keepalive_task is not None:
+        gone.connection.keepalive_task.cancel()
+
+    def participants() -> int:
+        return int(server.api("GET", f"/api/sessions/{info['id']}").json()["session"]["participants"])
+
+    assert participants() == 1
+    wait_until(lambda: participants() == 0, timeout=20)
+    gone.connection.transport.abort()
+    back, welcome = await participant(server.ws_url, info["code"], token=welcome["participant"])
+    assert (welcome["answer"], welcome["rev"]) == ("right", 1)
+    assert participants() == 1
+    await back.close()
