@@ -28,7 +28,7 @@ browser:
 	    echo "Chromium is missing: run 'sudo apt-get install chromium' for the browser tests"; \
 	  fi; }
 
-test: $(STAMP) browser
+test: $(STAMP) browser lint
 	$(PY) -m pytest
 
 bench: $(STAMP)
