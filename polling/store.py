@@ -133,6 +133,7 @@ class Store:
         self._queue: list[_Write] = []
         self._wake = asyncio.Event()
         self._writer: asyncio.Task[None] | None = None
+        self._closing = False
         self.commits = 0
 
     async def open(self) -> None:
@@ -152,10 +153,11 @@ class Store:
     async def close(self) -> None:
         """Finish pending writes and close."""
         if self._writer is not None:
-            while self._queue:
-                await asyncio.sleep(0.01)
-            self._writer.cancel()
-            await asyncio.gather(self._writer, return_exceptions=True)
+            # The writer finishes the batch in flight and what is queued, then returns.
+            self._closing = True
+            self._wake.set()
+            await self._writer
+            self._writer = None
         if self._db is not None:
             await self._db.close()
             self._db = None
@@ -181,6 +183,8 @@ class Store:
             batch, self._queue = self._queue, []
             if batch:
                 await self._commit(batch)
+            if self._closing and not self._queue:
+                return
 
     async def _commit(self, batch: list[_Write]) -> None:
         """Write a batch in one transaction; on failure none of it is kept and all learn why."""

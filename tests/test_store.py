@@ -102,3 +102,16 @@ async def test_one_burst_keeps_the_newest_answer_of_each_phone(tmp_path: Path) -
     assert stored["p"] == ("b", 3) and stored["q"] == ("b", 4)
     assert len(stored) == 52
     await store.close()
+
+
+async def test_closing_finishes_the_writes_under_way(tmp_path: Path) -> None:
+    """Writes already asked for when the store closes are committed, not dropped."""
+    store = await open_store(tmp_path / "db.sqlite3")
+    pending = [asyncio.create_task(store.save_answer(answer(f"p{i}", "a"))) for i in range(30)]
+    await asyncio.sleep(0)  # the writes are queued
+    await store.close()
+    assert all(task.done() and task.exception() is None for task in pending)
+    store = Store(tmp_path / "db.sqlite3")
+    await store.open()
+    assert len(await store.answers("s1")) == 30
+    await store.close()
