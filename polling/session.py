@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from polling.answers import AnswerError, Value, check_answer
+from polling.answers import Value, check_answer
 from polling.model import Bank, Question
 from polling.tally import Moderation, Tally
 
@@ -266,13 +266,3 @@ class Session:
         index = ids.index(self.current) + step if self.current is not None else 0
         return ids[index] if 0 <= index < len(ids) else None
 
-
-__all__ = [
-    "AnswerError",
-    "COMMANDS",
-    "NotOpenError",
-    "QuestionState",
-    "Session",
-    "SessionStatus",
-    "TransitionError",
-]
