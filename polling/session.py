@@ -265,4 +265,3 @@ class Session:
         ids = [q.id for q in self.bank.questions]
         index = ids.index(self.current) + step if self.current is not None else 0
         return ids[index] if 0 <= index < len(ids) else None
-
