@@ -159,9 +159,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def serve(args: argparse.Namespace) -> int:
     """Serve until interrupted."""
-    from polling.app import create_app
-    from polling.joining import lan_address, qr_text
-    from polling.server import run
+    from polling.live.app import create_app
+    from polling.live.joining import lan_address, qr_text
+    from polling.live.server import run
 
     token = args.token or secrets.token_urlsafe(12)
     base = (args.public_url or f"http://{lan_address()}:{args.port}").rstrip("/")
@@ -179,8 +179,8 @@ def serve(args: argparse.Namespace) -> int:
 
 def check(args: argparse.Namespace) -> int:
     """Print every problem of the banks; 1 when any is an error (or a warning, with --strict)."""
-    from polling.banks import bank_files
-    from polling.banks import check as check_banks
+    from polling.core.banks import bank_files
+    from polling.core.banks import check as check_banks
 
     files = bank_files(args.paths)
     problems, ok = check_banks(args.paths, strict=args.strict)
@@ -193,12 +193,12 @@ def check(args: argparse.Namespace) -> int:
 
 
 async def _stored(db: str) -> Any:
-    from polling.service import Polling
-    from polling.store import Store
+    from polling.live.service import Polling
+    from polling.store import open_store
 
     if not Path(db).exists():
         raise SystemExit(f"polling: no database at {db}")
-    store = Store(db)
+    store = open_store(db)
     await store.open()
     polling = Polling(
         store, Path(DEFAULT_BANKS), token="", join_base=_env("PUBLIC_URL", "http://localhost:8000")
@@ -227,7 +227,7 @@ def list_sessions(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     """Write a session's answers and summary (CSV) or the whole session (JSON)."""
-    from polling import export as exporting
+    from polling.reports import exports as exporting
 
     async def run() -> int:
         polling = await _stored(args.db)
@@ -272,7 +272,7 @@ def purge(args: argparse.Namespace) -> int:
 
 def _find(polling: Any, wanted: str) -> Any:
     """A stored session by id or join code; LookupError when there is none."""
-    from polling.service import Refused
+    from polling.live.service import Refused
 
     for lookup in (polling.session, polling.by_code):
         try:
@@ -284,7 +284,7 @@ def _find(polling: Any, wanted: str) -> Any:
 
 def bench(args: argparse.Namespace) -> int:
     """Run the benchmark; its last line is one JSON object."""
-    from polling.bench import run_bench, run_crash
+    from polling.bench.bench import run_bench, run_crash
 
     if args.crash:
         result = run_crash(args.participants, args.processes)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from polling.model import Bank, Option, Question, QuestionType, Text
-from polling.session import Session
+from polling.core.model import Bank, Option, Question, QuestionType, Text
+from polling.core.session import Session
 
 
 def text(en: str, fr: str | None = None) -> Text:

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from polling.answers import AnswerError, check_answer, clean_text, normalize_word
-from polling.model import DEFAULT_TEXT_LENGTH, DEFAULT_WORD_LENGTH, Question
+from polling.core.answers import AnswerError, check_answer, clean_text, normalize_word
+from polling.core.model import DEFAULT_TEXT_LENGTH, DEFAULT_WORD_LENGTH, Question
 from tests.factories import OBSTACLE, PACE, REMARKS, STAFF, TOPICS, USEFUL
 
 # -- single choice ------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from polling.banks import (
+from polling.core.banks import (
     BankError,
     Problem,
     bank_files,
@@ -16,7 +16,7 @@ from polling.banks import (
     load_banks,
     parse_bank,
 )
-from polling.model import (
+from polling.core.model import (
     DEFAULT_SCALE,
     DEFAULT_TEXT_LENGTH,
     DEFAULT_WORD_LENGTH,

@@ -9,15 +9,15 @@ from pathlib import Path
 
 from starlette.routing import Route, WebSocketRoute
 
-from polling.app import Socket, create_app
 from polling.cli import build_parser
-from polling.model import Option, Question, QuestionType
+from polling.core.model import Option, Question, QuestionType
+from polling.live.app import Socket, create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 PROTOCOL = (ROOT / "docs" / "protocol.md").read_text()
 BANKS = (ROOT / "docs" / "banks.md").read_text()
 README = (ROOT / "README.md").read_text()
-SOURCE = "\n".join(p.read_text() for p in (ROOT / "polling").glob("*.py"))
+SOURCE = "\n".join(p.read_text() for p in sorted((ROOT / "polling").rglob("*.py")))
 
 
 def documented(doc: str, word: str) -> bool:
@@ -39,7 +39,7 @@ def test_every_message_a_client_may_send_is_documented(tmp_path: Path) -> None:
     app = create_app(tmp_path / "db.sqlite3", tmp_path, "t", "http://x")
     socket = next(r for r in app.routes if isinstance(r, WebSocketRoute))
     assert socket.path in PROTOCOL
-    from polling.service import Polling
+    from polling.live.service import Polling
 
     handlers = Socket(Polling.__new__(Polling)).handlers
     missing = [kind for kind in handlers if not documented(PROTOCOL, kind)]

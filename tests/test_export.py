@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from polling.export import answer_text, answers_csv, session_json, summary_csv
-from polling.session import Session
-from polling.store import AnswerRow
+from polling.core.session import Session
+from polling.reports.exports import answer_text, answers_csv, session_json, summary_csv
+from polling.store.base import AnswerRow
 from tests.factories import (
     OBSTACLE,
     PACE,

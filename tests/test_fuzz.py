@@ -29,10 +29,10 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from polling.answers import AnswerError, Value, check_answer, clean_text, normalize_word
-from polling.app import create_app
-from polling.banks import ERROR, WARNING, parse_bank
-from polling.model import CHOICE_TYPES, Option, Question, QuestionType
+from polling.core.answers import AnswerError, Value, check_answer, clean_text, normalize_word
+from polling.core.banks import ERROR, WARNING, parse_bank
+from polling.core.model import CHOICE_TYPES, Option, Question, QuestionType
+from polling.live.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 E2E = ROOT / "tests" / "banks" / "e2e.yaml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from polling.hub import QUEUE_SIZE, SLOW_CLIENT_CLOSE, Client, Coalescer, Hub
+from polling.live.hub import QUEUE_SIZE, SLOW_CLIENT_CLOSE, Client, Coalescer, Hub
 
 
 class FakeSocket:

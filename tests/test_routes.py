@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from polling.app import create_app
+from polling.live.app import create_app
 
 TEST_BANK = Path(__file__).parent / "banks" / "e2e.yaml"
 AUTH = {"Authorization": "Bearer secret-token"}

@@ -15,7 +15,7 @@ import pytest
 import websockets
 from starlette.testclient import TestClient
 
-from polling.app import create_app
+from polling.live.app import create_app
 from tests.conftest import ROOT, LiveServer, wait_until
 from tests.wsclient import Peer, facilitator, participant
 
@@ -165,7 +165,7 @@ def test_a_refused_command_is_undone_when_it_cannot_be_stored(app_client: TestCl
     store = app_client.app.state.polling.store  # type: ignore[attr-defined]
 
     async def fail_writes(sql: str, params: Any) -> None:
-        from polling.store import StoreError
+        from polling.store.base import StoreError
 
         raise StoreError("disk I/O error")
 
@@ -312,7 +312,8 @@ async def test_a_phone_that_stops_reading_is_cut_off_and_can_come_back(
         return int(server.api("GET", f"/api/sessions/{info['id']}").json()["session"]["participants"])
 
     shown = 0
-    while shown % 25 or participants() == 2:
+    # Stop after an odd count, with "two" shown last, so that showing "one" below is a change.
+    while shown % 25 or shown % 2 == 0 or participants() == 2:
         assert shown < 2000, "the phone that stopped reading was never cut off"
         await asyncio.to_thread(server.command, info["id"], "show", question=("two", "one")[shown % 2])
         shown += 1

@@ -6,15 +6,15 @@ import json
 
 import pytest
 
-from polling.answers import AnswerError
-from polling.session import (
+from polling.core.answers import AnswerError
+from polling.core.session import (
     COMMANDS,
     NotOpenError,
     QuestionState,
     SessionStatus,
     TransitionError,
 )
-from polling.tally import Moderation
+from polling.core.tally import Moderation
 from tests.factories import ALL_QUESTIONS, PACE, REMARKS, STAFF, TOPICS, USEFUL, make_session
 
 # -- the clicker: next and previous -------------------------------------------------------

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from polling.model import Bank, Option, Question, QuestionType
-from polling.store import AnswerRow, SessionRow, Store, StoreError
+from polling.core.model import Bank, Option, Question, QuestionType
+from polling.store.base import AnswerRow, SessionRow, StoreError
+from polling.store.sqlite import SqliteStore
 
 BANK = Bank(
     id="b",
@@ -25,8 +26,8 @@ BANK = Bank(
 )
 
 
-async def open_store(path: Path) -> Store:
-    store = Store(path)
+async def open_store(path: Path) -> SqliteStore:
+    store = SqliteStore(path)
     await store.open()
     await store.create_session(
         SessionRow("s1", "ACDEF", BANK, "key", False, "2026-11-28T09:00Z", {"status": "waiting"})
@@ -66,7 +67,7 @@ async def test_what_was_saved_survives_reopening(tmp_path: Path) -> None:
     await store.save_answer(answer("p", "a"))
     await store.save_control("s1", {"status": "running", "current": "q"})
     await store.close()
-    store = Store(tmp_path / "db.sqlite3")
+    store = SqliteStore(tmp_path / "db.sqlite3")
     await store.open()
     [session] = await store.sessions()
     assert session.bank == BANK and session.control == {"status": "running", "current": "q"}
@@ -111,7 +112,7 @@ async def test_closing_finishes_the_writes_under_way(tmp_path: Path) -> None:
     await asyncio.sleep(0)  # the writes are queued
     await store.close()
     assert all(task.done() and task.exception() is None for task in pending)
-    store = Store(tmp_path / "db.sqlite3")
+    store = SqliteStore(tmp_path / "db.sqlite3")
     await store.open()
     assert len(await store.answers("s1")) == 30
     await store.close()

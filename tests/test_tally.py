@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-import polling.tally
-from polling.tally import MAX_WORDS, Moderation, Tally, number_results
+import polling.core.tally
+from polling.core.tally import MAX_WORDS, Moderation, Tally, number_results
 from tests.factories import OBSTACLE, PACE, REMARKS, STAFF, TOPICS, USEFUL
 
 
@@ -181,7 +181,7 @@ def test_number_without_answers_is_empty() -> None:
 
 def test_number_bins_end_for_close_large_values(monkeypatch: pytest.MonkeyPatch) -> None:
     """Two large numbers a little apart still get a handful of bins (the bin loop terminates)."""
-    real_tidy = polling.tally._tidy
+    real_tidy = polling.core.tally._tidy
     calls = 0
 
     def bounded_tidy(number: float) -> float | int:
@@ -191,7 +191,7 @@ def test_number_bins_end_for_close_large_values(monkeypatch: pytest.MonkeyPatch)
             raise AssertionError("the histogram has more than 500 bins")
         return real_tidy(number)
 
-    monkeypatch.setattr(polling.tally, "_tidy", bounded_tidy, raising=False)
+    monkeypatch.setattr(polling.core.tally, "_tidy", bounded_tidy, raising=False)
     unbounded = dataclasses.replace(STAFF, min=None, max=None)
     tally = Tally(unbounded)
     tally.add("p1", 10_000_000_000_000_000)

@@ -1,4 +1,4 @@
-"""The one owner of the database: all SQL, writes serialized and committed in groups."""
+"""The embedded store: SQLite in WAL mode, all SQL here, writes serialized and committed in groups."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from typing import Any
 import aiosqlite
 import orjson
 
-from polling.model import Bank
+from polling.core.model import Bank
+from polling.store.base import AnswerRow, SessionRow, StoreError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -63,47 +64,18 @@ WHERE excluded.rev > answers.rev
 """
 
 
-class StoreError(Exception):
-    """A write that could not be made durable; nothing of it was kept."""
-
-
-@dataclass(frozen=True)
-class SessionRow:
-    """A session as stored."""
-
-    id: str
-    code: str
-    bank: Bank
-    screen_key: str
-    hide_results: bool
-    created: str
-    control: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class AnswerRow:
-    """A participant's last answer to a question, as stored."""
-
-    session_id: str
-    question_id: str
-    participant: str
-    value: Any
-    language: str
-    minute: str
-    rev: int
-    status: str | None = None
-
-    def params(self) -> tuple[Any, ...]:
-        return (
-            self.session_id,
-            self.question_id,
-            self.participant,
-            orjson.dumps(self.value).decode(),
-            self.language,
-            self.minute,
-            self.rev,
-            self.status,
-        )
+def _params(row: AnswerRow) -> tuple[Any, ...]:
+    """An answer as the upsert's parameters, its value as JSON."""
+    return (
+        row.session_id,
+        row.question_id,
+        row.participant,
+        orjson.dumps(row.value).decode(),
+        row.language,
+        row.minute,
+        row.rev,
+        row.status,
+    )
 
 
 @dataclass
@@ -124,7 +96,7 @@ def _runs(batch: list[_Write]) -> list[tuple[str, list[tuple[Any, ...]]]]:
     return runs
 
 
-class Store:
+class SqliteStore:
     """SQLite in WAL mode; every write is durable when its awaitable returns."""
 
     def __init__(self, path: str | Path) -> None:
@@ -210,7 +182,7 @@ class Store:
 
     async def save_answer(self, answer: AnswerRow) -> None:
         """Store a participant's answer unless a newer one (higher rev) is stored."""
-        await self._write(UPSERT_ANSWER, [answer.params()])
+        await self._write(UPSERT_ANSWER, [_params(answer)])
 
     async def create_session(self, row: SessionRow) -> None:
         """Store a new session with its bank snapshot."""

@@ -12,9 +12,11 @@ from urllib.parse import urlsplit
 import orjson
 from starlette.websockets import WebSocket
 
-from polling.hub import Client
-from polling.service import FACILITATOR, PARTICIPANT, SCREEN, Polling, Refused, participant_key
-from polling.session import COMMANDS
+from polling.core.session import COMMANDS
+from polling.live import views
+from polling.live.hub import Client
+from polling.live.service import Polling, Refused, participant_key
+from polling.live.views import FACILITATOR, PARTICIPANT, SCREEN
 
 MAX_MESSAGE = 4096
 TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -139,7 +141,7 @@ class Socket:
                     "languages": list(session.bank.languages),
                     "status": str(session.status),
                 },
-                **self.polling.participant_question(session, client.participant),
+                **views.participant_question(session, client.participant),
             }
         elif role == FACILITATOR:
             # The token first: without it, nobody learns whether a session id exists.

@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from polling.model import Question, QuestionType
-from polling.session import Session
-from polling.store import AnswerRow
+from polling.core.model import Question, QuestionType
+from polling.core.session import Session
+from polling.store.base import AnswerRow
 
 ANSWER_COLUMNS = [
     "session",

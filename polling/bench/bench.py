@@ -1,7 +1,7 @@
 """The benchmark: one round of N participants against the real server and a raw baseline.
 
 Each server runs in its own process; the participants run in separate client processes
-(polling/loadgen.py), speaking docs/protocol.md over real WebSockets. The coordinator plays
+(polling/bench/loadgen.py), speaking docs/protocol.md over real WebSockets. The coordinator plays
 the facilitator and watches the presenter's tally.
 """
 
@@ -28,8 +28,8 @@ from typing import Any
 import httpx
 import websockets
 
-from polling.loadgen import raise_file_limit, worker_main
-from polling.service import participant_key
+from polling.bench.loadgen import raise_file_limit, worker_main
+from polling.live.service import participant_key
 
 BENCH_BANK = """\
 title: Benchmark
@@ -174,7 +174,7 @@ async def measure(
         (banks / "bench.yaml").write_text(BENCH_BANK)
         command = project_command(workdir, port, db, token)
     else:
-        command = [sys.executable, "-m", "polling.rawserver", str(port)]
+        command = [sys.executable, "-m", "polling.bench.rawserver", str(port)]
     server = Server(command, port)
     server.start(workdir / f"{target}.log")
     try:

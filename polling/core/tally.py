@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from polling.answers import Value
-from polling.model import Question, QuestionType
+from polling.core.answers import Value
+from polling.core.model import Question, QuestionType
 
 MAX_WORDS = 60
 MAX_BINS = 10

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from polling.answers import Value, check_answer
-from polling.model import Bank, Question
-from polling.tally import Moderation, Tally
+from polling.core.answers import Value, check_answer
+from polling.core.model import Bank, Question
+from polling.core.tally import Moderation, Tally
 
 
 class QuestionState(StrEnum):

@@ -13,16 +13,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from polling.answers import AnswerError, Value
-from polling.banks import Problem, load_banks
-from polling.hub import Client, Coalescer, Hub
-from polling.joining import new_code
-from polling.model import Bank, QuestionType
-from polling.session import NotOpenError, Session, SessionStatus, TransitionError
-from polling.store import AnswerRow, SessionRow, Store, StoreError
-from polling.tally import Moderation
+from polling.core.answers import AnswerError, Value
+from polling.core.banks import Problem, load_banks
+from polling.core.model import Bank, QuestionType
+from polling.core.session import NotOpenError, Session, SessionStatus, TransitionError
+from polling.core.tally import Moderation
+from polling.live import views
+from polling.live.hub import Client, Coalescer, Hub
+from polling.live.joining import new_code
+from polling.live.views import FACILITATOR, PARTICIPANT, SCREEN
+from polling.store.base import AnswerRow, SessionRow, Store, StoreError
 
-PARTICIPANT, FACILITATOR, SCREEN = "participant", "facilitator", "screen"
 MAX_REV = 2**53
 
 
@@ -349,68 +350,13 @@ class Polling:
     # -- views ---------------------------------------------------------------------------
 
     def info(self, session: Session) -> dict[str, Any]:
-        """SESSION_INFO of docs/protocol.md."""
-        return {
-            "id": session.id,
-            "code": session.code,
-            "bank": session.bank.id,
-            "title": session.bank.title,
-            "languages": list(session.bank.languages),
-            "status": str(session.status),
-            "created": session.created,
-            "join_url": f"{self.join_base}/j/{session.code}",
-            "screen_key": session.screen_key,
-            "hide_results": session.hide_results,
-            "max_participants": session.max_participants,
-            "participants": self.hub.count(session.id, PARTICIPANT),
-        }
+        """SESSION_INFO of docs/protocol.md, as it stands now."""
+        return views.info(session, self.join_base, self.hub.count(session.id, PARTICIPANT))
 
     def presenter_state(self, session: Session, role: str) -> dict[str, Any]:
-        """PRESENTER_STATE of docs/protocol.md, for the facilitator or the screen."""
-        current = session.current
-        tally = session.tallies[current] if current is not None else None
-        info = self.info(session)
-        if role == SCREEN:
-            info.pop("screen_key")
-        return {
-            "session": info,
-            "questions": [q.to_dict() for q in session.bank.questions],
-            "states": {q: str(s) for q, s in session.states.items()},
-            "display_languages": list(session.display_languages),
-            "current": current,
-            "state": str(session.state) if session.state else None,
-            "revealed": current in session.revealed,
-            "responses": tally.responses if tally else 0,
-            "results": self._results(session, role),
-            "texts": self._texts(session, current, role),
-            "storage": self.storage_problem if role == FACILITATOR else None,
-        }
-
-    def participant_question(self, session: Session, participant: str | None) -> dict[str, Any]:
-        """The `question` message for one participant (their own answer included)."""
-        current = session.current
-        question = session.bank.question(current) if current is not None else None
-        answer = session.answer_of(participant, current) if participant and current else None
-        return {
-            "type": "question",
-            "question": question.to_dict() if question else None,
-            "state": str(session.state) if session.state else None,
-            "answer": answer,
-            "rev": session.rev_of(participant, current) if participant and current else 0,
-        }
-
-    def _results(self, session: Session, role: str) -> dict[str, Any] | None:
-        if session.current is None or (role == SCREEN and not session.results_visible()):
-            return None
-        return session.tallies[session.current].results()
-
-    def _texts(self, session: Session, question_id: str | None, role: str) -> list[dict[str, str]]:
-        if question_id is None:
-            return []
-        tally = session.tallies[question_id]
-        if tally.question.type is not QuestionType.TEXT:
-            return []
-        return [t.to_dict() for t in tally.texts(approved_only=role == SCREEN)]
+        """PRESENTER_STATE of docs/protocol.md, for the facilitator or the screen, as it stands now."""
+        participants = self.hub.count(session.id, PARTICIPANT)
+        return views.presenter_state(session, role, self.join_base, participants, self.storage_problem)
 
     # -- pushing to connections ------------------------------------------------------------
 
@@ -425,18 +371,19 @@ class Polling:
     def _push_question(self, session: Session) -> None:
         """Tell every phone the current question: one shared message, personal ones only
         for the phones that already answered it (when the facilitator goes back)."""
-        shared = self.participant_question(session, None)
+        shared = views.participant_question(session, None)
         answered = session.tallies[session.current].answers if session.current else {}
         plain = []
-        for client in self.hub.clients(session.id, PARTICIPANT):
+        # A copy: a phone cut off by a full queue leaves the set while we walk it.
+        for client in list(self.hub.clients(session.id, PARTICIPANT)):
             if client.participant in answered:
-                client.send(self.participant_question(session, client.participant))
+                client.send(views.participant_question(session, client.participant))
             else:
                 plain.append(client)
         self.hub.broadcast(plain, shared)
 
     def _push_health(self) -> None:
-        message = {"type": "health", "storage": self.storage_problem}
+        message = views.health_message(self.storage_problem)
         for session_id in self.sessions:
             self.hub.broadcast(self.hub.clients(session_id, FACILITATOR), message)
 
@@ -444,24 +391,15 @@ class Polling:
         session = self.sessions.get(session_id)
         if session is None:
             return
-        tally = session.tallies[session.current] if session.current else None
+        participants = self.hub.count(session.id, PARTICIPANT)
         for role in (FACILITATOR, SCREEN):
-            message = {
-                "type": "tally",
-                "question": session.current,
-                "responses": tally.responses if tally else 0,
-                "results": self._results(session, role),
-                "participants": self.hub.count(session.id, PARTICIPANT),
-            }
+            message = views.tally_message(session, role, participants)
             self.hub.broadcast(self.hub.clients(session.id, role), message)
+        tally = session.tallies[session.current] if session.current else None
         if tally is not None and tally.question.type is QuestionType.TEXT:
             self._push_texts(session, tally.question.id)
 
     def _push_texts(self, session: Session, question_id: str) -> None:
         for role in (FACILITATOR, SCREEN):
-            message = {
-                "type": "texts",
-                "question": question_id,
-                "texts": self._texts(session, question_id, role),
-            }
+            message = views.texts_message(session, question_id, role)
             self.hub.broadcast(self.hub.clients(session.id, role), message)

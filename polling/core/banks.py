@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from polling.model import (
+from polling.core.model import (
     CHOICE_TYPES,
     DEFAULT_SCALE,
     DEFAULT_TEXT_LENGTH,

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from typing import Any
 
-from polling.model import DEFAULT_TEXT_LENGTH, DEFAULT_WORD_LENGTH, Question, QuestionType
+from polling.core.model import DEFAULT_TEXT_LENGTH, DEFAULT_WORD_LENGTH, Question, QuestionType
 
 # An answer as stored and counted: an option id, a list of option ids, a number or a string.
 Value = str | int | float | list[str]

@@ -18,14 +18,15 @@ from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from polling import export
-from polling.joining import qr_svg
-from polling.service import FACILITATOR, Polling, Refused
-from polling.session import COMMANDS
-from polling.sockets import RATE_PER_SECOND, Socket
-from polling.store import Store
+from polling.core.session import COMMANDS
+from polling.live.joining import qr_svg
+from polling.live.service import Polling, Refused
+from polling.live.sockets import RATE_PER_SECOND, Socket
+from polling.live.views import FACILITATOR
+from polling.reports import exports as export
+from polling.store import open_store
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+STATIC = Path(__file__).resolve().parents[2] / "static"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 SECURITY_HEADERS = {
@@ -48,7 +49,7 @@ def create_app(
     rate_limit: float = RATE_PER_SECOND,
 ) -> Starlette:
     """A fresh application with its own store; each test can build one of its own."""
-    store = Store(db)
+    store = open_store(db)
     polling = Polling(store, Path(banks), token, join_base)
 
     @contextlib.asynccontextmanager

@@ -70,6 +70,6 @@ def create_raw_app() -> Starlette:
 if __name__ == "__main__":
     import sys
 
-    from polling.server import run
+    from polling.live.server import run
 
     run(create_raw_app(), "127.0.0.1", int(sys.argv[1]))

@@ -1,0 +1,1 @@
+"""Benchmarks: the real server against a raw baseline, driven by client processes."""

@@ -1,0 +1,1 @@
+"""Results for the training report, built from stored sessions and answers."""

@@ -1,0 +1,74 @@
+"""What every store promises: the rows it keeps and the calls the live service makes.
+
+A store owns its database alone; every write is durable when its awaitable returns, and
+a write that could not be made durable raises StoreError with nothing of it kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from polling.core.model import Bank
+
+
+class StoreError(Exception):
+    """A write that could not be made durable; nothing of it was kept."""
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """A session as stored."""
+
+    id: str
+    code: str
+    bank: Bank
+    screen_key: str
+    hide_results: bool
+    created: str
+    control: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """A participant's last answer to a question, as stored."""
+
+    session_id: str
+    question_id: str
+    participant: str
+    value: Any
+    language: str
+    minute: str
+    rev: int
+    status: str | None = None
+
+
+class Store(Protocol):
+    """The one interface over the database, whichever engine holds it."""
+
+    async def open(self) -> None:
+        """Connect, create or upgrade the schema, and start accepting writes."""
+
+    async def close(self) -> None:
+        """Finish pending writes and let go of the database."""
+
+    async def save_answer(self, answer: AnswerRow) -> None:
+        """Store a participant's answer unless a newer one (higher rev) is stored."""
+
+    async def create_session(self, row: SessionRow) -> None:
+        """Store a new session with its bank snapshot."""
+
+    async def save_control(self, session_id: str, control: dict[str, Any]) -> None:
+        """Store where a session stands, so that a restart resumes it there."""
+
+    async def save_status(self, session_id: str, question_id: str, participant: str, status: str) -> None:
+        """Store the moderation of an open-text answer."""
+
+    async def purge(self, session_id: str) -> None:
+        """Delete a session and its answers for good."""
+
+    async def sessions(self) -> list[SessionRow]:
+        """Every session, oldest first."""
+
+    async def answers(self, session_id: str) -> list[AnswerRow]:
+        """A session's answers in the order they were first given."""

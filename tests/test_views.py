@@ -1,0 +1,58 @@
+"""The messages each role is sent, built from a pure session with no server around it."""
+
+from __future__ import annotations
+
+from polling.core.tally import Moderation
+from polling.live import views
+from polling.live.views import FACILITATOR, SCREEN
+from tests.factories import PACE, REMARKS, make_session
+
+
+def test_a_screen_never_sees_the_screen_key_but_the_facilitator_does() -> None:
+    """The read-only screen's state leaves out the key that opens screens; the facilitator's has it."""
+    session = make_session(PACE)
+    screen = views.presenter_state(session, SCREEN, "http://h", 3, None)
+    facilitator = views.presenter_state(session, FACILITATOR, "http://h", 3, None)
+    assert "screen_key" not in screen["session"]
+    assert facilitator["session"]["screen_key"] == "screen-key"
+    assert facilitator["session"]["join_url"] == "http://h/j/ABCD"
+    assert facilitator["session"]["participants"] == 3
+
+
+def test_hidden_results_reach_the_facilitator_and_not_the_screen_until_revealed() -> None:
+    """With hidden results, only the facilitator's tally carries results until the reveal."""
+    session = make_session(PACE, hide_results=True)
+    session.command("show", "pace")
+    session.command("open")
+    session.record("p1", "pace", "slow", 1)
+    assert views.tally_message(session, SCREEN, 1)["results"] is None
+    assert views.tally_message(session, FACILITATOR, 1)["results"] is not None
+    session.command("close")
+    session.command("reveal")
+    assert views.tally_message(session, SCREEN, 1)["results"] is not None
+
+
+def test_a_participant_question_carries_only_that_participants_answer() -> None:
+    """A phone that answered gets its own answer and rev back; the shared message has none."""
+    session = make_session(PACE)
+    session.command("show", "pace")
+    session.command("open")
+    session.record("p1", "pace", "fast", 2)
+    own = views.participant_question(session, "p1")
+    shared = views.participant_question(session, None)
+    assert (own["answer"], own["rev"]) == ("fast", 2)
+    assert (shared["answer"], shared["rev"]) == (None, 0)
+    assert own["question"]["id"] == "pace"
+
+
+def test_a_screen_sees_approved_texts_only() -> None:
+    """Open text reaches the screen only once approved; the facilitator sees every text."""
+    session = make_session(REMARKS)
+    session.command("show", "remarks")
+    session.command("open")
+    session.record("p1", "remarks", "kept", 1, Moderation.APPROVED)
+    session.record("p2", "remarks", "waiting", 1, Moderation.PENDING)
+    screen = views.texts_message(session, "remarks", SCREEN)["texts"]
+    facilitator = views.texts_message(session, "remarks", FACILITATOR)["texts"]
+    assert [t["text"] for t in screen] == ["kept"]
+    assert sorted(t["text"] for t in facilitator) == ["kept", "waiting"]
