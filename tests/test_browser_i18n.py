@@ -83,7 +83,7 @@ def exported(server: LiveServer, session: str) -> list[dict[str, str]]:
     """The rows of the session's answers.csv."""
     response = server.api("GET", f"/api/sessions/{session}/answers.csv")
     assert response.status_code == 200, response.text
-    return list(csv.DictReader(io.StringIO(response.text)))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
 
 
 def stored_language(server: LiveServer, session: str, language: str) -> list[dict[str, str]]:

@@ -58,8 +58,11 @@ async def test_sessions_and_export_read_the_database(server_factory: Any, tmp_pa
     out = tmp_path / "out"
     done = polling("export", info["code"], "--format", "csv", "--out", str(out), "--db", str(server.db))
     assert done.returncode == 0, done.stderr
-    with (out / f"e2e-{info['code']}-answers.csv").open(encoding="utf-8") as table:
+    answers = out / f"e2e-{info['code']}-answers.csv"
+    assert answers.read_bytes().startswith(b"\xef\xbb\xbf")  # the UTF-8 BOM that Excel needs
+    with answers.open(encoding="utf-8-sig", newline="") as table:
         rows = list(csv.DictReader(table))
+    assert list(rows[0])[0] == "session"
     assert [(r["question_id"], r["answer"], r["answer_ru"], r["language"]) for r in rows] == [
         ("pace", "Too fast", "Слишком быстро", "ru")
     ]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from polling.core.session import Session
-from polling.reports.exports import answer_text, answers_csv, session_json, summary_csv
+from polling.reports.exports import answer_text, answers_csv, render, session_json, summary_csv
 from polling.store.base import AnswerRow
 from tests.factories import (
     OBSTACLE,
@@ -294,3 +294,24 @@ def test_exports_carry_every_language_of_the_bank() -> None:
         ("Too fast", "Trop rapide"),
     ]
     assert {r["question_fr"] for r in summary} == {"Le rythme était"}
+
+
+# -- files as written and served ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["answers", "summary"])
+def test_csv_files_start_with_a_utf8_byte_order_mark(kind: str) -> None:
+    """Both CSV files begin with the UTF-8 BOM (so Excel reads Cyrillic right) and still read as CSV."""
+    session = make_session(PACE)
+    rows = [_row("pace", "p1", "slow", language="fr")]
+    _record(session, rows)
+    data = render(kind, session, {}, rows).body.encode("utf-8")
+    assert data.startswith(b"\xef\xbb\xbf")
+    table = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert list(table[0])[:2] == ["session", "question_id"]
+    assert table[0]["question_fr"] == "Le rythme était"
+
+
+def test_the_json_export_has_no_byte_order_mark() -> None:
+    """JSON stays plain UTF-8: a BOM there would break strict JSON readers."""
+    assert render("json", make_session(PACE), {}, []).body.startswith("{")

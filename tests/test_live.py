@@ -17,8 +17,10 @@ from tests.wsclient import Peer, facilitator, participant
 pytestmark = pytest.mark.usefixtures("close_connections")
 
 
-def csv_rows(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text)))
+def csv_rows(response: httpx.Response) -> list[dict[str, str]]:
+    """The rows of a served CSV file, read as Python's csv reads it (the BOM taken off)."""
+    assert response.content.startswith(b"\xef\xbb\xbf"), "no UTF-8 byte order mark"
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
 
 
 async def test_a_session_runs_start_to_finish(live_server: LiveServer) -> None:
@@ -59,14 +61,14 @@ async def test_a_session_runs_start_to_finish(live_server: LiveServer) -> None:
     for phone in phones:
         await phone.expect("ended")
 
-    rows = csv_rows(live_server.api("GET", f"/api/sessions/{info['id']}/answers.csv").text)
+    rows = csv_rows(live_server.api("GET", f"/api/sessions/{info['id']}/answers.csv"))
     assert sorted((r["answer"], r["language"]) for r in rows) == [
         ("About right", "ru"),
         ("About right", "ru"),
         ("Too fast", "en"),
     ]
     assert all(r["question"] == "How was the pace?" and r["minute"].endswith("Z") for r in rows)
-    summary = csv_rows(live_server.api("GET", f"/api/sessions/{info['id']}/summary.csv").text)
+    summary = csv_rows(live_server.api("GET", f"/api/sessions/{info['id']}/summary.csv"))
     pace = {r["item"]: int(r["count"]) for r in summary if r["question_id"] == "pace"}
     assert pace == {"Too slow": 0, "About right": 2, "Too fast": 1}
     whole = live_server.api("GET", f"/api/sessions/{info['id']}/export.json").json()
@@ -166,7 +168,7 @@ async def test_bad_messages_get_errors_on_their_connection_alone(live_server: Li
     state = live_server.api("GET", f"/api/sessions/{info['id']}").json()
     assert (state["current"], state["state"]) == ("pace", "open")
     assert state["results"]["counts"] == {"slow": 1, "right": 1, "fast": 0}
-    rows = csv_rows(live_server.api("GET", f"/api/sessions/{info['id']}/answers.csv").text)
+    rows = csv_rows(live_server.api("GET", f"/api/sessions/{info['id']}/answers.csv"))
     assert len(rows) == 2
     for peer in (bad, good):
         await peer.close()
@@ -378,5 +380,5 @@ async def test_an_answer_is_recorded_in_the_language_its_question_was_shown_in(
     phone, welcome = await participant(server.ws_url, info["code"], lang="ru")
     assert welcome["question"]["missing"] == ["ru"]
     await phone.answer("q", "a", lang="ru")
-    rows = csv_rows(server.api("GET", f"/api/sessions/{info['id']}/answers.csv").text)
+    rows = csv_rows(server.api("GET", f"/api/sessions/{info['id']}/answers.csv"))
     assert [r["language"] for r in rows] == ["en"]

@@ -167,6 +167,11 @@ def session_json(session: Session, info: dict[str, Any], answers: Iterable[Answe
     }
 
 
+# Excel on Windows reads a CSV file without it in the local code page, garbling Cyrillic and
+# Arabic; Python (encoding="utf-8-sig") and LibreOffice read it as the UTF-8 mark it is.
+BYTE_ORDER_MARK = "\ufeff"
+
+
 @dataclass(frozen=True)
 class Document:
     """An export ready to be written or served."""
@@ -177,11 +182,11 @@ class Document:
 
 
 def render(kind: str, session: Session, info: dict[str, Any], answers: list[AnswerRow]) -> Document:
-    """One export of a session: `answers` or `summary` (CSV), or `json`."""
+    """One export of a session: `answers` or `summary` (CSV, with a byte order mark), or `json`."""
     name = f"{session.bank.id}-{session.code}"
     if kind == "answers":
-        return Document(f"{name}-answers.csv", "text/csv", answers_csv(session, answers))
+        return Document(f"{name}-answers.csv", "text/csv", BYTE_ORDER_MARK + answers_csv(session, answers))
     if kind == "summary":
-        return Document(f"{name}-summary.csv", "text/csv", summary_csv(session))
+        return Document(f"{name}-summary.csv", "text/csv", BYTE_ORDER_MARK + summary_csv(session))
     document = json.dumps(session_json(session, info, answers), ensure_ascii=False, indent=1)
     return Document(f"{name}.json", "application/json", document)
