@@ -197,6 +197,14 @@ def test_wordcloud_rejects_answers_longer_than_max_length() -> None:
         check_answer(OBSTACLE, "a" * 21)
 
 
+def test_wordcloud_length_is_checked_after_normalisation() -> None:
+    """A word that normalisation makes longer than max_length is refused (one U+FDFA is 18 letters)."""
+    question = dataclasses.replace(OBSTACLE, max_length=None)
+    with pytest.raises(AnswerError, match=f"longer than {DEFAULT_WORD_LENGTH}"):
+        check_answer(question, "\ufdfa" * 3)
+    assert len(check_answer(question, "\ufdfa" * 2)) == 36
+
+
 def test_wordcloud_uses_the_default_length_without_max_length() -> None:
     """Without max_length a word-cloud answer is limited to DEFAULT_WORD_LENGTH characters."""
     question = dataclasses.replace(OBSTACLE, max_length=None)

@@ -138,7 +138,9 @@ def test_answers_csv_keeps_text_with_commas_quotes_and_newlines_intact() -> None
     assert table[0]["answer"] == remark
 
 
-@pytest.mark.parametrize("formula", ["=cmd()", "+1+1", "-2+3", "@SUM(A1)"])
+@pytest.mark.parametrize(
+    "formula", ["=cmd()", "+1+1", "-2+3", "@SUM(A1)", "\u200b=cmd()", "\ufeff=cmd()", " \u200b@x", "\t=1"]
+)
 def test_answers_csv_neutralises_formulas(formula: str) -> None:
     """Text a spreadsheet would run as a formula is prefixed with a quote."""
     table = _read(answers_csv(make_session(REMARKS), [_row("remarks", "p1", formula)]))

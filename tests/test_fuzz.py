@@ -741,7 +741,7 @@ def front_door(frame: str | bytes, helloed: bool) -> tuple[dict[str, Any] | None
     try:
         json.loads(frame, parse_constant=_no_constants)
         message = orjson.loads(frame)  # the server's own parser: its view decides the rest
-    except ValueError:
+    except (ValueError, RecursionError):  # deep nesting makes the json module recurse too far
         return None, "bad_json"
     if not isinstance(message, dict):
         return None, "bad_json"
@@ -809,6 +809,31 @@ def either(*strategies: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 
 def as_json(message: st.SearchStrategy[Any]) -> st.SearchStrategy[str]:
     return message.map(lambda m: json.dumps(m, ensure_ascii=False))
+
+
+# Strings that JSON can spell (as \\u escapes) but UTF-8 cannot hold: lone and reversed surrogates.
+LONE_SURROGATES = ["\ud800", "x\udfff", "\ud83d", "\udc00\ud800", "\ud800" * 3]
+DEPTHS = st.sampled_from([1024, 1025, 1100, 2000, 5000]) | st.integers(1000, 1300)
+
+
+def hostile(messages: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[str]:
+    """JSON text built from real messages but hostile to a parser: a lone surrogate in one field,
+    or a value nested thousands of levels deep."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> str:
+        message = dict(draw(messages))
+        field = draw(st.sampled_from([*message, *KNOWN_FIELDS, "bank"]))
+        if draw(st.booleans()):
+            message[field] = draw(st.sampled_from(LONE_SURROGATES))
+            return json.dumps(message)  # ASCII only: the surrogates go over the wire as escapes
+        depth = draw(DEPTHS)
+        message.pop(field, None)
+        nested = draw(st.sampled_from(["[" * depth + "]" * depth, '{"a":' * depth + "1" + "}" * depth]))
+        head = json.dumps(message)[:-1]
+        return f"{head}{', ' if message else ''}{json.dumps(field)}: {nested}}}"
+
+    return build() | DEPTHS.map(lambda depth: "[" * depth)
 
 
 def answers(known: list[Any]) -> st.SearchStrategy[dict[str, Any]]:
@@ -879,6 +904,7 @@ def frames(known: list[Any]) -> st.SearchStrategy[str | bytes]:
     )
     return either(
         *map(as_json, (typed, typed, hello, answers(known), command, json_values)),
+        hostile(either(typed, hello, answers(known), command)),
         st.text(max_size=60),
         st.binary(max_size=40),
         big,
@@ -1034,7 +1060,7 @@ def expected_hello(message: dict[str, Any], sessions: list[dict[str, Any]]) -> d
     sid = message.get("session")
     session = by_id.get(sid) if isinstance(sid, str) else None
     if role == "screen" and session is None:
-        return {"type": "error", "code": "not_found"}
+        return {"type": "error", "code": "unauthorized"}  # a made-up id is not told apart
     if role == "facilitator":
         right = message.get("token") == TOKEN
     else:
@@ -1269,14 +1295,13 @@ random_bodies = st.one_of(
 
 
 def body_for(path: str) -> st.SearchStrategy[bytes | None]:
-    """A body for an endpoint: its own fields, some of them, or anything at all."""
+    """A body for an endpoint: its own fields, some of them, hostile JSON, or anything at all."""
     fields = FIELDS.get(path)
     if fields is None:
-        return random_bodies
-    own = (st.fixed_dictionaries({}, optional=fields) | st.fixed_dictionaries(fields)).map(
-        lambda v: json.dumps(v).encode()
-    )
-    return either(own, own, random_bodies)
+        return either(random_bodies, random_bodies, hostile(st.just({})).map(str.encode))
+    mine = st.fixed_dictionaries({}, optional=fields) | st.fixed_dictionaries(fields)
+    own = mine.map(lambda v: json.dumps(v).encode())
+    return either(own, own, random_bodies, hostile(mine).map(str.encode))
 
 
 def calls(token: bool | None) -> st.SearchStrategy[Call]:

@@ -41,16 +41,13 @@ def check_answer(question: Question, value: Any) -> Value:
             return _check_scale(question, value)
         case QuestionType.NUMBER:
             return _check_number(question, value)
+        # Lengths are checked on the text as kept: NFKC turns one U+FDFA into 18 characters.
         case QuestionType.WORDCLOUD:
-            word = normalize_word(_check_string(value, question.max_length or DEFAULT_WORD_LENGTH))
-            if not word:
-                raise AnswerError("The answer is empty")
-            return word
+            limit = question.max_length or DEFAULT_WORD_LENGTH
+            return _check_length(normalize_word(_check_string(value, limit)), limit)
         case QuestionType.TEXT:
-            text = clean_text(_check_string(value, question.max_length or DEFAULT_TEXT_LENGTH))
-            if not text:
-                raise AnswerError("The answer is empty")
-            return text
+            limit = question.max_length or DEFAULT_TEXT_LENGTH
+            return _check_length(clean_text(_check_string(value, limit)), limit)
     raise AnswerError(f"Unknown question type {question.type!r}")  # pragma: no cover
 
 
@@ -109,6 +106,14 @@ def _check_number(question: Question, value: Any) -> int | float:
         raise AnswerError(f"Enter a number no larger than {question.max:g}")
     # Whole numbers become ints only where exact: 1e20 stays a float that every JSON reader takes.
     return int(number) if number.is_integer() and abs(number) <= 2**53 else number
+
+
+def _check_length(text: str, max_length: int) -> str:
+    if not text:
+        raise AnswerError("The answer is empty")
+    if len(text) > max_length:
+        raise AnswerError(f"The answer is longer than {max_length} characters")
+    return text
 
 
 def _check_string(value: Any, max_length: int) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import orjson
 import plotly
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -94,6 +94,11 @@ def create_app(
     return app
 
 
+SECURITY_HEADERS_RAW = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+SECURITY_HEADERS_API = [*SECURITY_HEADERS_RAW, (b"cache-control", b"no-store")]
+NO_STORE_PATHS = ("/api/", "/healthz")
+
+
 class SecurityHeaders:
     """Adds the security headers to every HTTP response, and forgets the client's address."""
 
@@ -107,10 +112,14 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        # Answers and exports must not stay in a browser's or a proxy's cache.
+        extra = SECURITY_HEADERS_API if scope["path"].startswith(NO_STORE_PATHS) else SECURITY_HEADERS_RAW
+
         async def send_with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                names = {name for name, _ in extra}
+                headers = [h for h in message.get("headers", []) if h[0].lower() not in names]
+                headers += extra
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -210,9 +219,11 @@ class Api:
         if not raw:
             return {}
         try:
-            body = json.loads(raw)
-        except ValueError:
-            raise Refused("bad_request", "The body is not JSON") from None
+            # orjson refuses lone surrogates (which could not be written back as UTF-8) and
+            # nesting deeper than 1,024 levels, where the json module would hit the recursion limit.
+            body = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise Refused("bad_request", "The body is not JSON in UTF-8") from None
         if not isinstance(body, dict):
             raise Refused("bad_request", "The body must be a JSON object")
         return body

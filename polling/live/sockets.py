@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import orjson
 from starlette.websockets import WebSocket
 
-from polling.core.session import COMMANDS
+from polling.core.session import COMMANDS, Session
 from polling.live import views
 from polling.live.hub import Client
 from polling.live.service import Polling, Refused, participant_key
@@ -150,10 +150,7 @@ class Socket:
             session = self.polling.session(message.get("session"))
             welcome = {"role": role, **self.polling.presenter_state(session, role)}
         elif role == SCREEN:
-            session = self.polling.session(message.get("session"))
-            key = message.get("key")
-            if not isinstance(key, str) or not hmac.compare_digest(key.encode(), session.screen_key.encode()):
-                raise Refused("unauthorized", "The screen link is wrong")
+            session = self.screen_session(message.get("session"), message.get("key"))
             welcome = {"role": role, **self.polling.presenter_state(session, role)}
         else:
             raise Refused("bad_request", "role must be participant, facilitator or screen")
@@ -161,6 +158,20 @@ class Socket:
         client.role, client.session_id = role, session.id
         client.send(welcome)
         self.polling.connected(client)
+
+    def screen_session(self, session_id: Any, key: Any) -> Session:
+        """The session a screen link names; the same refusal for a wrong key and a made-up id,
+        so that nobody learns which session ids exist."""
+        session = self.polling.sessions.get(session_id) if isinstance(session_id, str) else None
+        # Compared even without a session, so that the answer takes as long either way.
+        expected = session.screen_key if session is not None else secrets.token_urlsafe(12)
+        if (
+            not isinstance(key, str)
+            or not hmac.compare_digest(key.encode(), expected.encode())
+            or not session
+        ):
+            raise Refused("unauthorized", "The screen link is wrong")
+        return session
 
     async def answer(self, client: Client, message: dict[str, Any]) -> None:
         if client.role != PARTICIPANT:

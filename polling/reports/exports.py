@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -44,9 +45,21 @@ def _csv(columns: list[str], rows: Iterable[list[Any]]) -> str:
     return buffer.getvalue()
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _safe(row: list[Any]) -> list[Any]:
     """Neutralise cells a spreadsheet would run as a formula (answers are typed by anyone)."""
-    return ["'" + c if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c for c in row]
+    return ["'" + c if isinstance(c, str) and _formula_like(c) else c for c in row]
+
+
+def _formula_like(cell: str) -> bool:
+    """Whether a spreadsheet could read the cell as a formula, also behind leading spaces and
+    invisible characters (U+200B, U+FEFF) that some spreadsheets skip."""
+    start = 0
+    while start < len(cell) and (cell[start] in " \u00a0" or unicodedata.category(cell[start]) == "Cf"):
+        start += 1
+    return cell[start : start + 1] in FORMULA_STARTS or cell[:1] in FORMULA_STARTS
 
 
 def answer_text(question: Question, value: Any, lang: str) -> Any:

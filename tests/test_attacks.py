@@ -1,0 +1,81 @@
+"""Attacks from outside against a real server: each reproduces a weakness found by probing the
+server as an attacker would, and proves it closed (docs/security.md names each one)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import websockets
+
+from tests.conftest import LiveServer
+from tests.wsclient import Peer
+
+pytestmark = pytest.mark.usefixtures("close_connections")
+
+# JSON that Python's json module parses into a string UTF-8 cannot encode, or recurses on.
+LONE_SURROGATE = b'"\\ud800"'
+DEEP = b"[" * 5000
+BODY_ENDPOINTS = [
+    ("/api/sessions", "bank"),
+    ("/api/sessions/{session}/show", "question"),
+    ("/api/sessions/{session}/limit", "max_participants"),
+    ("/api/sessions/{session}/languages", "languages"),
+    ("/api/sessions/{session}/moderate", "answer"),
+]
+
+
+async def test_hostile_json_bodies_get_a_documented_400(live_server: LiveServer) -> None:
+    """A lone surrogate or 5,000 nested brackets in any body, sent with the token, answer
+    400 bad_request, never a 500, and the server goes on serving."""
+    info = live_server.create_session("e2e")
+    assert live_server.http is not None
+    headers = {"Authorization": f"Bearer {live_server.token}", "Content-Type": "application/json"}
+    for path, field in BODY_ENDPOINTS:
+        url = live_server.url + path.replace("{session}", info["id"])
+        for body in (b'{"' + field.encode() + b'": ' + LONE_SURROGATE + b"}", DEEP, b'{"x": ' + DEEP):
+            response = live_server.http.post(url, content=body, headers=headers)
+            assert response.status_code == 400, (path, body[:20], response.text)
+            assert response.json()["error"] == "bad_request"
+    assert live_server.api("GET", f"/api/sessions/{info['id']}").status_code == 200
+
+
+async def test_hostile_json_messages_get_a_documented_error(live_server: LiveServer) -> None:
+    """A lone surrogate or deep nesting in any WebSocket message gets `bad_json` on that
+    connection, which stays open."""
+    info = live_server.create_session("e2e")
+    peer = Peer(await websockets.connect(live_server.ws_url))
+    depth = 2000  # deeper than the parser takes, within the 4096-byte limit
+    for frame in (
+        '{"type": "hello", "role": "screen", "session": "\\ud800", "key": "x"}',
+        '{"type": "answer", "question": "pace", "value": "\\udfff"}',
+        '{"type": "hello", "role": "participant", "code": ' + "[" * depth + "]" * depth + "}",
+        "[" * depth,
+    ):
+        await peer.send(frame)
+        assert (await peer.expect("error"))["code"] == "bad_json"
+    hello = {"type": "hello", "role": "participant", "code": info["code"], "participant": None}
+    await peer.send(hello)
+    assert (await peer.expect("welcome"))["session"]["id"] == info["id"]
+
+
+async def test_the_screen_hello_does_not_tell_which_sessions_exist(live_server: LiveServer) -> None:
+    """A screen's hello with a wrong key for a real session and one for a made-up session get
+    the same `unauthorized` refusal."""
+    info = live_server.create_session("e2e")
+    replies: list[dict[str, Any]] = []
+    for session in (info["id"], "0123456789", "made-up"):
+        peer = Peer(await websockets.connect(live_server.ws_url))
+        await peer.send({"type": "hello", "role": "screen", "session": session, "key": "guess"})
+        replies.append(await peer.expect("error"))
+        await peer.close()
+    assert {(r["code"], r["message"]) for r in replies} == {("unauthorized", "The screen link is wrong")}
+
+
+async def test_api_answers_and_exports_are_never_cached(live_server: LiveServer) -> None:
+    """API answers and exports carry Cache-Control: no-store, so no browser or proxy keeps them."""
+    info = live_server.create_session("e2e")
+    for path in ("/api/sessions", f"/api/sessions/{info['id']}/answers.csv", f"/api/join/{info['code']}"):
+        response = live_server.api("GET", path)
+        assert response.status_code == 200
+        assert response.headers["cache-control"] == "no-store", path
