@@ -58,7 +58,8 @@ async def test_sessions_and_export_read_the_database(server_factory: Any, tmp_pa
     out = tmp_path / "out"
     done = polling("export", info["code"], "--format", "csv", "--out", str(out), "--db", str(server.db))
     assert done.returncode == 0, done.stderr
-    answers = out / f"e2e-{info['code']}-answers.csv"
+    stem = f"e2e-{info['created'][:10]}-{info['code']}"  # the one naming scheme, as on the console
+    answers = out / f"{stem}-answers.csv"
     assert answers.read_bytes().startswith(b"\xef\xbb\xbf")  # the UTF-8 BOM that Excel needs
     with answers.open(encoding="utf-8-sig", newline="") as table:
         rows = list(csv.DictReader(table))
@@ -66,11 +67,14 @@ async def test_sessions_and_export_read_the_database(server_factory: Any, tmp_pa
     assert [(r["question_id"], r["answer"], r["answer_ru"], r["language"]) for r in rows] == [
         ("pace", "Too fast", "Слишком быстро", "ru")
     ]
-    assert (out / f"e2e-{info['code']}-summary.csv").exists()
+    assert (out / f"{stem}-summary.csv").exists()
 
     done = polling("export", info["id"], "--format", "json", "--out", str(out), "--db", str(server.db))
     assert done.returncode == 0, done.stderr
-    document = json.loads((out / f"e2e-{info['code']}.json").read_text(encoding="utf-8"))
+    text = (out / f"{stem}-export.json").read_text(encoding="utf-8")
+    assert info["screen_key"] not in text and server.token not in text
+    document = json.loads(text)
+    assert "screen_key" not in document["session"]
     assert document["results"]["pace"]["counts"]["fast"] == 1
     assert document["bank"]["questions"][0]["prompt"]["ru"] == "Как вам темп?"
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from polling.core.session import Session
-from polling.reports.exports import answer_text, answers_csv, render, session_json, summary_csv
+from polling.reports.exports import answer_text, answers_csv, filename, render, session_json, summary_csv
 from polling.store.base import AnswerRow
 from tests.factories import (
     OBSTACLE,
@@ -317,3 +317,23 @@ def test_csv_files_start_with_a_utf8_byte_order_mark(kind: str) -> None:
 def test_the_json_export_has_no_byte_order_mark() -> None:
     """JSON stays plain UTF-8: a BOM there would break strict JSON readers."""
     assert render("json", make_session(PACE), {}, []).body.startswith("{")
+
+
+def test_every_export_is_named_bank_date_code_kind() -> None:
+    """One naming scheme: BANK-DATE-CODE followed by the export's own name, for each kind."""
+    session = make_session(PACE)
+    names = [render(kind, session, {}, []).filename for kind in ("answers", "summary", "json")]
+    assert names == [
+        f"feedback-2024-05-01-{session.code}-answers.csv",
+        f"feedback-2024-05-01-{session.code}-summary.csv",
+        f"feedback-2024-05-01-{session.code}-export.json",
+    ]
+    assert names == [filename(session, kind) for kind in ("answers", "summary", "json")]
+
+
+def test_session_json_leaves_out_the_screen_key() -> None:
+    """The JSON export never carries the screen key, whatever info it is given."""
+    session = make_session(PACE)
+    data = session_json(session, {"id": "s-1", "screen_key": "secret-screen-key"}, [])
+    assert data["session"] == {"id": "s-1"}
+    assert "secret-screen-key" not in json.dumps(data)

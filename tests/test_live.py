@@ -382,3 +382,21 @@ async def test_an_answer_is_recorded_in_the_language_its_question_was_shown_in(
     await phone.answer("q", "a", lang="ru")
     rows = csv_rows(server.api("GET", f"/api/sessions/{info['id']}/answers.csv"))
     assert [r["language"] for r in rows] == ["en"]
+
+
+async def test_exports_are_served_under_one_name_and_hold_no_secret(live_server: LiveServer) -> None:
+    """Each export's Content-Disposition follows BANK-DATE-CODE-NAME; export.json holds no key or token."""
+    info = live_server.create_session("e2e")
+    live_server.command(info["id"], "next")
+    live_server.command(info["id"], "open")
+    phone, _ = await participant(live_server.ws_url, info["code"])
+    await phone.answer("pace", "right")
+    await phone.close()
+    for name in ("answers.csv", "summary.csv", "export.json"):
+        response = live_server.api("GET", f"/api/sessions/{info['id']}/{name}")
+        expected = f"e2e-{info['created'][:10]}-{info['code']}-{name}"
+        assert response.headers["content-disposition"] == f'attachment; filename="{expected}"'
+    body = live_server.api("GET", f"/api/sessions/{info['id']}/export.json").text
+    assert info["screen_key"] not in body and live_server.token not in body
+    document = json.loads(body)
+    assert "screen_key" not in document["session"] and document["session"]["code"] == info["code"]

@@ -321,7 +321,7 @@ class Api:
 MAX_LIMIT = 1_000_000
 
 # The export endpoints by the last part of their path.
-EXPORTS = {"answers.csv": "answers", "summary.csv": "summary", "export.json": "json"}
+EXPORTS = {name: kind for kind, name in export.FILES.items()}
 
 
 def participant_limit(body: dict[str, Any]) -> int | None:

@@ -160,10 +160,14 @@ def summary_csv(session: Session) -> str:
     return _csv(summary_columns(session), summary_rows(session))
 
 
+# Keys that let their holder into a session: an export is passed around, so it never has them.
+SECRETS = frozenset({"screen_key"})
+
+
 def session_json(session: Session, info: dict[str, Any], answers: Iterable[AnswerRow]) -> dict[str, Any]:
-    """The whole session: its info, bank snapshot, states, results and every answer."""
+    """The whole session: its info (without secrets), bank snapshot, states, results and every answer."""
     return {
-        "session": info,
+        "session": {key: value for key, value in info.items() if key not in SECRETS},
         "bank": session.bank.to_dict(),
         "states": session.control_state(),
         "results": {q.id: session.tallies[q.id].results() for q in session.bank.questions},
@@ -194,12 +198,23 @@ class Document:
     body: str
 
 
+# Each export by kind, named as the last part of its HTTP path and at the end of its file name.
+FILES = {"answers": "answers.csv", "summary": "summary.csv", "json": "export.json"}
+
+
+def filename(session: Session, kind: str) -> str:
+    """The one name of an export file, wherever it is made: BANK-DATE-CODE-answers.csv,
+    -summary.csv or -export.json, so the files of a workshop sort together by bank and day.
+    Bank ids and codes are letters, digits, `_` and `-` only: safe in every file system."""
+    return f"{session.bank.id}-{session.created[:10]}-{session.code}-{FILES[kind]}"
+
+
 def render(kind: str, session: Session, info: dict[str, Any], answers: list[AnswerRow]) -> Document:
     """One export of a session: `answers` or `summary` (CSV, with a byte order mark), or `json`."""
-    name = f"{session.bank.id}-{session.code}"
+    name = filename(session, kind)
     if kind == "answers":
-        return Document(f"{name}-answers.csv", "text/csv", BYTE_ORDER_MARK + answers_csv(session, answers))
+        return Document(name, "text/csv", BYTE_ORDER_MARK + answers_csv(session, answers))
     if kind == "summary":
-        return Document(f"{name}-summary.csv", "text/csv", BYTE_ORDER_MARK + summary_csv(session))
+        return Document(name, "text/csv", BYTE_ORDER_MARK + summary_csv(session))
     document = json.dumps(session_json(session, info, answers), ensure_ascii=False, indent=1)
-    return Document(f"{name}.json", "application/json", document)
+    return Document(name, "application/json", document)

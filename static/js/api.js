@@ -55,15 +55,23 @@ export async function api(path, options = {}) {
   }
 }
 
-/** Download a file that needs the token (an export), under its own name. */
-export async function download(path, filename) {
+/** The file name a response asks to be saved under (the server names every export the same
+ * way for the console, the home page and the command line); else the last part of `path`. */
+function savedName(response, path) {
+  const disposition = response.headers.get("Content-Disposition") || "";
+  const match = /filename="([^"]+)"/.exec(disposition);
+  return match ? match[1] : path.split("/").pop();
+}
+
+/** Download a file that needs the token (an export), under the name the server gives it. */
+export async function download(path) {
   for (;;) {
     try {
       const response = await request(path);
       const url = URL.createObjectURL(await response.blob());
       const link = document.createElement("a");
       link.href = url;
-      link.download = filename;
+      link.download = savedName(response, path);
       document.body.append(link);
       link.click();
       link.remove();
@@ -97,13 +105,12 @@ export function errorText(error) {
   }
 }
 
-/** The export files of a session: [label, path, filename]. */
+/** The export files of a session: [label, path]. */
 export function exportLinks(session) {
   const base = `/api/sessions/${encodeURIComponent(session.id)}`;
-  const stem = `polling-${session.code || session.id}`;
   return [
-    [t("export.answers"), `${base}/answers.csv`, `${stem}-answers.csv`],
-    [t("export.summary"), `${base}/summary.csv`, `${stem}-summary.csv`],
-    [t("export.json"), `${base}/export.json`, `${stem}-export.json`],
+    [t("export.answers"), `${base}/answers.csv`],
+    [t("export.summary"), `${base}/summary.csv`],
+    [t("export.json"), `${base}/export.json`],
   ];
 }

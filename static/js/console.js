@@ -412,12 +412,12 @@ function renderExports() {
   if (!view.session) return;
   fill(
     $("#exports"),
-    exportLinks(view.session).map(([label, path, filename]) =>
+    exportLinks(view.session).map(([label, path]) =>
       el("button", {
         type: "button",
         class: "button",
         text: label,
-        onclick: () => download(path, filename).catch((error) => toast(errorText(error))),
+        onclick: () => download(path).catch((error) => toast(errorText(error))),
       }),
     ),
   );

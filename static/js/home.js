@@ -164,12 +164,12 @@ function sessionRow(session) {
       el(
         "div",
         { class: "links" },
-        exportLinks(session).map(([label, path, filename]) =>
+        exportLinks(session).map(([label, path]) =>
           el("button", {
             type: "button",
             class: "button",
             text: label,
-            onclick: () => download(path, filename).catch((error) => toast(errorText(error))),
+            onclick: () => download(path).catch((error) => toast(errorText(error))),
           }),
         ),
         deleteButton(session),
