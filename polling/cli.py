@@ -167,7 +167,7 @@ def serve(args: argparse.Namespace) -> int:
     base = (args.public_url or f"http://{lan_address()}:{args.port}").rstrip("/")
     retention = float(args.retention_days) if args.retention_days is not None else None
     app = create_app(args.db, args.banks, token, base, retention, args.rate_limit)
-    facilitator = f"{base}/#token={token}"
+    facilitator = f"{base}/host#token={token}"
     print(f"Serving workshops at {base}  (database {args.db}, banks {args.banks}/)")
     print("Facilitator link, for you alone (it holds the token):")
     print(f"  {facilitator}")

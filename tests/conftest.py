@@ -164,6 +164,15 @@ def server_factory(tmp_path: Path, banks_dir: Path) -> Iterator[Any]:
 
 
 @pytest.fixture
+def server(server_factory: Any, banks_dir: Path) -> LiveServer:
+    """A running server whose banks include tests/banks/browser.yaml, the browser tests' small bank."""
+    shutil.copy(TEST_BANKS / "browser.yaml", banks_dir / "browser.yaml")
+    live: LiveServer = server_factory()
+    live.start()
+    return live
+
+
+@pytest.fixture
 def live_server(server_factory: Any) -> LiveServer:
     """A running server on a fresh database with the bundled banks."""
     server: LiveServer = server_factory()

@@ -3,48 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import BROWSER_TESTS, PROJECTOR, LiveServer, wait_until
-
-BANK = """\
-title: {en: Browser checks, ru: Проверка в браузере}
-languages: [en, ru]
-questions:
-  - id: pace
-    type: single
-    prompt:
-      en: How was the pace?
-      ru: Как вам темп?
-    options:
-      - {id: slow, label: {en: Too slow, ru: Слишком медленно}}
-      - {id: right, label: {en: About right, ru: В самый раз}}
-      - {id: fast, label: {en: Too fast, ru: Слишком быстро}}
-  - id: change
-    type: text
-    prompt:
-      en: What should we change?
-      ru: Что нам изменить?
-    max_length: 200
-"""
 
 # Sets a flag if any page ever runs it: answers must be shown as text, never as HTML.
 XSS = '<img src=x onerror="window.pwned=1">'
 
 pytestmark = BROWSER_TESTS
-
-
-@pytest.fixture
-def server(server_factory: Any, banks_dir: Path) -> LiveServer:
-    """A running server whose banks include the small bank above."""
-    (banks_dir / "browser.yaml").write_text(BANK, encoding="utf-8")
-    live: LiveServer = server_factory()
-    live.start()
-    return live
 
 
 def session_with_question(server: LiveServer, question: str = "pace", **options: Any) -> dict[str, Any]:
@@ -250,7 +218,7 @@ def test_the_home_page_starts_a_session_with_a_phone_limit(
     server: LiveServer, open_page: Callable[..., Page]
 ) -> None:
     """A facilitator sets a phone limit on the home page; the new session keeps it."""
-    home = open_page(f"{server.url}/#token={server.token}", PROJECTOR)
+    home = open_page(f"{server.url}/host#token={server.token}", PROJECTOR)
     home.locator("#max-participants").fill("25")
     home.locator(".bank", has_text="Browser checks").get_by_role("button", name="Start session").click()
     home.wait_for_url("**/present/**")

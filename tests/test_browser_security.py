@@ -63,7 +63,7 @@ def test_hostile_bank_texts_and_answers_stay_text_everywhere(
     info = server.create_session("hostile")
     server.command(info["id"], "show", question="pick")
     server.command(info["id"], "open")
-    home = open_page(f"{server.url}/#token={server.token}", PROJECTOR)
+    home = open_page(f"{server.url}/host#token={server.token}", PROJECTOR)
     expect(home.locator("body")).to_contain_text("onerror")
     presenter = open_page(f"{server.url}/present/{info['id']}#token={server.token}", PROJECTOR)
     screen = open_page(f"{server.url}/screen/{info['id']}/{info['screen_key']}", PROJECTOR)

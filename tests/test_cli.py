@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 from tests.conftest import ROOT, LiveServer
 from tests.wsclient import participant
@@ -90,3 +93,14 @@ def test_help_names_every_command_and_its_environment_variables() -> None:
     serve = polling("serve", "--help").stdout
     for variable in ("POLLING_HOST", "POLLING_PORT", "POLLING_DB", "POLLING_BANKS", "POLLING_TOKEN"):
         assert variable in serve
+
+
+def test_the_printed_facilitator_link_opens_the_facilitator_page(live_server: LiveServer) -> None:
+    """`polling serve` prints a link to /host with the token, and that path serves the facilitator's page."""
+    match = re.search(r"^\s+(http\S+#token=\S+)$", live_server.log.read_text(), re.M)
+    assert match, live_server.log.read_text()
+    assert match.group(1) == f"{live_server.url}/host#token={live_server.token}"
+    page = httpx.get(match.group(1).partition("#")[0])
+    assert page.status_code == 200 and "/static/js/home.js" in page.text
+    entrance = httpx.get(live_server.url + "/")
+    assert "/static/js/join.js" in entrance.text and "home.js" not in entrance.text

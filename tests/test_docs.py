@@ -132,3 +132,8 @@ def test_every_test_named_in_the_security_doc_exists() -> None:
     every_test = "\n".join(p.read_text() for p in (ROOT / "tests").glob("test_*.py"))
     missing += [name for name in re.findall(r"`(test_\w+)`", security) if f"def {name}(" not in every_test]
     assert not missing, f"docs/security.md names tests that do not exist: {missing}"
+
+
+def test_the_readme_shows_the_facilitator_link_as_the_server_prints_it() -> None:
+    """README's example facilitator link has the /host path that `polling serve` prints."""
+    assert re.search(r"http://[\d.]+:\d+/host#token=", README)

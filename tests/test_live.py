@@ -325,7 +325,7 @@ async def test_the_token_is_never_logged(live_server: LiveServer) -> None:
     assert live_server.log.read_text().count(live_server.token) == 1
 
 
-@pytest.mark.parametrize("path", ["/", "/j/ABCDE", "/present/x", "/console/x", "/screen/x/y"])
+@pytest.mark.parametrize("path", ["/", "/j/", "/host", "/j/ABCDE", "/present/x", "/console/x", "/screen/x/y"])
 async def test_pages_are_served_with_a_strict_policy(live_server: LiveServer, path: str) -> None:
     """Every page is served by the app itself, with a policy that forbids inline and outside scripts."""
     response = httpx.get(live_server.url + path)

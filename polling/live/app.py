@@ -66,7 +66,10 @@ def create_app(
 
     api = Api(polling)
     routes = [
-        Route("/", page("home.html")),
+        # Participants type the bare address; the facilitator has a path of their own.
+        Route("/", page("join.html")),
+        Route("/j/", page("join.html")),
+        Route("/host", page("home.html")),
         Route("/present/{session}", page("present.html")),
         Route("/screen/{session}/{screen_key}", page("present.html")),
         Route("/console/{session}", page("console.html")),

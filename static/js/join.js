@@ -1,5 +1,6 @@
-// Participant page (/j/{code}): pick a language, answer the current question, and
-// never lose or double an answer across sleeps, reloads and reconnects.
+// Participant page: at / and /j/ a single field for the code on the screen; at /j/{code}
+// pick a language, answer the current question, and never lose or double an answer
+// across sleeps, reloads and reconnects.
 import { $, el, fill, pathParts } from "./dom.js";
 import {
   INTERFACE_LANGUAGES,
@@ -56,7 +57,9 @@ let answer = null; // this phone's answer as the server has it
 let answerRev = 0;
 let pending = readPending(); // an answer not acknowledged yet: {question, value, lang, rev}
 let problem = null; // an error to show by the form: () => its text in the interface language
-let fatal = null; // "ended", "notFound" or "full": the page shows only that
+let fatal = null; // "enter", "ended", "notFound" or "full": the page shows only that
+let typed = code; // the code in the entry field, kept across re-renders
+let entryProblem = null; // why the typed code did not lead anywhere: "empty", "notFound" or "unreachable"
 let choice = store.get(LANG_KEY); // the language picked on this phone, or null to follow the browser
 let lang = null; // the bank language the question is shown in
 let draft = null; // {question, value}: a choice or text not sent yet, kept across re-renders
@@ -275,14 +278,15 @@ function text(value) {
 function render() {
   const main = $("#main");
   let key;
-  if (fatal) key = `fatal|${fatal}`;
+  if (fatal) key = `fatal|${fatal}|${entryProblem}`;
   else if (!session) key = "connecting";
   else if (!question) key = "waiting";
   else key = `question|${question.id}|${questionState}|${lang}`;
   key += `|${language()}`;
   if (key !== shownKey) {
     shownKey = key;
-    if (fatal) fill(main, messageCard(...fatalText(), "is-final"));
+    if (fatal === "enter" || fatal === "notFound") fill(main, entryCard());
+    else if (fatal) fill(main, messageCard(...fatalText(), "is-final"));
     else if (!session) fill(main, messageCard(t("common.connecting"), ""));
     else if (!question) fill(main, messageCard(t("join.waiting"), t("join.waitingDetail"), "is-waiting"));
     else fill(main, questionCard());
@@ -298,6 +302,82 @@ function messageCard(title, detail, className = "") {
     detail ? el("p", { class: "message-detail", text: detail }) : null,
     className === "is-waiting" ? el("p", { class: "message-detail small", text: t("join.anonymous") }) : null,
   );
+}
+
+// -- entering a code -----------------------------------------------------------------
+
+/** The code field: what a participant who typed the address sees, and where a wrong code leads. */
+function entryCard() {
+  const problem = entryProblem || (fatal === "notFound" ? "notFound" : null);
+  const input = el("input", {
+    id: "code",
+    name: "code",
+    type: "text",
+    class: "input code-input",
+    dir: "ltr",
+    autocomplete: "off",
+    autocapitalize: "characters",
+    autocorrect: "off",
+    spellcheck: "false",
+    enterkeyhint: "go",
+    maxlength: "16",
+    "aria-describedby": "code-help",
+    "aria-invalid": problem ? "true" : null,
+  });
+  input.value = typed;
+  input.addEventListener("input", () => {
+    typed = input.value;
+  });
+  const problemText = {
+    empty: [t("join.codeEmpty")],
+    notFound: [t("join.notFound"), t("join.notFoundDetail")],
+    unreachable: [t("join.unreachable")],
+  }[problem];
+  const form = el(
+    "form",
+    { class: "entry-form", novalidate: true },
+    el("label", { class: "entry-label", for: "code", text: t("join.codeLabel") }),
+    input,
+    el("p", { class: "hint", id: "code-help", text: t("join.codeHelp") }),
+    el("button", { type: "submit", class: "submit", text: t("join.enter") }),
+    el(
+      "div",
+      { class: "feedback", id: "entry-problem", role: "alert", "data-kind": "error" },
+      problemText ? problemText.map((line, index) => el("p", { class: index ? "feedback-detail" : "feedback-title", text: line })) : null,
+    ),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    enterCode(form);
+  });
+  return [
+    el("section", { class: "card entry" }, el("h2", { class: "entry-title", text: t("join.enterTitle") }), form, el("p", { class: "message-detail small", text: t("join.anonymous") })),
+    el("p", { class: "entry-host" }, el("a", { href: "/host", text: t("join.facilitator") })),
+  ];
+}
+
+/** Check the typed code with the server, then go to its session; else say why not. */
+async function enterCode(form) {
+  const wanted = typed.replace(/\s+/g, "").toUpperCase();
+  let outcome = "empty";
+  if (wanted) {
+    form.querySelector("button").disabled = true;
+    try {
+      const response = await fetch(`/api/join/${encodeURIComponent(wanted)}`, { cache: "no-store" });
+      if (response.ok) {
+        location.assign(`/j/${encodeURIComponent(wanted)}`);
+        return;
+      }
+      outcome = response.status === 404 ? "notFound" : "unreachable";
+    } catch (error) {
+      outcome = "unreachable";
+    }
+  }
+  entryProblem = outcome;
+  shownKey = "";
+  render();
+  const input = $("#code");
+  if (input) input.focus();
 }
 
 function stateLabel() {
@@ -635,9 +715,15 @@ function onStatus(connected) {
 }
 
 async function main() {
+  // A facilitator link from before the facilitator's page moved to /host.
+  if (!code && /(?:^#|&)token=/.test(location.hash)) {
+    location.replace(`/host${location.hash}`);
+    return;
+  }
   wire();
+  if (!code) fatal = "enter";
   await applyLanguage();
-  socket = connect({ hello, handlers, onStatus });
+  if (code) socket = connect({ hello, handlers, onStatus });
 }
 
 main();

@@ -151,8 +151,12 @@ function renderStorage() {
   warning.textContent = view.storage ? t("common.notSaved", { reason: view.storage }) : "";
 }
 
-function displayUrl(url) {
-  return String(url || "").replace(/^https?:\/\//, "");
+/** The address a participant types: the server's, where the page asks for the code
+ * (the QR code holds the full join link, with the code in it). */
+function typedAddress(url) {
+  return String(url || "")
+    .replace(/^https?:\/\//, "")
+    .replace(/\/j\/[^/]*$/, "");
 }
 
 function renderJoin() {
@@ -161,7 +165,7 @@ function renderJoin() {
   const qr = $("#join-qr");
   const src = `/qr/${encodeURIComponent(session.code)}.svg`;
   if (qr.getAttribute("src") !== src) qr.src = src;
-  $("#join-url").textContent = displayUrl(session.join_url);
+  $("#join-url").textContent = typedAddress(session.join_url);
   $("#join-code").textContent = session.code;
   renderCounts();
 }
@@ -175,7 +179,7 @@ function renderQuestion() {
   badge.textContent = stateLabel(view.state);
   badge.dataset.state = view.state || "";
   showInLanguages($("#q-prompt"), question.prompt, shown(), fallback());
-  $("#q-join-url").textContent = displayUrl(view.session.join_url);
+  $("#q-join-url").textContent = typedAddress(view.session.join_url);
   $("#q-join-code").textContent = view.session.code;
   renderCounts();
 }
