@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 N ?= 2000
 
-.PHONY: install run test bench lint format browser clean
+.PHONY: install run test bench lint format browser engines clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV) || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
@@ -28,7 +28,16 @@ browser:
 	    echo "Chromium is missing: run 'sudo apt-get install chromium' for the browser tests"; \
 	  fi; }
 
-test: $(STAMP) browser lint
+# PostgreSQL's server programs, for the tests that run on both engines; installed when missing and we may.
+engines:
+	@ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else \
+	    echo "PostgreSQL is missing: run 'sudo apt-get install postgresql' for the tests on both engines"; \
+	  fi; }
+
+test: $(STAMP) browser engines lint
 	$(PY) -m pytest
 
 bench: $(STAMP)

@@ -132,7 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", default=_env("DB", DEFAULT_DB), help="SQLite database file (env POLLING_DB)")
+    parser.add_argument(
+        "--db",
+        default=_env("DB", DEFAULT_DB),
+        help="SQLite database file, or a postgresql:// URL (env POLLING_DB)",
+    )
 
 
 def _banks_option(parser: argparse.ArgumentParser) -> None:
@@ -194,9 +198,9 @@ def check(args: argparse.Namespace) -> int:
 
 async def _stored(db: str) -> Any:
     from polling.live.service import Polling
-    from polling.store import open_store
+    from polling.store import is_server_url, open_store
 
-    if not Path(db).exists():
+    if not is_server_url(db) and not Path(db).exists():
         raise SystemExit(f"polling: no database at {db}")
     store = open_store(db)
     await store.open()

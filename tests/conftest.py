@@ -47,7 +47,7 @@ def wait_until(predicate: Any, timeout: float = 15.0, interval: float = 0.05) ->
 class LiveServer:
     """A `polling serve` process on 127.0.0.1 with its own database and token."""
 
-    db: Path
+    db: str | Path
     banks: Path
     log: Path
     port: int = field(default_factory=free_port)
@@ -126,6 +126,36 @@ class LiveServer:
         return state
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Any]:
+    """One real PostgreSQL server for the whole run; each test takes a database of its own."""
+    from tests.pgserver import PostgresServer
+
+    server = PostgresServer(free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: Any) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    import asyncpg
+
+    name = f"t_{secrets.token_hex(6)}"
+
+    async def admin(sql: str) -> None:
+        connection = await asyncpg.connect(postgres_server.url())
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    asyncio.run(admin(f"CREATE DATABASE {name}"))
+    yield postgres_server.url(name)
+    asyncio.run(admin(f"DROP DATABASE {name} WITH (FORCE)"))
+
+
 @pytest.fixture
 async def close_connections() -> AsyncIterator[None]:
     """Close the WebSocket connections a test left open, inside its own event loop."""
@@ -146,12 +176,18 @@ def banks_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def server_factory(tmp_path: Path, banks_dir: Path) -> Iterator[Any]:
+def database(tmp_path: Path) -> str | Path:
+    """The database a test's servers use: a SQLite file unless a test module asks for more engines."""
+    return tmp_path / "polling.sqlite3"
+
+
+@pytest.fixture
+def server_factory(tmp_path: Path, banks_dir: Path, database: str | Path) -> Iterator[Any]:
     """Make live servers (not yet started); all are stopped at the end of the test."""
     servers: list[LiveServer] = []
 
     def make(**kwargs: Any) -> LiveServer:
-        kwargs.setdefault("db", tmp_path / "polling.sqlite3")
+        kwargs.setdefault("db", database)
         kwargs.setdefault("banks", banks_dir)
         kwargs.setdefault("log", tmp_path / "server.log")
         server = LiveServer(**kwargs)

@@ -1,4 +1,4 @@
-"""End to end: a real server process, driven by real WebSocket and HTTP clients."""
+"""End to end, on each engine: a real server process, driven by real WebSocket and HTTP clients."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,6 +16,23 @@ from tests.conftest import LiveServer
 from tests.wsclient import Peer, facilitator, participant
 
 pytestmark = pytest.mark.usefixtures("close_connections")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Every test here runs once on a SQLite file and once on a PostgreSQL database."""
+    if request.param == "postgres":
+        url: str = request.getfixturevalue("postgres_url")
+        return url
+    return tmp_path / "polling.sqlite3"
+
+
+def stored_bytes(database: str | Path, tmp_path: Path, request: pytest.FixtureRequest) -> bytes:
+    """Every byte the engine keeps on disk: the SQLite files, or the whole PostgreSQL cluster."""
+    if isinstance(database, Path):
+        return b"".join(p.read_bytes() for p in tmp_path.glob(f"{database.name}*"))
+    cluster: Path = request.getfixturevalue("postgres_server").data
+    return b"".join(p.read_bytes() for p in cluster.rglob("*") if p.is_file())
 
 
 def csv_rows(response: httpx.Response) -> list[dict[str, str]]:
@@ -274,7 +292,9 @@ async def test_hidden_results_stay_off_the_screen_until_revealed(live_server: Li
         await peer.close()
 
 
-async def test_nothing_identifying_is_stored_or_logged(server_factory: Any, tmp_path: Any) -> None:
+async def test_nothing_identifying_is_stored_or_logged(
+    server_factory: Any, tmp_path: Any, database: Any, request: pytest.FixtureRequest
+) -> None:
     """After a session, neither the database nor the server's log holds the phone's address or user agent."""
     server: LiveServer = server_factory()
     server.start()
@@ -303,7 +323,7 @@ async def test_nothing_identifying_is_stored_or_logged(server_factory: Any, tmp_
         for name in ("answers.csv", "summary.csv", "export.json")
     )
     server.stop()
-    stored = b"".join(p.read_bytes() for p in tmp_path.glob("polling.sqlite3*"))
+    stored = stored_bytes(database, tmp_path, request)
     log = server.log.read_bytes()
     for secret in (agent.encode(), b"UniqueTestPhone", phone_address.encode()):
         assert secret not in stored

@@ -1,15 +1,16 @@
-"""The store: durable upserts, group commit, and failures that keep nothing."""
+"""The store, on each engine: durable upserts, group commit, and failures that keep nothing."""
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from polling.core.model import Bank, Option, Question, QuestionType
+from polling.store import open_store
 from polling.store.base import AnswerRow, SessionRow, StoreError
-from polling.store.sqlite import SqliteStore
 
 BANK = Bank(
     id="b",
@@ -26,8 +27,17 @@ BANK = Bank(
 )
 
 
-async def open_store(path: Path) -> SqliteStore:
-    store = SqliteStore(path)
+@pytest.fixture(params=["sqlite", "postgres"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """A database setting for each engine: a SQLite file, or a PostgreSQL database of its own."""
+    if request.param == "postgres":
+        url: str = request.getfixturevalue("postgres_url")
+        return url
+    return tmp_path / "db.sqlite3"
+
+
+async def store_with_a_session(db: str | Path) -> Any:
+    store = open_store(db)
     await store.open()
     await store.create_session(
         SessionRow("s1", "ACDEF", BANK, "key", False, "2026-11-28T09:00Z", {"status": "waiting"})
@@ -39,9 +49,9 @@ def answer(participant: str, value: str, rev: int = 1) -> AnswerRow:
     return AnswerRow("s1", "q", participant, value, "en", "2026-11-28T09:01Z", rev)
 
 
-async def test_concurrent_answers_share_transactions(tmp_path: Path) -> None:
+async def test_concurrent_answers_share_transactions(db: str | Path) -> None:
     """Two hundred answers saved at once are all stored, in far fewer commits than answers."""
-    store = await open_store(tmp_path / "db.sqlite3")
+    store = await store_with_a_session(db)
     before = store.commits
     await asyncio.gather(*(store.save_answer(answer(f"p{i}", "a")) for i in range(200)))
     assert len(await store.answers("s1")) == 200
@@ -49,9 +59,9 @@ async def test_concurrent_answers_share_transactions(tmp_path: Path) -> None:
     await store.close()
 
 
-async def test_an_older_revision_never_overwrites_a_newer_one(tmp_path: Path) -> None:
+async def test_an_older_revision_never_overwrites_a_newer_one(db: str | Path) -> None:
     """Answers are upserts keyed by participant and question; a lower rev is ignored."""
-    store = await open_store(tmp_path / "db.sqlite3")
+    store = await store_with_a_session(db)
     await store.save_answer(answer("p", "a", rev=2))
     await store.save_answer(answer("p", "b", rev=1))
     await store.save_answer(answer("p", "b", rev=2))
@@ -61,13 +71,13 @@ async def test_an_older_revision_never_overwrites_a_newer_one(tmp_path: Path) ->
     await store.close()
 
 
-async def test_what_was_saved_survives_reopening(tmp_path: Path) -> None:
+async def test_what_was_saved_survives_reopening(db: str | Path) -> None:
     """Sessions, their bank snapshot, control state and answers come back after a reopen."""
-    store = await open_store(tmp_path / "db.sqlite3")
+    store = await store_with_a_session(db)
     await store.save_answer(answer("p", "a"))
     await store.save_control("s1", {"status": "running", "current": "q"})
     await store.close()
-    store = SqliteStore(tmp_path / "db.sqlite3")
+    store = open_store(db)
     await store.open()
     [session] = await store.sessions()
     assert session.bank == BANK and session.control == {"status": "running", "current": "q"}
@@ -75,9 +85,9 @@ async def test_what_was_saved_survives_reopening(tmp_path: Path) -> None:
     await store.close()
 
 
-async def test_a_failed_write_raises_and_keeps_nothing(tmp_path: Path) -> None:
+async def test_a_failed_write_raises_and_keeps_nothing(db: str | Path) -> None:
     """A write that cannot be committed raises StoreError to its caller and stores nothing."""
-    store = await open_store(tmp_path / "db.sqlite3")
+    store = await store_with_a_session(db)
     orphan = AnswerRow("no-such-session", "q", "p", "a", "en", "2026-11-28T09:01Z", 1)
     with pytest.raises(StoreError):
         await store.save_answer(orphan)
@@ -87,9 +97,9 @@ async def test_a_failed_write_raises_and_keeps_nothing(tmp_path: Path) -> None:
     await store.close()
 
 
-async def test_one_burst_keeps_the_newest_answer_of_each_phone(tmp_path: Path) -> None:
+async def test_one_burst_keeps_the_newest_answer_of_each_phone(db: str | Path) -> None:
     """Answers written in one group commit keep, for each phone, the highest rev whatever the order."""
-    store = await open_store(tmp_path / "db.sqlite3")
+    store = await store_with_a_session(db)
     before = store.commits
     await asyncio.gather(
         store.save_answer(answer("p", "b", rev=3)),
@@ -105,14 +115,14 @@ async def test_one_burst_keeps_the_newest_answer_of_each_phone(tmp_path: Path) -
     await store.close()
 
 
-async def test_closing_finishes_the_writes_under_way(tmp_path: Path) -> None:
+async def test_closing_finishes_the_writes_under_way(db: str | Path) -> None:
     """Writes already asked for when the store closes are committed, not dropped."""
-    store = await open_store(tmp_path / "db.sqlite3")
+    store = await store_with_a_session(db)
     pending = [asyncio.create_task(store.save_answer(answer(f"p{i}", "a"))) for i in range(30)]
     await asyncio.sleep(0)  # the writes are queued
     await store.close()
     assert all(task.done() and task.exception() is None for task in pending)
-    store = SqliteStore(tmp_path / "db.sqlite3")
+    store = open_store(db)
     await store.open()
     assert len(await store.answers("s1")) == 30
     await store.close()

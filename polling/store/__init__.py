@@ -7,8 +7,17 @@ from pathlib import Path
 from polling.store.base import Store
 
 
+def is_server_url(db: str | Path) -> bool:
+    """Whether a database setting names a PostgreSQL server rather than a SQLite file."""
+    return isinstance(db, str) and db.startswith(("postgresql://", "postgres://"))
+
+
 def open_store(db: str | Path) -> Store:
-    """The store for a database setting: a file path is the embedded SQLite store."""
+    """The store for a database setting: a postgresql:// URL, or else a SQLite file path."""
+    if is_server_url(db):
+        from polling.store.postgres import PostgresStore
+
+        return PostgresStore(str(db))
     from polling.store.sqlite import SqliteStore
 
     return SqliteStore(db)

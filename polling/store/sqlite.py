@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +12,8 @@ import aiosqlite
 import orjson
 
 from polling.core.model import Bank
-from polling.store.base import AnswerRow, SessionRow, StoreError
+from polling.store.base import AnswerRow, SessionRow
+from polling.store.batching import GroupCommit, Run
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -78,35 +77,13 @@ def _params(row: AnswerRow) -> tuple[Any, ...]:
     )
 
 
-@dataclass
-class _Write:
-    sql: str
-    params: list[tuple[Any, ...]]
-    done: asyncio.Future[None]
-
-
-def _runs(batch: list[_Write]) -> list[tuple[str, list[tuple[Any, ...]]]]:
-    """Consecutive writes of the same statement merged, so a burst of answers costs one call."""
-    runs: list[tuple[str, list[tuple[Any, ...]]]] = []
-    for write in batch:
-        if runs and runs[-1][0] == write.sql:
-            runs[-1][1].extend(write.params)
-        else:
-            runs.append((write.sql, list(write.params)))
-    return runs
-
-
 class SqliteStore:
     """SQLite in WAL mode; every write is durable when its awaitable returns."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._db: aiosqlite.Connection | None = None
-        self._queue: list[_Write] = []
-        self._wake = asyncio.Event()
-        self._writer: asyncio.Task[None] | None = None
-        self._closing = False
-        self.commits = 0
+        self._writes = GroupCommit(self._transaction, (sqlite3.Error, OSError))
 
     async def open(self) -> None:
         """Open the database, create the schema, and start the writer."""
@@ -120,19 +97,19 @@ class SqliteStore:
         await self._db.execute("PRAGMA secure_delete = ON")
         await self._db.execute("PRAGMA busy_timeout = 5000")
         await self._db.executescript(SCHEMA)
-        self._writer = asyncio.create_task(self._write_forever(), name="store-writer")
+        self._writes.start()
 
     async def close(self) -> None:
         """Finish pending writes and close."""
-        if self._writer is not None:
-            # The writer finishes the batch in flight and what is queued, then returns.
-            self._closing = True
-            self._wake.set()
-            await self._writer
-            self._writer = None
+        await self._writes.stop()
         if self._db is not None:
             await self._db.close()
             self._db = None
+
+    @property
+    def commits(self) -> int:
+        """How many transactions the writer has committed."""
+        return self._writes.commits
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -143,42 +120,22 @@ class SqliteStore:
     # -- writes: queued, grouped into one transaction, durable when awaited ----------------
 
     async def _write(self, sql: str, params: list[tuple[Any, ...]]) -> None:
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Write(sql, params, done))
-        self._wake.set()
-        await done
+        await self._writes.write(sql, params)
 
-    async def _write_forever(self) -> None:
-        while True:
-            await self._wake.wait()
-            self._wake.clear()
-            batch, self._queue = self._queue, []
-            if batch:
-                await self._commit(batch)
-            if self._closing and not self._queue:
-                return
-
-    async def _commit(self, batch: list[_Write]) -> None:
-        """Write a batch in one transaction; on failure none of it is kept and all learn why."""
+    async def _transaction(self, runs: list[Run]) -> None:
+        """Run merged writes in one transaction, rolled back if any of them fails."""
         try:
             await self.db.execute("BEGIN IMMEDIATE")
-            for sql, params in _runs(batch):
+            for sql, params in runs:
                 if sql == UPSERT_ANSWER and len(params) > 1:
                     await self.db.execute(UPSERT_ANSWERS, (orjson.dumps(params).decode(),))
                 else:
                     await self.db.executemany(sql, params)
             await self.db.execute("COMMIT")
-            self.commits += 1
-        except (sqlite3.Error, OSError) as error:
+        except (sqlite3.Error, OSError):
             with contextlib.suppress(sqlite3.Error):
                 await self.db.execute("ROLLBACK")
-            for write in batch:
-                if not write.done.done():
-                    write.done.set_exception(StoreError(str(error)))
-            return
-        for write in batch:
-            if not write.done.done():
-                write.done.set_result(None)
+            raise
 
     async def save_answer(self, answer: AnswerRow) -> None:
         """Store a participant's answer unless a newer one (higher rev) is stored."""

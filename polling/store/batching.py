@@ -1,0 +1,100 @@
+"""Group commit, for every engine: writes queue up and one task commits them together.
+
+Each caller awaits its own write; it returns once the transaction holding it is committed,
+or raises StoreError when that transaction failed, in which case none of the batch is kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from polling.store.base import StoreError
+
+Params = list[tuple[Any, ...]]
+# Consecutive writes of one statement, merged: (statement, the parameters of every write).
+Run = tuple[str, Params]
+
+
+@dataclass
+class _Write:
+    sql: str
+    params: Params
+    done: asyncio.Future[None]
+
+
+def runs(writes: list[_Write]) -> list[Run]:
+    """Consecutive writes of the same statement merged, so a burst of answers costs one call."""
+    merged: list[Run] = []
+    for write in writes:
+        if merged and merged[-1][0] == write.sql:
+            merged[-1][1].extend(write.params)
+        else:
+            merged.append((write.sql, list(write.params)))
+    return merged
+
+
+class GroupCommit:
+    """One writer task that commits whatever has queued up since its last commit, in one go.
+
+    `transaction` runs the merged writes in one transaction and raises one of `errors`
+    (having rolled back) when it cannot commit them.
+    """
+
+    def __init__(
+        self,
+        transaction: Callable[[list[Run]], Awaitable[None]],
+        errors: tuple[type[BaseException], ...],
+    ) -> None:
+        self._transaction = transaction
+        self._errors = errors
+        self._queue: list[_Write] = []
+        self._wake = asyncio.Event()
+        self._writer: asyncio.Task[None] | None = None
+        self._closing = False
+        self.commits = 0
+
+    def start(self) -> None:
+        """Start the writer task."""
+        self._closing = False
+        self._writer = asyncio.create_task(self._write_forever(), name="store-writer")
+
+    async def stop(self) -> None:
+        """Let the writer finish the batch in flight and what is queued, then return."""
+        if self._writer is not None:
+            self._closing = True
+            self._wake.set()
+            await self._writer
+            self._writer = None
+
+    async def write(self, sql: str, params: Params) -> None:
+        """Queue a write; returns once it is committed, raises StoreError if it could not be."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queue.append(_Write(sql, params, done))
+        self._wake.set()
+        await done
+
+    async def _write_forever(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            batch, self._queue = self._queue, []
+            if batch:
+                await self._commit(batch)
+            if self._closing and not self._queue:
+                return
+
+    async def _commit(self, batch: list[_Write]) -> None:
+        try:
+            await self._transaction(runs(batch))
+        except self._errors as error:
+            for write in batch:
+                if not write.done.done():
+                    write.done.set_exception(StoreError(str(error)))
+            return
+        self.commits += 1
+        for write in batch:
+            if not write.done.done():
+                write.done.set_result(None)

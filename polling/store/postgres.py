@@ -1,0 +1,229 @@
+"""PostgreSQL, for servers that outgrow one laptop: the same promise as SQLite, over a pool.
+
+An answer is acknowledged only once the transaction holding it is committed; concurrent
+writes queue up and are committed together, and a burst of answers is one statement.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any
+
+import asyncpg
+import orjson
+
+from polling.core.model import Bank
+from polling.store.base import AnswerRow, SessionRow, StoreError
+from polling.store.batching import GroupCommit, Run
+
+# Each entry upgrades the schema by one version; a database remembers the last one applied.
+MIGRATIONS = (
+    """
+    CREATE TABLE sessions (
+        id           TEXT PRIMARY KEY,
+        code         TEXT NOT NULL UNIQUE,
+        bank         TEXT NOT NULL,      -- the bank as it was when the session was created
+        screen_key   TEXT NOT NULL,
+        hide_results BOOLEAN NOT NULL,
+        created      TEXT NOT NULL,      -- UTC, to the minute
+        control      TEXT NOT NULL,      -- which question is current and the state of each
+        seq          BIGSERIAL
+    );
+    CREATE TABLE answers (
+        session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        question_id TEXT NOT NULL,
+        participant TEXT NOT NULL,       -- a one-way hash of the phone's random token
+        value       TEXT NOT NULL,       -- JSON
+        language    TEXT NOT NULL,
+        minute      TEXT NOT NULL,       -- UTC, to the minute: no finer, for anonymity
+        rev         BIGINT NOT NULL,
+        status      TEXT,                -- moderation of open text
+        seq         BIGSERIAL,           -- the order answers were first given
+        UNIQUE (session_id, question_id, participant)
+    );
+    CREATE INDEX answers_by_session ON answers (session_id, seq);
+    """,
+)
+
+# A burst of answers as parallel arrays: one statement, one round trip, whatever its size.
+UPSERT_ANSWERS = """
+INSERT INTO answers (session_id, question_id, participant, value, language, minute, rev, status)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                     $7::bigint[], $8::text[])
+ON CONFLICT (session_id, question_id, participant) DO UPDATE SET
+    value = excluded.value, language = excluded.language, minute = excluded.minute,
+    rev = excluded.rev, status = excluded.status
+WHERE excluded.rev > answers.rev
+"""
+
+_ANSWERS = "answers"  # the marker of queued answers, which are merged rather than run one by one
+
+
+def newest_per_key(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """One row per (session, question, participant): the highest rev, the first on a tie.
+
+    PostgreSQL cannot update one row twice in a statement, so a burst that holds two
+    answers of one phone keeps the one that the row-by-row upsert would have kept.
+    """
+    newest: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    for row in rows:
+        key = row[:3]
+        kept = newest.get(key)
+        if kept is None or row[6] > kept[6]:
+            newest[key] = row
+    return list(newest.values())
+
+
+class PostgresStore:
+    """PostgreSQL through a small pool; every write is durable when its awaitable returns."""
+
+    def __init__(self, url: str, pool_size: int = 4) -> None:
+        self.url = url
+        self.pool_size = pool_size
+        self._pool: asyncpg.Pool | None = None
+        self._writes = GroupCommit(
+            self._transaction, (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
+        )
+
+    async def open(self) -> None:
+        """Connect, bring the schema up to date, and start the writer."""
+        try:
+            self._pool = await asyncpg.create_pool(self.url, min_size=1, max_size=self.pool_size)
+        except (OSError, asyncpg.PostgresError) as error:
+            raise StoreError(f"Cannot reach PostgreSQL: {error}") from error
+        async with self.pool.acquire() as connection:
+            await migrate(connection)
+        self._writes.start()
+
+    async def close(self) -> None:
+        """Finish pending writes and close the pool."""
+        await self._writes.stop()
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    @property
+    def commits(self) -> int:
+        """How many transactions the writer has committed."""
+        return self._writes.commits
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("The store is not open")
+        return self._pool
+
+    # -- writes: queued, grouped into one transaction, durable when awaited ----------------
+
+    async def _write(self, sql: str, params: list[tuple[Any, ...]]) -> None:
+        await self._writes.write(sql, params)
+
+    async def _transaction(self, runs: list[Run]) -> None:
+        """Run merged writes in one transaction, rolled back if any of them fails."""
+        async with self.pool.acquire() as connection, connection.transaction():
+            for sql, params in runs:
+                if sql == _ANSWERS:
+                    columns = zip(*newest_per_key(params), strict=True)
+                    await connection.execute(UPSERT_ANSWERS, *(list(c) for c in columns))
+                else:
+                    await connection.executemany(sql, params)
+
+    async def save_answer(self, answer: AnswerRow) -> None:
+        """Store a participant's answer unless a newer one (higher rev) is stored."""
+        row = (
+            answer.session_id,
+            answer.question_id,
+            answer.participant,
+            orjson.dumps(answer.value).decode(),
+            answer.language,
+            answer.minute,
+            answer.rev,
+            answer.status,
+        )
+        await self._write(_ANSWERS, [row])
+
+    async def create_session(self, row: SessionRow) -> None:
+        """Store a new session with its bank snapshot."""
+        await self._write(
+            "INSERT INTO sessions (id, code, bank, screen_key, hide_results, created, control)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            [
+                (
+                    row.id,
+                    row.code,
+                    json.dumps(row.bank.to_dict(), ensure_ascii=False),
+                    row.screen_key,
+                    row.hide_results,
+                    row.created,
+                    json.dumps(row.control),
+                )
+            ],
+        )
+
+    async def save_control(self, session_id: str, control: dict[str, Any]) -> None:
+        """Store where a session stands, so that a restart resumes it there."""
+        await self._write(
+            "UPDATE sessions SET control = $1 WHERE id = $2", [(json.dumps(control), session_id)]
+        )
+
+    async def save_status(self, session_id: str, question_id: str, participant: str, status: str) -> None:
+        """Store the moderation of an open-text answer."""
+        await self._write(
+            "UPDATE answers SET status = $1 WHERE session_id = $2 AND question_id = $3 AND participant = $4",
+            [(status, session_id, question_id, participant)],
+        )
+
+    async def purge(self, session_id: str) -> None:
+        """Delete a session and its answers for good; a vacuum then frees their space for reuse."""
+        await self._write("DELETE FROM answers WHERE session_id = $1", [(session_id,)])
+        await self._write("DELETE FROM sessions WHERE id = $1", [(session_id,)])
+        with contextlib.suppress(asyncpg.PostgresError, OSError):
+            async with self.pool.acquire() as connection:
+                await connection.execute("VACUUM answers, sessions")
+
+    # -- reads -------------------------------------------------------------------------
+
+    async def sessions(self) -> list[SessionRow]:
+        """Every session, oldest first."""
+        async with self.pool.acquire() as connection:
+            rows = await connection.fetch(
+                "SELECT id, code, bank, screen_key, hide_results, created, control FROM sessions ORDER BY seq"
+            )
+        return [
+            SessionRow(
+                id=r["id"],
+                code=r["code"],
+                bank=Bank.from_dict(json.loads(r["bank"])),
+                screen_key=r["screen_key"],
+                hide_results=r["hide_results"],
+                created=r["created"],
+                control=json.loads(r["control"]),
+            )
+            for r in rows
+        ]
+
+    async def answers(self, session_id: str) -> list[AnswerRow]:
+        """A session's answers in the order they were first given."""
+        async with self.pool.acquire() as connection:
+            rows = await connection.fetch(
+                "SELECT session_id, question_id, participant, value, language, minute, rev, status"
+                " FROM answers WHERE session_id = $1 ORDER BY seq",
+                session_id,
+            )
+        return [AnswerRow(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6], r[7]) for r in rows]
+
+
+async def migrate(connection: asyncpg.Connection) -> int:
+    """Apply the migrations this database has not seen, in one transaction; returns the version.
+
+    An advisory lock makes processes that start together take turns.
+    """
+    async with connection.transaction():
+        await connection.execute("SELECT pg_advisory_xact_lock(7166)")
+        await connection.execute("CREATE TABLE IF NOT EXISTS polling_schema (version INTEGER NOT NULL)")
+        version = await connection.fetchval("SELECT max(version) FROM polling_schema") or 0
+        for number, sql in enumerate(MIGRATIONS[version:], start=version + 1):
+            await connection.execute(sql)
+            await connection.execute("INSERT INTO polling_schema (version) VALUES ($1)", number)
+    return len(MIGRATIONS)

@@ -1,0 +1,63 @@
+"""PostgreSQL going away under a running server: nothing acknowledged that is not stored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from tests.conftest import LiveServer, free_port, wait_until
+from tests.pgserver import PostgresServer
+from tests.test_live import open_first_question
+from tests.wsclient import facilitator, participant
+
+pytestmark = pytest.mark.usefixtures("close_connections")
+
+
+@pytest.fixture
+def own_postgres() -> Any:
+    """A PostgreSQL server of this test's own, which the test may stop and start again."""
+    server = PostgresServer(free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+def healthz(server: LiveServer) -> int:
+    return httpx.get(f"{server.url}/healthz", timeout=5).status_code
+
+
+async def test_answers_are_refused_while_postgres_is_down_and_stored_once_it_is_back(
+    own_postgres: PostgresServer, server_factory: Any, tmp_path: Path
+) -> None:
+    """With PostgreSQL stopped, an answer gets `unavailable` (never an ack), the facilitator a
+    `health` message and /healthz 503; once it is back, the resent answer is acknowledged and stored."""
+    server: LiveServer = server_factory(db=own_postgres.url())
+    server.start()
+    info = await open_first_question(server)
+    host, _ = await facilitator(server.ws_url, info["id"], server.token)
+    phone, _ = await participant(server.ws_url, info["code"])
+    await phone.answer("pace", "slow", rev=1)
+
+    own_postgres.stop_server()
+    await phone.send({"type": "answer", "question": "pace", "value": "fast", "rev": 2, "lang": "en"})
+    refused = await phone.expect("error")
+    assert refused["code"] == "unavailable"
+    assert (await host.expect("health"))["storage"]
+    assert healthz(server) == 503
+
+    own_postgres.start_server()
+    ack = await phone.answer("pace", "fast", rev=2)
+    assert (ack["value"], ack["rev"]) == ("fast", 2)
+    health = await host.expect("health")
+    assert health["storage"] is None
+    wait_until(lambda: healthz(server) == 200)
+    connection = await asyncpg.connect(own_postgres.url())
+    try:
+        stored = await connection.fetch("SELECT value, rev FROM answers")
+    finally:
+        await connection.close()
+    assert [(row["value"], row["rev"]) for row in stored] == [('"fast"', 2)]
