@@ -452,7 +452,10 @@ function send(message) {
 }
 
 function act(command) {
-  if (command === "show-next") {
+  if (command === "next" && nextStep(view).ends) {
+    // Past the last question, "next" offers to end the session, as the End button does.
+    $("#end").click();
+  } else if (command === "show-next") {
     const following = followingQuestion(view);
     if (following) send({ type: "show", question: following.id });
   } else {

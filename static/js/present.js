@@ -369,7 +369,11 @@ function renderControls() {
   const step = nextStep(view);
   const next = $("#next");
   next.disabled = !step.enabled;
-  $("#next-label").textContent = step.label;
+  $("#next-label").textContent = step.ends && endArmed ? t("step.endAgain") : step.label;
+  const end = $("#end-session");
+  end.disabled = ended;
+  end.textContent = endArmed ? t("step.endAgain") : t("step.end");
+  end.classList.toggle("danger", Boolean(endArmed));
   next.title = t("present.nextTitle", { keys: `→, ${t("present.keySpace")}, Page Down` });
   buttons.previous.title = t("present.previousTitle", { keys: "←, Page Up" });
   const many = fillDisplayControls($("#display-lang-1"), $("#display-lang-2"), view);
@@ -393,14 +397,44 @@ function act(action) {
       if (following) send({ type: "show", question: following.id });
       return;
     }
-    case "next":
-    case "previous":
-      $("#blank").hidden = true;
-      send({ type: action });
+    case "end-session":
+      askToEnd();
       return;
-    default:
+    case "next": {
+      $("#blank").hidden = true;
+      const step = view.session ? nextStep(view) : { enabled: false };
+      if (step.ends) askToEnd();
+      else if (step.enabled) send({ type: "next" });
+      return;
+    }
+    default: {
+      // A key whose button is off now (voting already closed, the first question) does
+      // nothing: the room never sees an error for a press that had nothing to do.
+      const button = document.querySelector(`#controls [data-command="${action}"]`);
+      if (!button || button.disabled || button.hidden) return;
+      if (action === "previous") $("#blank").hidden = true;
       send({ type: action });
+    }
   }
+}
+
+const END_CONFIRM_MS = 5000;
+let endArmed = 0; // the timer of a first press on "end", waiting for the second
+
+/** End the session on a second press within a few seconds; the first only asks. */
+function askToEnd() {
+  if (endArmed) {
+    clearTimeout(endArmed);
+    endArmed = 0;
+    send({ type: "end" });
+  } else {
+    endArmed = setTimeout(() => {
+      endArmed = 0;
+      if (view.session) renderControls();
+    }, END_CONFIRM_MS);
+    toast(t("step.endAgain"), "info");
+  }
+  renderControls();
 }
 
 function send(message) {

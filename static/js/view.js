@@ -61,7 +61,8 @@ export function resultsHidden(view) {
   return view.results === null || view.results === undefined || (view.session.hide_results && !view.revealed);
 }
 
-/** What `next` does now: {label, enabled}, the label in the interface language. */
+/** What `next` does now: {label, enabled, ends}, the label in the interface language; `ends`
+ * when the step is ending the session. */
 export function nextStep(view) {
   if (view.session.status === "ended") return { label: t("step.ended"), enabled: false };
   if (view.current === null || view.current === undefined) {
@@ -71,7 +72,8 @@ export function nextStep(view) {
   if (view.state === "open") return { label: t("step.close"), enabled: true };
   if (view.session.hide_results && !view.revealed) return { label: t("step.reveal"), enabled: true };
   if (followingQuestion(view)) return { label: t("step.next"), enabled: true };
-  return { label: t("step.last"), enabled: false };
+  // Past the last question the one step left is ending the session, confirmed by a second press.
+  return { label: t("step.end"), enabled: true, ends: true };
 }
 
 /** A question state in words, as the room sees it ("Voting open"). */
