@@ -1,4 +1,4 @@
-"""End to end in a real browser: the exports a facilitator downloads from the console and home page."""
+"""End to end in a real browser: the results a facilitator shows the room and takes home."""
 
 from __future__ import annotations
 
@@ -53,3 +53,20 @@ def test_the_home_page_saves_exports_under_the_one_naming_scheme(
     with home.expect_download() as download:
         button.click()
     assert download.value.suggested_filename == scheme(info, "summary.csv")
+
+
+def test_the_word_cloud_shows_the_participants_capitals(
+    live_server: LiveServer, open_page: Callable[..., Page]
+) -> None:
+    """Phones type "Trust", "trust" and "Trust": the presenter shows one word, spelled "Trust"."""
+    info = live_server.create_session("e2e")
+    live_server.command(info["id"], "show", question="word")
+    live_server.command(info["id"], "open")
+    screen = open_page(f"{live_server.url}/present/{info['id']}#token={live_server.token}", PROJECTOR)
+    for word in ("Trust", "trust", "Trust"):
+        phone = open_page(f"{live_server.url}/j/{info['code']}")
+        phone.locator("input.input").fill(word)
+        phone.get_by_role("button", name="Send").click()
+        expect(phone.locator("#feedback")).to_contain_text("Answer received")
+    expect(screen.locator("#cloud .cloud-word")).to_have_text(["Trust"])
+    expect(screen.locator("#cloud .cloud-word")).to_have_attribute("title", "3")

@@ -237,6 +237,16 @@ def test_summary_csv_lists_words_and_text_statuses() -> None:
     ]
 
 
+def test_exports_keep_the_spelling_participants_used_most() -> None:
+    """The summary lists each word once in its most common spelling; answers.csv keeps each as typed."""
+    session = make_session()
+    rows = [_row("obstacle", f"p{i}", word) for i, word in enumerate(["Trust", "trust", "Trust", "EU"])]
+    _record(session, rows)
+    assert [(r["item"], r["count"]) for r in _summary(session, "obstacle")] == [("Trust", "3"), ("EU", "1")]
+    assert [r["answer"] for r in _read(answers_csv(session, rows))] == ["Trust", "trust", "Trust", "EU"]
+    assert session_json(session, {}, rows)["results"]["obstacle"] == {"words": [["Trust", 3], ["EU", 1]]}
+
+
 def test_summary_csv_neutralises_formula_words() -> None:
     """A word-cloud word that looks like a formula is prefixed with a quote in the summary."""
     session = make_session()

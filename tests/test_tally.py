@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import polling.core.tally
-from polling.core.tally import MAX_WORDS, Moderation, Tally, number_results
+from polling.core.tally import MAX_WORDS, Moderation, Tally, common_spelling, number_results
 from tests.factories import OBSTACLE, PACE, REMARKS, STAFF, TOPICS, USEFUL
 
 
@@ -231,6 +231,36 @@ def test_wordcloud_drops_words_nobody_gives_any_more() -> None:
     tally.add("p1", "time")
     tally.add("p1", "money")
     assert tally.results() == {"words": [["money", 1]]}
+
+
+def test_wordcloud_counts_spellings_together_and_shows_the_most_common() -> None:
+    """ "Trust", "trust" and "TRUST" count as one word, shown as most participants wrote it."""
+    tally = Tally(OBSTACLE)
+    for participant, word in enumerate(["trust", "Trust", "Trust", "TRUST", "time"]):
+        tally.add(f"p{participant}", word)
+    assert tally.results() == {"words": [["Trust", 4], ["time", 1]]}
+
+
+def test_wordcloud_spelling_follows_changed_answers() -> None:
+    """When participants change their answers, the shown spelling follows the ones still given."""
+    tally = Tally(OBSTACLE)
+    tally.add("p1", "Trust")
+    tally.add("p2", "trust")
+    tally.add("p3", "trust")
+    assert tally.results() == {"words": [["trust", 3]]}
+    tally.add("p2", "Trust")
+    tally.add("p3", "money")
+    assert tally.results() == {"words": [["Trust", 2], ["money", 1]]}
+    tally.add("p1", "money")
+    tally.add("p2", "money")
+    assert tally.results() == {"words": [["money", 3]]}
+
+
+def test_common_spelling_prefers_the_most_used_then_the_first_given() -> None:
+    """The most used spelling wins; on a tie, the one given first."""
+    assert common_spelling(Counter({"trust": 1, "Trust": 3})) == "Trust"
+    assert common_spelling(Counter({"EU": 2, "eu": 2})) == "EU"
+    assert common_spelling(Counter({"eu": 2, "EU": 2})) == "eu"
 
 
 # -- open text and moderation -------------------------------------------------------------

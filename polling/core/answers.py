@@ -19,9 +19,14 @@ class AnswerError(ValueError):
     """An answer that does not fit its question; the message is shown to the participant."""
 
 
+def tidy_word(text: str) -> str:
+    """A word-cloud answer as kept and shown: NFKC, single spaces, the participant's capitals."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
 def normalize_word(text: str) -> str:
-    """The form in which word-cloud answers are counted: NFKC, single spaces, case-folded."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+    """The form in which word-cloud answers are counted: tidied and case-folded."""
+    return tidy_word(text).casefold()
 
 
 def clean_text(text: str) -> str:
@@ -44,7 +49,7 @@ def check_answer(question: Question, value: Any) -> Value:
         # Lengths are checked on the text as kept: NFKC turns one U+FDFA into 18 characters.
         case QuestionType.WORDCLOUD:
             limit = question.max_length or DEFAULT_WORD_LENGTH
-            return _check_length(normalize_word(_check_string(value, limit)), limit)
+            return _check_length(tidy_word(_check_string(value, limit)), limit)
         case QuestionType.TEXT:
             limit = question.max_length or DEFAULT_TEXT_LENGTH
             return _check_length(clean_text(_check_string(value, limit)), limit)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from polling.core.answers import Value
+from polling.core.answers import Value, normalize_word
 from polling.core.model import Question, QuestionType
 
 MAX_WORDS = 60
@@ -44,6 +44,8 @@ class Tally:
         self.answers: dict[str, Value] = {}
         self._counts: Counter[Any] = Counter()
         self._texts: dict[str, TextAnswer] = {}
+        # Word clouds: how often each spelling of a counted (case-folded) word was given.
+        self._spellings: dict[str, Counter[str]] = {}
 
     @property
     def responses(self) -> int:
@@ -57,9 +59,13 @@ class Tally:
         if previous is not None:
             for item in self._items(previous):
                 counts[item] -= 1
+            if self.question.type is QuestionType.WORDCLOUD:
+                self._spell(str(previous), -1)
         self.answers[participant] = value
         for item in self._items(value):
             counts[item] += 1
+        if self.question.type is QuestionType.WORDCLOUD:
+            self._spell(str(value), +1)
         if self.question.type is QuestionType.TEXT:
             old = self._texts.get(participant)
             keep = old is not None and old.text == value
@@ -82,11 +88,22 @@ class Tally:
         """Text answers in the order they first arrived."""
         return [t for t in self._texts.values() if t.status is Moderation.APPROVED or not approved_only]
 
+    def _spell(self, word: str, step: int) -> None:
+        key = normalize_word(word)
+        spellings = self._spellings.setdefault(key, Counter())
+        spellings[word] += step
+        if spellings[word] <= 0:
+            del spellings[word]
+            if not spellings:
+                del self._spellings[key]
+
     def _items(self, value: Value) -> list[Any]:
         if isinstance(value, list):
             return list(value)
         if self.question.type is QuestionType.TEXT:
             return []
+        if self.question.type is QuestionType.WORDCLOUD:
+            return [normalize_word(str(value))]
         return [value]
 
     def results(self) -> dict[str, Any]:
@@ -99,8 +116,8 @@ class Tally:
             case QuestionType.NUMBER:
                 return number_results(self._counts)
             case QuestionType.WORDCLOUD:
-                words = [[w, n] for w, n in self._counts.most_common(MAX_WORDS) if n > 0]
-                return {"words": words}
+                common = [(w, n) for w, n in self._counts.most_common(MAX_WORDS) if n > 0]
+                return {"words": [[common_spelling(self._spellings[w]), n] for w, n in common]}
             case QuestionType.TEXT:
                 statuses = Counter(t.status for t in self._texts.values())
                 return {str(s): statuses[s] for s in Moderation}
@@ -112,6 +129,12 @@ class Tally:
         total = sum(self._counts[p] for p in range(low, high + 1))
         weighted = sum(p * self._counts[p] for p in range(low, high + 1))
         return {"counts": counts, "mean": round(weighted / total, 2) if total else None}
+
+
+def common_spelling(spellings: Counter[str]) -> str:
+    """The spelling of a word that most participants used ("Trust" over "trust"); on a tie,
+    the one given first, so the word on the screen does not flicker between spellings."""
+    return spellings.most_common(1)[0][0]
 
 
 def number_results(counts: Counter[Any]) -> dict[str, Any]:
