@@ -47,7 +47,7 @@ def test_the_home_page_saves_exports_under_the_one_naming_scheme(
 ) -> None:
     """A download from the home page's session list has the same name as from the console."""
     info = live_server.create_session("e2e")
-    home = open_page(f"{live_server.url}/#token={live_server.token}", PROJECTOR)
+    home = open_page(f"{live_server.url}/host#token={live_server.token}", PROJECTOR)
     button = home.get_by_role("button", name="Summary (CSV)")
     expect(button).to_be_visible()
     with home.expect_download() as download:
