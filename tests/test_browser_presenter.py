@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import BROWSER_TESTS, PROJECTOR, LiveServer
@@ -82,3 +83,51 @@ def test_keys_with_nothing_to_do_show_no_error(server: LiveServer, open_page: Ca
     screen.keyboard.press("o")
     expect(screen.locator("#q-state")).to_have_text("Voting open")
     expect(screen.locator(".toast[data-kind=error]")).to_have_count(0)
+
+
+def inside(box: dict[str, float], viewport: dict[str, int]) -> bool:
+    return (
+        box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= viewport["width"]
+        and box["y"] + box["height"] <= viewport["height"]
+    )
+
+
+def overlaps(a: dict[str, float], b: dict[str, float]) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+@pytest.mark.parametrize(
+    "viewport",
+    [{"width": 1024, "height": 768}, {"width": 1366, "height": 768}, {"width": 1920, "height": 1080}],
+    ids=lambda v: f"{v['width']}x{v['height']}",
+)
+def test_the_join_screen_fits_the_projector(
+    server: LiveServer, open_page: Callable[..., Page], viewport: dict[str, int]
+) -> None:
+    """The QR code and the code are fully on screen and clear of the control bar, title in two languages."""
+    info = server.create_session("browser")
+    screen = presenter(open_page, server, info["id"], viewport)
+    screen.locator("#display-lang-2").select_option("ru")
+    expect(screen.locator("#join-title")).to_contain_text("Проверка в браузере")
+    screen.mouse.move(viewport["width"] // 2, viewport["height"] // 2)
+    controls = screen.locator("#controls")
+    expect(controls).to_be_visible()
+    screen.wait_for_function("() => document.querySelector('#join-qr').complete")
+    bar = controls.bounding_box()
+    assert bar is not None
+    for selector in ("#join-qr", "#join-code", "#join-url"):
+        box = screen.locator(selector).bounding_box()
+        assert box is not None and box["width"] > 0
+        assert inside(box, viewport), f"{selector} {box} leaves the {viewport} screen"
+        assert not overlaps(box, bar), f"{selector} {box} is under the control bar {bar}"
+    code = screen.locator("#join-code")
+    assert code.evaluate("(node) => node.scrollWidth <= node.clientWidth + 1")
+    qr = screen.locator("#join-qr").bounding_box()
+    assert qr is not None and qr["height"] >= 0.4 * viewport["height"], "the QR code stays big enough to scan"

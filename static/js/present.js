@@ -444,6 +444,7 @@ function send(message) {
 function wireControls() {
   const controls = $("#controls");
   controls.hidden = false;
+  keepClearOf(controls);
   $("#console-link").href = `/console/${encodeURIComponent(sessionId)}`;
   controls.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-command]");
@@ -485,6 +486,19 @@ function wireControls() {
   document.addEventListener("mousemove", wake);
   controls.addEventListener("focusin", wake);
   wake();
+}
+
+/** Keep the bottom of the stage free for the control bar, however many rows it wraps to. */
+function keepClearOf(controls) {
+  const reserve = () => {
+    const box = controls.getBoundingClientRect();
+    const space = box.height ? window.innerHeight - box.top + 8 : 0;
+    document.documentElement.style.setProperty("--controls-space", `${Math.ceil(space)}px`);
+    scheduleResults();
+  };
+  if (window.ResizeObserver) new ResizeObserver(reserve).observe(controls);
+  window.addEventListener("resize", reserve);
+  reserve();
 }
 
 // -- connection -----------------------------------------------------------------------
