@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(export)
     purge = commands.add_parser(
         "purge",
-        help="delete a session and its answers for good (stop the server first)",
+        help="delete a session and its answers for good; refused while a server holds the database",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     purge.add_argument("session", metavar="SESSION", help="session id or join code")
@@ -196,14 +196,21 @@ def check(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
-async def _stored(db: str) -> Any:
+async def _stored(db: str, exclusive: bool = False) -> Any:
     from polling.live.service import Polling
     from polling.store import is_server_url, open_store
+    from polling.store.base import StoreError
 
     if not is_server_url(db) and not Path(db).exists():
         raise SystemExit(f"polling: no database at {db}")
-    store = open_store(db)
-    await store.open()
+    store = open_store(db, exclusive)
+    try:
+        await store.open()
+    except StoreError as error:
+        raise SystemExit(
+            f"polling: {error}; delete the session from the home page (DELETE /api/sessions/ID) "
+            "or stop the server first"
+        ) from None
     polling = Polling(
         store, Path(DEFAULT_BANKS), token="", join_base=_env("PUBLIC_URL", "http://localhost:8000")
     )
@@ -259,7 +266,8 @@ def purge(args: argparse.Namespace) -> int:
     """Delete a session and its answers from the database for good."""
 
     async def run() -> int:
-        polling = await _stored(args.db)
+        # Alone: a server holding the same database would keep the session in memory.
+        polling = await _stored(args.db, exclusive=True)
         try:
             session = _find(polling, args.session)
             await polling.purge(session.id)

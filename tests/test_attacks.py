@@ -3,13 +3,16 @@ server as an attacker would, and proves it closed (docs/security.md names each o
 
 from __future__ import annotations
 
+import asyncio
+import subprocess
+import sys
 from typing import Any
 
 import pytest
 import websockets
 
 from tests.conftest import LiveServer
-from tests.wsclient import Peer
+from tests.wsclient import Peer, facilitator, participant
 
 pytestmark = pytest.mark.usefixtures("close_connections")
 
@@ -79,3 +82,71 @@ async def test_api_answers_and_exports_are_never_cached(live_server: LiveServer)
         response = live_server.api("GET", path)
         assert response.status_code == 200
         assert response.headers["cache-control"] == "no-store", path
+
+
+async def answer_until_refused(phone: Peer, question: str, text: str) -> list[dict[str, Any]]:
+    """Answer again and again until the server refuses (the session was deleted); the replies."""
+    replies: list[dict[str, Any]] = []
+    rev = 1
+    while True:
+        try:
+            await phone.send({"type": "answer", "question": question, "value": f"{text} {rev}", "rev": rev})
+            reply = await phone.recv()
+        except websockets.ConnectionClosed:
+            return replies
+        replies.append(reply)
+        if reply["type"] in ("error", "ended"):
+            return replies
+        rev += 1
+
+
+async def test_deleting_sessions_while_another_takes_answers_hurts_nobody(server_factory: Any) -> None:
+    """Eight sessions whose phones keep answering are deleted while forty phones answer in
+    another: every delete succeeds, the doomed answers are nowhere in the files, and the other
+    session loses no answer, raises no alarm and stays healthy."""
+    server: LiveServer = server_factory(extra_args=["--rate-limit", "1000"])
+    server.start()
+    busy = server.create_session("e2e")
+    doomed = [server.create_session("e2e") for _ in range(8)]
+    for info in (busy, *doomed):
+        server.command(info["id"], "show", question="remarks")
+        server.command(info["id"], "open")
+    boss, _ = await facilitator(server.ws_url, busy["id"], server.token)
+    phones = [(await participant(server.ws_url, busy["code"]))[0] for _ in range(40)]
+    victims = [(await participant(server.ws_url, info["code"]))[0] for info in doomed]
+    secret = "vanishing-heron"
+    for victim in victims:
+        await victim.answer("remarks", secret)
+
+    async def honest(phone: Peer) -> list[dict[str, Any]]:
+        return [await phone.answer("remarks", f"honest {rev}", rev=rev) for rev in range(1, 31)]
+
+    def delete_all() -> list[int]:
+        return [server.api("DELETE", f"/api/sessions/{info['id']}").status_code for info in doomed]
+
+    stuffing = [answer_until_refused(v, "remarks", secret) for v in victims]
+    results = await asyncio.gather(asyncio.to_thread(delete_all), *map(honest, phones), *stuffing)
+    assert results[0] == [200] * len(doomed)
+    acks = [ack for replies in results[1 : 1 + len(phones)] for ack in replies]
+    assert len(acks) == 40 * 30 and all(ack["type"] == "ack" for ack in acks)
+    for replies in results[1 + len(phones) :]:
+        assert all(r["type"] in ("ack", "ended") or r.get("code") == "not_found" for r in replies), replies
+    assert server.api("GET", "/healthz").status_code == 200
+    await boss.send({"type": "ping"})
+    await boss.expect("pong")
+    assert not [m for m in boss.seen if m["type"] == "health"]
+    state = server.api("GET", f"/api/sessions/{busy['id']}").json()
+    assert state["responses"] == 40
+    files = b"".join(p.read_bytes() for p in server.db.parent.glob(server.db.name + "*"))
+    assert secret.encode() not in files
+
+
+async def test_the_purge_command_refuses_while_a_server_holds_the_database(live_server: LiveServer) -> None:
+    """`polling purge` run beside a running server refuses and says why; the session is untouched."""
+    info = live_server.create_session("e2e")
+    command = [sys.executable, "-m", "polling", "purge", info["id"], "--db", str(live_server.db)]
+    done = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "in use by a running server" in done.stderr and "DELETE /api/sessions" in done.stderr
+    assert live_server.api("GET", f"/api/sessions/{info['id']}").status_code == 200
+    assert live_server.api("DELETE", f"/api/sessions/{info['id']}").json() == {"ok": True}

@@ -126,3 +126,29 @@ async def test_closing_finishes_the_writes_under_way(db: str | Path) -> None:
     await store.open()
     assert len(await store.answers("s1")) == 30
     await store.close()
+
+
+async def test_one_failing_write_fails_alone(db: str | Path) -> None:
+    """In a burst that shares a transaction, an answer for a session that is gone is refused
+    and every other answer of the burst is still stored."""
+    store = await store_with_a_session(db)
+    orphan = AnswerRow("gone", "q", "p-orphan", "a", "en", "2026-11-28T09:01Z", 1)
+    writes = [store.save_answer(answer(f"p{i}", "a")) for i in range(50)]
+    results = await asyncio.gather(
+        *writes[:25], store.save_answer(orphan), *writes[25:], return_exceptions=True
+    )
+    assert [type(r) for r in results] == [type(None)] * 25 + [StoreError] + [type(None)] * 25
+    assert len(await store.answers("s1")) == 50
+    await store.close()
+
+
+async def test_a_held_database_cannot_be_held_twice(tmp_path: Path) -> None:
+    """A store that holds its database alone keeps a second one out until it closes."""
+    first = open_store(tmp_path / "db.sqlite3", exclusive=True)
+    await first.open()
+    second = open_store(tmp_path / "db.sqlite3", exclusive=True)
+    with pytest.raises(StoreError, match="in use by a running server"):
+        await second.open()
+    await first.close()
+    await second.open()
+    await second.close()

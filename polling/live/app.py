@@ -49,7 +49,7 @@ def create_app(
     rate_limit: float = RATE_PER_SECOND,
 ) -> Starlette:
     """A fresh application with its own store; each test can build one of its own."""
-    store = open_store(db)
+    store = open_store(db, exclusive=True)
     polling = Polling(store, Path(banks), token, join_base)
 
     @contextlib.asynccontextmanager

@@ -230,9 +230,14 @@ class Polling:
     async def purge(self, session_id: Any) -> None:
         """Delete a session and its answers for good; its connections are told it ended."""
         session = self.session(session_id)
-        await self._durably(self.store.purge(session.id))
+        # Out of service first: no phone joins or answers it while its rows are deleted.
         del self.sessions[session.id]
         del self.codes[session.code]
+        try:
+            await self._durably(self.store.purge(session.id))
+        except Refused:
+            self._add(session)  # nothing was deleted: it serves again
+            raise
         for role in (FACILITATOR, SCREEN, PARTICIPANT):
             clients = self.hub.clients(session.id, role)
             self.hub.broadcast(clients, {"type": "ended"})
@@ -310,6 +315,9 @@ class Polling:
             try:
                 await self.store.save_answer(row)
             except StoreError as error:
+                if session.id not in self.sessions:
+                    # Deleted while this answer waited: not a problem of the disk.
+                    raise Refused("not_found", "No such session") from None
                 self._storage_failed(error)
                 raise Refused(
                     "unavailable", "The answer could not be saved: send it again",

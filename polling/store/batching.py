@@ -1,7 +1,9 @@
 """Group commit, for every engine: writes queue up and one task commits them together.
 
 Each caller awaits its own write; it returns once the transaction holding it is committed,
-or raises StoreError when that transaction failed, in which case none of the batch is kept.
+or raises StoreError when it could not be. When a transaction of several writes fails, each
+is tried again alone, so that one bad write (an answer to a session deleted while it waited)
+fails alone and nobody else's with it; the answer path pays for this only on failure.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ class _Write:
     sql: str
     params: Params
     done: asyncio.Future[None]
+    # Run in a transaction of its own and then awaited before the write is confirmed (a
+    # purge truncating the write-ahead log): through the one writer, outside any transaction.
+    after: Callable[[], Awaitable[None]] | None = None
 
 
 def runs(writes: list[_Write]) -> list[Run]:
@@ -69,10 +74,14 @@ class GroupCommit:
             await self._writer
             self._writer = None
 
-    async def write(self, sql: str, params: Params) -> None:
-        """Queue a write; returns once it is committed, raises StoreError if it could not be."""
+    async def write(
+        self, sql: str, params: Params, after: Callable[[], Awaitable[None]] | None = None
+    ) -> None:
+        """Queue a write; returns once it is committed, raises StoreError if it could not be.
+
+        With `after`, the write is committed alone and `after` is awaited before it returns."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Write(sql, params, done))
+        self._queue.append(_Write(sql, params, done, after))
         self._wake.set()
         await done
 
@@ -82,19 +91,46 @@ class GroupCommit:
             self._wake.clear()
             batch, self._queue = self._queue, []
             if batch:
-                await self._commit(batch)
+                await self._write_batch(batch)
             if self._closing and not self._queue:
                 return
 
-    async def _commit(self, batch: list[_Write]) -> None:
+    async def _write_batch(self, batch: list[_Write]) -> None:
+        """Commit a batch in order: shared writes together, each write with `after` alone."""
+        if all(write.after is None for write in batch):
+            await self._commit(batch)  # the answer path: one transaction, nothing more
+            return
+        group: list[_Write] = []
+        for write in batch:
+            if write.after is None:
+                group.append(write)
+                continue
+            if group:
+                await self._commit(group)
+                group = []
+            if await self._commit([write], settle=False):
+                await write.after()
+                if not write.done.done():
+                    write.done.set_result(None)
+        if group:
+            await self._commit(group)
+
+    async def _commit(self, batch: list[_Write], settle: bool = True) -> bool:
+        """Commit writes in one transaction; True if committed. On failure, writes that
+        shared the transaction are tried again one by one, so only the bad one fails."""
         try:
             await self._transaction(runs(batch))
         except self._errors as error:
+            if len(batch) > 1:
+                for write in batch:
+                    await self._commit([write])
+                return False
             for write in batch:
                 if not write.done.done():
                     write.done.set_exception(StoreError(str(error)))
-            return
+            return False
         self.commits += 1
-        for write in batch:
+        for write in batch if settle else ():
             if not write.done.done():
                 write.done.set_result(None)
+        return True

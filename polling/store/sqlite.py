@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import fcntl
 import json
+import logging
+import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +17,7 @@ import aiosqlite
 import orjson
 
 from polling.core.model import Bank
-from polling.store.base import AnswerRow, SessionRow
+from polling.store.base import AnswerRow, SessionRow, StoreError
 from polling.store.batching import GroupCommit, Run
 
 SCHEMA = """
@@ -77,17 +82,42 @@ def _params(row: AnswerRow) -> tuple[Any, ...]:
     )
 
 
+logger = logging.getLogger("polling.store")
+
+# How long a purge keeps retrying the truncation of the write-ahead log while a reader holds it.
+CHECKPOINT_PATIENCE = 5.0
+
+
+def hold(path: Path) -> int:
+    """Lock the database file for this process alone, or StoreError when another holds it.
+
+    An advisory lock (flock) beside SQLite's own POSIX locks, which it does not touch; the
+    kernel lets go of it when the process ends, however it ends."""
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(descriptor)
+        raise StoreError(f"{path} is in use by a running server") from None
+    return descriptor
+
+
 class SqliteStore:
     """SQLite in WAL mode; every write is durable when its awaitable returns."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, exclusive: bool = False) -> None:
         self.path = Path(path)
+        # A server (or a purge) holds the database alone; listing and exporting may share it.
+        self.exclusive = exclusive
+        self._lock: int | None = None
         self._db: aiosqlite.Connection | None = None
         self._writes = GroupCommit(self._transaction, (sqlite3.Error, OSError))
 
     async def open(self) -> None:
         """Open the database, create the schema, and start the writer."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.exclusive:
+            self._lock = hold(self.path)
         self._db = await aiosqlite.connect(self.path, isolation_level=None)
         await self._db.execute("PRAGMA journal_mode = WAL")
         # FULL makes each commit survive power loss, not only a crash of the process.
@@ -105,6 +135,9 @@ class SqliteStore:
         if self._db is not None:
             await self._db.close()
             self._db = None
+        if self._lock is not None:
+            os.close(self._lock)  # closing the descriptor lets go of the lock
+            self._lock = None
 
     @property
     def commits(self) -> int:
@@ -121,6 +154,23 @@ class SqliteStore:
 
     async def _write(self, sql: str, params: list[tuple[Any, ...]]) -> None:
         await self._writes.write(sql, params)
+
+    async def _truncate_log(self) -> None:
+        """Copy the write-ahead log into the database and empty it, outside any transaction, so
+        that deleted answers are left nowhere; a read still running is waited for."""
+        deadline = time.monotonic() + CHECKPOINT_PATIENCE
+        while True:
+            try:
+                async with self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+                    row = await cursor.fetchone()
+                if row is not None and row[0] == 0:
+                    return
+            except sqlite3.Error:
+                pass  # a read of this connection is still running: "database table is locked"
+            if time.monotonic() > deadline:
+                logger.warning("The write-ahead log is in use; SQLite empties it when the server stops")
+                return
+            await asyncio.sleep(0.02)
 
     async def _transaction(self, runs: list[Run]) -> None:
         """Run merged writes in one transaction, rolled back if any of them fails."""
@@ -170,10 +220,14 @@ class SqliteStore:
         )
 
     async def purge(self, session_id: str) -> None:
-        """Delete a session and its answers for good, the write-ahead log included."""
-        await self._write("DELETE FROM answers WHERE session_id = ?", [(session_id,)])
-        await self._write("DELETE FROM sessions WHERE id = ?", [(session_id,)])
-        await self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        """Delete a session and its answers for good, the write-ahead log included.
+
+        Through the one writer like every write: a checkpoint run beside its open transaction
+        failed with "database table is locked" and left the answers in the log."""
+        # The answers go with the session: ON DELETE CASCADE.
+        await self._writes.write(
+            "DELETE FROM sessions WHERE id = ?", [(session_id,)], after=self._truncate_log
+        )
 
     # -- reads -------------------------------------------------------------------------
 
