@@ -223,12 +223,14 @@ def list_sessions(args: argparse.Namespace) -> int:
 
     async def run() -> None:
         polling = await _stored(args.db)
-        print(f"{'SESSION':<12} {'CODE':<6} {'STATUS':<8} {'CREATED':<18} {'ANSWERS':>7}  BANK")
+        print(
+            f"{'SESSION':<12} {'CODE':<6} {'STATUS':<8} {'CREATED':<18} {'ANSWERED':>8} {'ANSWERS':>7}  BANK"
+        )
         for session in reversed(list(polling.sessions.values())):
             answers = sum(t.responses for t in session.tallies.values())
             print(
                 f"{session.id:<12} {session.code:<6} {session.status:<8} {session.created:<18} "
-                f"{answers:>7}  {session.bank.id}"
+                f"{len(session.answered):>8} {answers:>7}  {session.bank.id}"
             )
         await polling.store.close()
 

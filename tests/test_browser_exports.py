@@ -70,3 +70,30 @@ def test_the_word_cloud_shows_the_participants_capitals(
         expect(phone.locator("#feedback")).to_contain_text("Answer received")
     expect(screen.locator("#cloud .cloud-word")).to_have_text(["Trust"])
     expect(screen.locator("#cloud .cloud-word")).to_have_attribute("title", "3")
+
+
+def test_the_console_and_home_page_count_the_phones_that_answered(
+    live_server: LiveServer, open_page: Callable[..., Page]
+) -> None:
+    """The console shows who answered beside who is connected; after the end and a restart the home
+    page still lists the session with the phones that answered, not "0"."""
+    info = live_server.create_session("e2e")
+    live_server.command(info["id"], "next")
+    live_server.command(info["id"], "open")
+    console = open_page(f"{live_server.url}/console/{info['id']}#token={live_server.token}")
+    for _ in range(2):
+        phone = open_page(f"{live_server.url}/j/{info['code']}")
+        phone.get_by_role("button", name="Too fast").click()
+        expect(phone.locator("#feedback")).to_contain_text("Answer received")
+    open_page(f"{live_server.url}/j/{info['code']}")  # a third phone that only watches
+    expect(console.locator("#participants")).to_have_text("3 participants")
+    expect(console.locator("#answered")).to_have_text("Answered: 2")
+    running = open_page(f"{live_server.url}/host#token={live_server.token}", PROJECTOR)
+    expect(running.locator("tr", has_text=info["code"])).to_contain_text("Answered: 2Connected: 3")
+
+    live_server.command(info["id"], "end")
+    live_server.stop()
+    live_server.start()
+    home = open_page(f"{live_server.url}/host#token={live_server.token}", PROJECTOR)
+    row = home.locator("tr", has_text=info["code"])
+    expect(row).to_contain_text("Answered: 2")

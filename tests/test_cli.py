@@ -85,6 +85,29 @@ async def test_sessions_and_export_read_the_database(server_factory: Any, tmp_pa
     assert missing.returncode == 1 and "no session" in missing.stderr
 
 
+async def test_sessions_lists_how_many_phones_answered(server_factory: Any) -> None:
+    """`polling sessions` shows the phones that answered (2) beside the answers stored (3)."""
+    server: LiveServer = server_factory()
+    server.start()
+    info = server.create_session("e2e")
+    server.command(info["id"], "next")
+    server.command(info["id"], "open")
+    first, _ = await participant(server.ws_url, info["code"])
+    second, _ = await participant(server.ws_url, info["code"])
+    await first.answer("pace", "fast")
+    await second.answer("pace", "slow")
+    server.command(info["id"], "show", question="useful")
+    server.command(info["id"], "open")
+    await first.answer("useful", 4)
+    await first.close()
+    await second.close()
+    server.stop()
+
+    listing = polling("sessions", "--db", str(server.db)).stdout.splitlines()
+    assert listing[0].split() == ["SESSION", "CODE", "STATUS", "CREATED", "ANSWERED", "ANSWERS", "BANK"]
+    assert listing[1].split() == [info["id"], info["code"], "running", info["created"], "2", "3", "e2e"]
+
+
 def test_help_names_every_command_and_its_environment_variables() -> None:
     """`polling --help` lists the commands, and `serve --help` each option with its variable."""
     top = polling("--help").stdout

@@ -179,7 +179,20 @@ def test_summary_csv_has_a_row_per_option_with_count_and_share() -> None:
 def test_summary_csv_header() -> None:
     """The summary table starts with its column names."""
     header = summary_csv(make_session(PACE)).splitlines()[0]
-    assert header == "session,question_id,question,type,responses,item,count,share,mean,question_fr,item_fr"
+    assert header == (
+        "session,question_id,question,type,responses,answered,item,count,share,mean,question_fr,item_fr"
+    )
+
+
+def test_summary_csv_says_how_many_phones_answered_the_session() -> None:
+    """Every summary row carries `answered`: the phones that gave any answer in the session."""
+    session = make_session(PACE, USEFUL)
+    _record(session, [_row("pace", "p1", "slow"), _row("pace", "p2", "fast"), _row("useful", "p1", 3)])
+    rows = list(csv.DictReader(io.StringIO(summary_csv(session))))
+    assert {(r["question_id"], r["responses"], r["answered"]) for r in rows} == {
+        ("pace", "2", "2"),
+        ("useful", "1", "2"),
+    }
 
 
 def test_summary_csv_multiple_choice_shares_are_of_participants() -> None:

@@ -420,3 +420,32 @@ async def test_exports_are_served_under_one_name_and_hold_no_secret(live_server:
     assert info["screen_key"] not in body and live_server.token not in body
     document = json.loads(body)
     assert "screen_key" not in document["session"] and document["session"]["code"] == info["code"]
+
+
+async def test_phones_that_answered_are_counted_after_they_leave_and_after_a_restart(
+    server_factory: Any,
+) -> None:
+    """`answered` stays 2 once the phones have gone and the server restarted; `participants` drops to 0."""
+    server: LiveServer = server_factory()
+    server.start()
+    info = server.create_session("e2e")
+    boss, _ = await facilitator(server.ws_url, info["id"], server.token)
+    server.command(info["id"], "next")
+    server.command(info["id"], "open")
+    phones = [(await participant(server.ws_url, info["code"]))[0] for _ in range(3)]
+    await phones[0].answer("pace", "fast")
+    await phones[0].answer("pace", "slow", rev=2)
+    await phones[1].answer("pace", "right")
+    await boss.expect("tally", answered=2, participants=3)  # the third phone only watched
+    for peer in [boss, *phones]:
+        await peer.close()
+    server.command(info["id"], "end")
+    server.stop()
+
+    server.start()
+    [listed] = server.api("GET", "/api/sessions").json()["sessions"]
+    assert (listed["answered"], listed["participants"]) == (2, 0)
+    whole = server.api("GET", f"/api/sessions/{info['id']}/export.json").json()
+    assert whole["session"]["answered"] == 2
+    summary = csv_rows(server.api("GET", f"/api/sessions/{info['id']}/summary.csv"))
+    assert {r["answered"] for r in summary} == {"2"}

@@ -351,6 +351,18 @@ def test_revs_are_kept_per_participant_and_question() -> None:
     assert session.tallies["pace"].responses == 2
 
 
+def test_answered_counts_each_phone_that_gave_any_answer_once() -> None:
+    """`answered` holds each phone with a counted answer once, across questions and changed answers."""
+    session = make_session()
+    assert session.answered == set()
+    session.record("p1", "pace", "slow", 1)
+    session.record("p1", "pace", "fast", 2)
+    session.record("p1", "topics", ["legal"], 1)
+    session.record("p2", "useful", 4, 1)
+    assert session.record("p3", "pace", "slow", 0) is False  # not counted: rev 0 is never above
+    assert session.answered == {"p1", "p2"}
+
+
 def test_record_passes_the_moderation_status_on() -> None:
     """A status recorded with a text answer is the status it is tallied with."""
     session = make_session()

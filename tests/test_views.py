@@ -56,3 +56,16 @@ def test_a_screen_sees_approved_texts_only() -> None:
     facilitator = views.texts_message(session, "remarks", FACILITATOR)["texts"]
     assert [t["text"] for t in screen] == ["kept"]
     assert sorted(t["text"] for t in facilitator) == ["kept", "waiting"]
+
+
+def test_session_info_and_tally_say_how_many_phones_answered_beside_how_many_are_connected() -> None:
+    """SESSION_INFO and `tally` carry `answered` (phones that gave an answer) apart from `participants`."""
+    session = make_session(PACE)
+    session.command("show", "pace")
+    session.command("open")
+    for phone in ("p1", "p2"):
+        session.record(phone, "pace", "slow", 1)
+    about = views.info(session, "http://h", 0)
+    assert (about["answered"], about["participants"]) == (2, 0)
+    tally = views.tally_message(session, FACILITATOR, 5)
+    assert (tally["answered"], tally["participants"]) == (2, 5)

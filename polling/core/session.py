@@ -58,6 +58,9 @@ class Session:
     states: dict[str, QuestionState] = field(default_factory=dict)
     revealed: set[str] = field(default_factory=set)
     tallies: dict[str, Tally] = field(default_factory=dict)
+    # Phones that gave at least one counted answer, over the whole session: what a report
+    # means by its participants, unlike the phones connected at this moment.
+    answered: set[str] = field(default_factory=set, repr=False)
     _revs: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -206,6 +209,7 @@ class Session:
             return False
         revs[participant] = rev
         self.tallies[question_id].add(participant, value, status)
+        self.answered.add(participant)
         return True
 
     def answer_of(self, participant: str, question_id: str) -> Value | None:

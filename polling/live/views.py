@@ -29,6 +29,7 @@ def info(session: Session, join_base: str, participants: int) -> dict[str, Any]:
         "hide_results": session.hide_results,
         "max_participants": session.max_participants,
         "participants": participants,
+        "answered": len(session.answered),
     }
 
 
@@ -96,6 +97,7 @@ def tally_message(session: Session, role: str, participants: int) -> dict[str, A
         "responses": tally.responses if tally else 0,
         "results": results(session, role),
         "participants": participants,
+        "answered": len(session.answered),
     }
 
 

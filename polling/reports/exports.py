@@ -30,6 +30,7 @@ SUMMARY_COLUMNS = [
     "question",
     "type",
     "responses",
+    "answered",
     "item",
     "count",
     "share",
@@ -111,6 +112,7 @@ def summary_rows(session: Session) -> list[list[Any]]:
     with the question and item in each other language of the bank at the end."""
     lang = session.bank.default_language
     others = _other_languages(session)
+    answered = len(session.answered)
     rows: list[list[Any]] = []
     for question in session.bank.questions:
         tally = session.tallies[question.id]
@@ -135,7 +137,7 @@ def summary_rows(session: Session) -> list[list[Any]]:
             case QuestionType.WORDCLOUD | QuestionType.TEXT:
                 pairs = results["words"] if question.type is QuestionType.WORDCLOUD else results.items()
                 items = [([item] * len(session.bank.languages), count) for item, count in pairs]
-        base = [session.id, question.id, question.prompt[lang], str(question.type), responses]
+        base = [session.id, question.id, question.prompt[lang], str(question.type), responses, answered]
         prompts = [question.prompt[other] for other in others]
         if not items:
             rows.append([*base, "", 0, "", _blank(mean), *[c for p in prompts for c in (p, "")]])

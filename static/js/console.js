@@ -135,10 +135,12 @@ function renderStorage() {
 }
 
 function renderParticipants() {
-  const { participants = 0, max_participants: limit } = view.session;
+  const { participants = 0, answered = 0, max_participants: limit } = view.session;
   $("#participants").textContent = limit
     ? t("console.participantsLimit", { count: participants, limit })
     : t("common.participants", { count: participants });
+  // Connected phones come and go; the ones that answered are the session's participants.
+  $("#answered").textContent = t("common.answered", { count: formatNumber(answered) });
   const field = $("#limit");
   if (document.activeElement !== field) field.value = limit || "";
 }

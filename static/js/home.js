@@ -142,11 +142,7 @@ function sessionRow(session) {
     ),
     el("td", { class: "session-code", dir: "ltr", text: session.code }),
     el("td", {}, el("span", { class: "badge", "data-state": session.status, text: statusLabel(session.status) })),
-    el("td", {
-      text: session.max_participants
-        ? t("home.participantsOf", { count: session.participants, limit: session.max_participants })
-        : formatNumber(session.participants),
-    }),
+    participantsCell(session),
     el(
       "td",
       {},
@@ -179,6 +175,18 @@ function sessionRow(session) {
 }
 
 /** Delete a session and all its answers, after a second click to confirm. */
+/** The phones that answered (what a report counts), and while the session runs the phones
+ * connected now, against the limit where there is one. */
+function participantsCell(session) {
+  const answered = el("div", { text: t("common.answered", { count: formatNumber(session.answered || 0) }) });
+  if (session.status === "ended") return el("td", {}, answered);
+  const now = formatNumber(session.participants || 0);
+  const connected = session.max_participants
+    ? t("home.participantsOf", { count: now, limit: formatNumber(session.max_participants) })
+    : now;
+  return el("td", {}, answered, el("div", { class: "session-created", text: t("home.connectedNow", { count: connected }) }));
+}
+
 function deleteButton(session) {
   let armed = 0;
   const button = el("button", { type: "button", class: "button quiet", text: t("home.delete") });

@@ -30,6 +30,7 @@ export function applyState(view, message) {
 /** Take in a `tally` message; true when it is about the current question. */
 export function applyTally(view, message) {
   if (view.session && message.participants !== undefined) view.session.participants = message.participants;
+  if (view.session && message.answered !== undefined) view.session.answered = message.answered;
   if (message.question !== view.current) return false;
   view.responses = message.responses;
   view.results = message.results;
