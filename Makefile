@@ -28,13 +28,14 @@ browser:
 	    echo "Chromium is missing: run 'sudo apt-get install chromium' for the browser tests"; \
 	  fi; }
 
-# PostgreSQL's server programs, for the tests that run on both engines; installed when missing and we may.
+# PostgreSQL's and Redis's server programs, for the tests of both engines and of several
+# processes; installed when missing and we may. The tests start their own servers.
 engines:
-	@ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || { \
+	@{ ls /usr/lib/postgresql/*/bin/postgres && command -v redis-server; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server >/dev/null; \
 	  else \
-	    echo "PostgreSQL is missing: run 'sudo apt-get install postgresql' for the tests on both engines"; \
+	    echo "PostgreSQL or Redis is missing: run 'sudo apt-get install postgresql redis-server' for their tests"; \
 	  fi; }
 
 test: $(STAMP) browser engines lint

@@ -69,6 +69,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     serve.add_argument(
+        "--redis",
+        default=_env("REDIS", None),
+        help="redis:// URL through which several server processes tell each other of every change "
+        "(env POLLING_REDIS); needs a postgresql:// --db",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=int(_env("WORKERS", 1)),
+        help="server processes sharing the port (env POLLING_WORKERS); more than one needs "
+        "a postgresql:// --db and --redis",
+    )
+    serve.add_argument(
         "--ping-interval",
         type=float,
         default=float(_env("PING_INTERVAL", 20)),
@@ -166,19 +179,60 @@ def serve(args: argparse.Namespace) -> int:
     from polling.live.app import create_app
     from polling.live.joining import lan_address, qr_text
     from polling.live.server import run
+    from polling.store import is_server_url
 
+    if args.redis and not is_server_url(args.db):
+        raise SystemExit("polling: --redis needs a postgresql:// --db: a SQLite file belongs to one process")
+    if args.workers > 1 and not (args.redis and is_server_url(args.db)):
+        raise SystemExit(
+            "polling: --workers above 1 needs --db postgresql://... and --redis redis://...: "
+            "a SQLite file belongs to one process"
+        )
     token = args.token or secrets.token_urlsafe(12)
     base = (args.public_url or f"http://{lan_address()}:{args.port}").rstrip("/")
     retention = float(args.retention_days) if args.retention_days is not None else None
-    app = create_app(args.db, args.banks, token, base, retention, args.rate_limit)
-    facilitator = f"{base}/host#token={token}"
-    print(f"Serving workshops at {base}  (database {args.db}, banks {args.banks}/)")
-    print("Facilitator link, for you alone (it holds the token):")
-    print(f"  {facilitator}")
-    print(qr_text(facilitator))
-    sys.stdout.flush()
-    run(app, args.host, args.port, args.ping_interval)
+    worker = os.environ.get(WORKER_ENV) == "1"
+    if not worker:
+        facilitator = f"{base}/host#token={token}"
+        workers = f", {args.workers} workers" if args.workers > 1 else ""
+        print(f"Serving workshops at {base}  (database {_shown(args.db)}, banks {args.banks}/{workers})")
+        print("Facilitator link, for you alone (it holds the token):")
+        print(f"  {facilitator}")
+        print(qr_text(facilitator))
+        sys.stdout.flush()
+    if args.workers > 1 and not worker:
+        from polling.live.workers import supervise
+
+        return supervise(args.workers, _worker_command(args, base), {"POLLING_TOKEN": token, WORKER_ENV: "1"})
+    app = create_app(args.db, args.banks, token, base, retention, args.rate_limit, args.redis)
+    run(app, args.host, args.port, args.ping_interval, reuse_port=worker)
     return 0
+
+
+WORKER_ENV = "POLLING_WORKER"  # set in the processes that `serve --workers N` starts
+
+
+def _worker_command(args: argparse.Namespace, base: str) -> list[str]:
+    """The command line of one worker: the same server, one process, on the shared port."""
+    command = [
+        sys.executable, "-m", "polling", "serve", "--workers", "1",
+        "--host", args.host, "--port", str(args.port), "--db", args.db, "--banks", str(args.banks),
+        "--public-url", base, "--redis", args.redis, "--rate-limit", str(args.rate_limit),
+        "--ping-interval", str(args.ping_interval),
+    ]  # fmt: skip
+    if args.retention_days is not None:
+        command += ["--retention-days", str(args.retention_days)]
+    return command
+
+
+def _shown(db: str) -> str:
+    """A database setting as printed: a URL without its password."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(db)
+    if parts.password is None:
+        return db
+    return db.replace(f":{parts.password}@", ":***@", 1)
 
 
 def check(args: argparse.Namespace) -> int:

@@ -157,6 +157,17 @@ def postgres_url(postgres_server: Any) -> Iterator[str]:
 
 
 @pytest.fixture
+def redis_url() -> Iterator[str]:
+    """The URL of a new Redis server of the test's own, stopped after the test."""
+    from tests.redisserver import RedisServer
+
+    server = RedisServer(free_port())
+    server.start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
 async def close_connections() -> AsyncIterator[None]:
     """Close the WebSocket connections a test left open, inside its own event loop."""
     yield

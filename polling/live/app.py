@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 
 from polling.core.session import COMMANDS
 from polling.live.joining import qr_svg
+from polling.live.relay import RedisRelay
 from polling.live.service import Polling, Refused
 from polling.live.sockets import RATE_PER_SECOND, Socket
 from polling.live.views import FACILITATOR
@@ -47,10 +48,15 @@ def create_app(
     join_base: str,
     retention_days: float | None = None,
     rate_limit: float = RATE_PER_SECOND,
+    redis: str | None = None,
 ) -> Starlette:
-    """A fresh application with its own store; each test can build one of its own."""
+    """A fresh application with its own store; each test can build one of its own.
+
+    With `redis`, the application is one of several processes that share the database and
+    tell each other of every change through Redis.
+    """
     store = open_store(db, exclusive=True)
-    polling = Polling(store, Path(banks), token, join_base)
+    polling = Polling(store, Path(banks), token, join_base, RedisRelay(redis) if redis else None)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -62,6 +68,7 @@ def create_app(
         finally:
             if keeper is not None:
                 keeper.cancel()
+            await polling.stop()
             await store.close()
 
     api = Api(polling)
@@ -155,7 +162,7 @@ class Health:
         self.polling = polling
 
     async def check(self, request: Request) -> Response:
-        problem = self.polling.storage_problem
+        problem = self.polling.problem
         return JSONResponse({"ok": problem is None, "storage": problem}, status_code=503 if problem else 200)
 
 

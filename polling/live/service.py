@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import hmac
 import secrets
 import time
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from polling.core.tally import Moderation
 from polling.live import views
 from polling.live.hub import Client, Coalescer, Hub
 from polling.live.joining import new_code
+from polling.live.relay import Relay, RelayError
 from polling.live.views import FACILITATOR, PARTICIPANT, SCREEN
 from polling.store.base import AnswerRow, SessionRow, Store, StoreError
 
@@ -96,8 +98,12 @@ class BankListing:
 class Polling:
     """Everything the routes call: sessions, commands, answers and live updates."""
 
-    def __init__(self, store: Store, banks_dir: Path, token: str, join_base: str) -> None:
+    def __init__(
+        self, store: Store, banks_dir: Path, token: str, join_base: str, relay: Relay | None = None
+    ) -> None:
         self.store = store
+        # The other server processes, when there are any; by default there are none.
+        self.relay = relay or Relay()
         self.banks_dir = banks_dir
         self.token = token
         self.join_base = join_base.rstrip("/")
@@ -107,11 +113,27 @@ class Polling:
         self.coalescer = Coalescer(self._push_tally)
         # Why the last write failed, while the database refuses writes; None when healthy.
         self.storage_problem: str | None = None
+        # Why the other processes cannot be told of changes; None when they can (or there are none).
+        self.relay_problem: str | None = None
 
     async def start(self) -> None:
         """Resume every stored session with its tallies rebuilt from the stored answers."""
         for row in await self.store.sessions():
             self._add(resume(row, await self.store.answers(row.id)))
+        await self.relay.start(self.apply, self._relay_health)
+
+    async def stop(self) -> None:
+        """Stop listening to the other processes."""
+        await self.relay.stop()
+
+    @property
+    def problem(self) -> str | None:
+        """Why changes cannot be kept or shared right now; None when all is well."""
+        return self.storage_problem or self.relay_problem
+
+    def participants(self, session_id: str) -> int:
+        """Phones of a session connected now, to this process and to the others."""
+        return self.hub.count(session_id, PARTICIPANT) + self.relay.connected_elsewhere(session_id)
 
     def _add(self, session: Session) -> None:
         self.sessions[session.id] = session
@@ -160,10 +182,27 @@ class Polling:
         self.storage_problem = None
         self._push_health()
 
+    def _relay_health(self, problem: str | None) -> None:
+        if problem != self.relay_problem:
+            self.relay_problem = problem
+            self._push_health()
+
+    async def _share(self, event: dict[str, Any]) -> None:
+        """Tell the other processes of a stored change; when they cannot be told, it is refused
+        as `unavailable` (the change is stored, and every process reloads once Redis is back)."""
+        if not self.relay.shared:
+            return
+        try:
+            await self.relay.publish(event)
+        except RelayError as error:
+            self._relay_health(f"The other server processes cannot be told of changes: {error}")
+            raise Refused("unavailable", "Could not share the change with the other servers") from None
+        self._relay_health(None)
+
     def check_room(self, session: Session) -> None:
         """Refuse a new participant when the session is at its facilitator's limit."""
         limit = session.max_participants
-        if limit is not None and self.hub.count(session.id, PARTICIPANT) >= limit:
+        if limit is not None and self.participants(session.id) >= limit:
             raise Refused("full", "This session is full")
 
     async def create_session(
@@ -196,34 +235,48 @@ class Polling:
         )
         await self._durably(self.store.create_session(row))
         self._add(session)
+        await self._share({"event": "session", "session": session.id})
         return session
 
     async def set_limit(self, session_id: Any, max_participants: int | None) -> Session:
         """Set how many phones may join a session (None: no limit); those in stay."""
         session = self.session(session_id)
-        before = session.control_state()
-        session.max_participants = max_participants
-        await self._save_control(session, before)
+        async with self._exclusive(session):
+            before = session.control_state()
+            session.max_participants = max_participants
+            await self._save_control(session, before)
         self._push_state(session)
         return session
 
+    @contextlib.asynccontextmanager
+    async def _exclusive(self, session: Session) -> AsyncIterator[None]:
+        """One facilitator change of a session at a time, across processes, on its latest state."""
+        try:
+            async with self.relay.exclusive(session.id):
+                yield
+        except RelayError as error:
+            self._relay_health(f"The other server processes cannot be reached: {error}")
+            raise Refused("unavailable", "Could not reach the other servers: try again") from None
+
     async def _save_control(self, session: Session, before: dict[str, Any]) -> None:
-        """Store where a session stands; if that fails, it goes back to `before`."""
+        """Store where a session stands, then tell the other processes; unstored, it goes back to `before`."""
         try:
             await self._durably(self.store.save_control(session.id, session.control_state()))
         except Refused:
             session.restore(before)
             raise
+        await self._share({"event": "control", "session": session.id, "control": session.control_state()})
 
     async def show_languages(self, session_id: Any, languages: Any) -> Session:
         """Set the language(s) of the presenter screen, for the facilitator and every screen."""
         session = self.session(session_id)
-        before = session.control_state()
-        try:
-            session.show_languages(languages)
-        except TransitionError as error:
-            raise Refused("bad_request", str(error)) from None
-        await self._save_control(session, before)
+        async with self._exclusive(session):
+            before = session.control_state()
+            try:
+                session.show_languages(languages)
+            except TransitionError as error:
+                raise Refused("bad_request", str(error)) from None
+            await self._save_control(session, before)
         self._push_state(session)
         return session
 
@@ -238,6 +291,13 @@ class Polling:
         except Refused:
             self._add(session)  # nothing was deleted: it serves again
             raise
+        self._forget(session)
+        await self._share({"event": "purge", "session": session.id})
+
+    def _forget(self, session: Session) -> None:
+        """Take a deleted session out of memory and end its connections."""
+        self.sessions.pop(session.id, None)
+        self.codes.pop(session.code, None)
         for role in (FACILITATOR, SCREEN, PARTICIPANT):
             clients = self.hub.clients(session.id, role)
             self.hub.broadcast(clients, {"type": "ended"})
@@ -259,13 +319,14 @@ class Polling:
     async def command(self, session_id: Any, action: str, question_id: Any = None) -> Session:
         """Apply a facilitator command, store where the session stands, and tell everyone."""
         session = self.session(session_id)
-        before = (session.current, session.state, session.status)
-        control = session.control_state()
-        try:
-            session.command(action, question_id if isinstance(question_id, str) else None)
-        except TransitionError as error:
-            raise Refused("invalid_transition", str(error)) from None
-        await self._save_control(session, control)
+        async with self._exclusive(session):
+            before = (session.current, session.state, session.status)
+            control = session.control_state()
+            try:
+                session.command(action, question_id if isinstance(question_id, str) else None)
+            except TransitionError as error:
+                raise Refused("invalid_transition", str(error)) from None
+            await self._save_control(session, control)
         self._push_state(session)
         if (session.current, session.state, session.status) != before:
             self._push_question(session)
@@ -285,6 +346,15 @@ class Polling:
         await self._durably(self.store.save_status(session.id, question.id, answer_id, status))
         tally.moderate(answer_id, Moderation(status))
         self._push_texts(session, question.id)
+        await self._share(
+            {
+                "event": "status",
+                "session": session.id,
+                "question": question.id,
+                "answer": answer_id,
+                "status": status,
+            }
+        )
 
     # -- participants --------------------------------------------------------------------
 
@@ -327,6 +397,10 @@ class Polling:
                 self._storage_recovered()
             session.record(participant, question.id, value, rev, Moderation(status) if status else None)
             self.coalescer.touch(session.id)
+            await self._share(
+                {"event": "answer", "session": session.id, "question": question.id,
+                 "participant": participant, "value": value, "rev": rev, "status": status}
+            )  # fmt: skip
         return {
             "type": "ack",
             "question": question.id,
@@ -355,16 +429,69 @@ class Polling:
         if client.session_id in self.sessions:
             self.coalescer.touch(client.session_id)
 
+    # -- the other processes' changes ----------------------------------------------------
+
+    async def apply(self, event: dict[str, Any]) -> None:
+        """Apply a change another process stored, and tell this process's connections."""
+        kind = event["event"]
+        if kind == "resync":
+            await self._resync()
+            return
+        session = self.sessions.get(event["session"])
+        if kind == "session" and session is None:
+            row = next((r for r in await self.store.sessions() if r.id == event["session"]), None)
+            if row is not None:
+                self._add(resume(row, await self.store.answers(row.id)))
+        elif session is None:
+            return
+        elif kind == "answer":
+            status = Moderation(event["status"]) if event["status"] else None
+            session.record(event["participant"], event["question"], event["value"], event["rev"], status)
+            self.coalescer.touch(session.id)
+        elif kind == "control":
+            self._restore(session, event["control"])
+        elif kind == "status":
+            session.tallies[event["question"]].moderate(event["answer"], Moderation(event["status"]))
+            self._push_texts(session, event["question"])
+        elif kind == "purge":
+            self._forget(session)
+        elif kind == "connected":
+            self.coalescer.touch(session.id)
+
+    def _restore(self, session: Session, control: dict[str, Any]) -> None:
+        """Move a session to a state another process stored, telling whoever sees the change."""
+        before = (session.current, session.state, session.status)
+        session.restore(control)
+        self._push_state(session)
+        if (session.current, session.state, session.status) != before:
+            self._push_question(session)
+
+    async def _resync(self) -> None:
+        """Rebuild every session from the database, after missing the other processes' changes."""
+        rows = await self.store.sessions()
+        for row in rows:
+            stored = resume(row, await self.store.answers(row.id))
+            session = self.sessions.get(row.id)
+            if session is None:
+                self._add(stored)
+                continue
+            for question_id, tally in stored.tallies.items():
+                session.tallies[question_id] = tally
+            self._restore(session, row.control)
+            self.coalescer.touch(session.id)
+        for session in [s for s in self.sessions.values() if s.id not in {r.id for r in rows}]:
+            self._forget(session)
+
     # -- views ---------------------------------------------------------------------------
 
     def info(self, session: Session) -> dict[str, Any]:
         """SESSION_INFO of docs/protocol.md, as it stands now."""
-        return views.info(session, self.join_base, self.hub.count(session.id, PARTICIPANT))
+        return views.info(session, self.join_base, self.participants(session.id))
 
     def presenter_state(self, session: Session, role: str) -> dict[str, Any]:
         """PRESENTER_STATE of docs/protocol.md, for the facilitator or the screen, as it stands now."""
-        participants = self.hub.count(session.id, PARTICIPANT)
-        return views.presenter_state(session, role, self.join_base, participants, self.storage_problem)
+        participants = self.participants(session.id)
+        return views.presenter_state(session, role, self.join_base, participants, self.problem)
 
     # -- pushing to connections ------------------------------------------------------------
 
@@ -391,7 +518,7 @@ class Polling:
         self.hub.broadcast(plain, shared)
 
     def _push_health(self) -> None:
-        message = views.health_message(self.storage_problem)
+        message = views.health_message(self.problem)
         for session_id in self.sessions:
             self.hub.broadcast(self.hub.clients(session_id, FACILITATOR), message)
 
@@ -399,7 +526,9 @@ class Polling:
         session = self.sessions.get(session_id)
         if session is None:
             return
-        participants = self.hub.count(session.id, PARTICIPANT)
+        if self.relay.shared:
+            self.relay.report_connected(session.id, self.hub.count(session.id, PARTICIPANT))
+        participants = self.participants(session.id)
         for role in (FACILITATOR, SCREEN):
             message = views.tally_message(session, role, participants)
             self.hub.broadcast(self.hub.clients(session.id, role), message)
