@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--public-url",
         default=_env("PUBLIC_URL", None),
         help="base URL that phones use to reach this server (env POLLING_PUBLIC_URL); "
-        "by default http://LAN-ADDRESS:PORT",
+        "by default http://HOST:PORT with the address --host binds, the LAN address for 0.0.0.0",
     )
 
     serve.add_argument(
@@ -177,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def serve(args: argparse.Namespace) -> int:
     """Serve until interrupted."""
     from polling.live.app import create_app
-    from polling.live.joining import lan_address, qr_text
+    from polling.live.joining import is_loopback, join_base, qr_text
     from polling.live.server import run
     from polling.store import is_server_url
 
@@ -189,13 +189,18 @@ def serve(args: argparse.Namespace) -> int:
             "a SQLite file belongs to one process"
         )
     token = args.token or secrets.token_urlsafe(12)
-    base = (args.public_url or f"http://{lan_address()}:{args.port}").rstrip("/")
+    base = join_base(args.host, args.port, args.public_url)
     retention = float(args.retention_days) if args.retention_days is not None else None
     worker = os.environ.get(WORKER_ENV) == "1"
     if not worker:
         facilitator = f"{base}/host#token={token}"
         workers = f", {args.workers} workers" if args.workers > 1 else ""
         print(f"Serving workshops at {base}  (database {_shown(args.db)}, banks {args.banks}/{workers})")
+        if is_loopback(args.host) and not args.public_url:
+            print(
+                f"Warning: listening on {args.host} only: phones cannot reach this. "
+                "Serve with --host 0.0.0.0 for the local network, or give --public-url."
+            )
         print("Facilitator link, for you alone (it holds the token):")
         print(f"  {facilitator}")
         print(qr_text(facilitator))

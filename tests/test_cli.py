@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +14,8 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import ROOT, LiveServer
+from polling.live.joining import lan_address, qr_svg
+from tests.conftest import ROOT, LiveServer, free_port, wait_until
 from tests.wsclient import participant
 
 
@@ -106,6 +109,66 @@ async def test_sessions_lists_how_many_phones_answered(server_factory: Any) -> N
     listing = polling("sessions", "--db", str(server.db)).stdout.splitlines()
     assert listing[0].split() == ["SESSION", "CODE", "STATUS", "CREATED", "ANSWERED", "ANSWERS", "BANK"]
     assert listing[1].split() == [info["id"], info["code"], "running", info["created"], "2", "3", "e2e"]
+
+
+def serve_without_public_url(tmp_path: Path, host: str) -> tuple[subprocess.Popen[bytes], str, Path]:
+    """`polling serve --host HOST` with no --public-url, as a facilitator starts it; its banner file."""
+    port, token, banner = free_port(), secrets.token_urlsafe(12), tmp_path / "banner.txt"
+    command = [
+        sys.executable, "-m", "polling", "serve", "--host", host, "--port", str(port),
+        "--db", str(tmp_path / "db.sqlite3"), "--banks", str(ROOT / "tests" / "banks"), f"--token={token}",
+    ]  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if k != "POLLING_PUBLIC_URL"} | {"PYTHONUNBUFFERED": "1"}
+    with banner.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
+    url = f"http://127.0.0.1:{port}"
+
+    def ready() -> bool:
+        assert process.poll() is None, banner.read_text()
+        try:
+            return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_until(ready, timeout=30)
+    return process, token, banner
+
+
+def test_a_loopback_server_links_to_its_loopback_address_and_warns(tmp_path: Path) -> None:
+    """With --host 127.0.0.1 the banner, the join link and the QR code use 127.0.0.1, never a LAN
+    address, and the banner warns that phones cannot reach it."""
+    process, token, banner = serve_without_public_url(tmp_path, "127.0.0.1")
+    try:
+        port = process.args[process.args.index("--port") + 1]  # type: ignore[union-attr]
+        base = f"http://127.0.0.1:{port}"
+        headers = {"Authorization": f"Bearer {token}"}
+        created = httpx.post(f"{base}/api/sessions", json={"bank": "e2e"}, headers=headers).json()
+        assert created["join_url"] == f"{base}/j/{created['code']}"
+        assert created["screen_url"].startswith(f"{base}/screen/")
+        assert httpx.get(f"{base}/qr/{created['code']}.svg").content == qr_svg(created["join_url"])
+        text = banner.read_text()
+        assert f"Serving workshops at {base}" in text and f"{base}/host#token=" in text
+        assert "phones cannot reach this" in text
+        assert lan_address() == "127.0.0.1" or lan_address() not in text
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def test_a_server_on_every_interface_links_to_the_lan_address_without_a_warning(tmp_path: Path) -> None:
+    """With --host 0.0.0.0 the join link uses this machine's LAN address, and nothing is warned."""
+    process, token, banner = serve_without_public_url(tmp_path, "0.0.0.0")
+    try:
+        port = process.args[process.args.index("--port") + 1]  # type: ignore[union-attr]
+        headers = {"Authorization": f"Bearer {token}"}
+        created = httpx.post(
+            f"http://127.0.0.1:{port}/api/sessions", json={"bank": "e2e"}, headers=headers
+        ).json()
+        assert created["join_url"] == f"http://{lan_address()}:{port}/j/{created['code']}"
+        assert "cannot reach" not in banner.read_text()
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
 
 
 def test_help_names_every_command_and_its_environment_variables() -> None:

@@ -355,8 +355,13 @@ def test_every_export_is_named_bank_date_code_kind() -> None:
 
 
 def test_session_json_leaves_out_the_screen_key() -> None:
-    """The JSON export never carries the screen key, whatever info it is given."""
+    """The JSON export never carries the screen key, nor the screen link that holds it."""
     session = make_session(PACE)
-    data = session_json(session, {"id": "s-1", "screen_key": "secret-screen-key"}, [])
+    info = {
+        "id": "s-1",
+        "screen_key": "secret-screen-key",
+        "screen_url": "http://h/screen/s-1/secret-screen-key",
+    }
+    data = session_json(session, info, [])
     assert data["session"] == {"id": "s-1"}
     assert "secret-screen-key" not in json.dumps(data)

@@ -13,8 +13,9 @@ def test_a_screen_never_sees_the_screen_key_but_the_facilitator_does() -> None:
     session = make_session(PACE)
     screen = views.presenter_state(session, SCREEN, "http://h", 3, None)
     facilitator = views.presenter_state(session, FACILITATOR, "http://h", 3, None)
-    assert "screen_key" not in screen["session"]
+    assert "screen_key" not in screen["session"] and "screen_url" not in screen["session"]
     assert facilitator["session"]["screen_key"] == "screen-key"
+    assert facilitator["session"]["screen_url"] == "http://h/screen/s-1/screen-key"
     assert facilitator["session"]["join_url"] == "http://h/j/ABCD"
     assert facilitator["session"]["participants"] == 3
 

@@ -37,6 +37,10 @@ class NotOpenError(Exception):
     """An answer to a question that is not open for voting."""
 
 
+# The fields of a session's info that open its screen: for the facilitator alone, never sent
+# to a screen nor written in an export.
+SCREEN_SECRETS = ("screen_key", "screen_url")
+
 MAX_DISPLAY_LANGUAGES = 2
 COMMANDS = ("show", "open", "close", "reveal", "hide", "next", "previous", "end")
 

@@ -7,7 +7,7 @@ import io
 import ipaddress
 import secrets
 import socket
-from collections.abc import Container
+from collections.abc import Callable, Container
 
 import qrcode
 import qrcode.image.svg
@@ -45,6 +45,32 @@ def lan_address() -> str:
     usable = [a for a in candidates if not ipaddress.ip_address(a).is_loopback]
     private = [a for a in usable if ipaddress.ip_address(a).is_private]
     return (private or usable or ["127.0.0.1"])[0]
+
+
+# Addresses that mean "every interface": phones reach such a server at the LAN address.
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a server bound to `host` is reachable from this machine alone."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def join_base(host: str, port: int, public_url: str | None, lan: Callable[[], str] = lan_address) -> str:
+    """The base URL of the join link and QR code: `public_url` when given, else the address
+    the server is really bound to (the LAN address for a wildcard bind), so that nothing
+    printed or encoded points where the server does not listen."""
+    if public_url:
+        return public_url.rstrip("/")
+    address = lan() if host in WILDCARD_HOSTS else host
+    if ":" in address:
+        address = f"[{address}]"  # an IPv6 literal in a URL
+    return f"http://{address}:{port}"
 
 
 def _interface_names() -> list[str]:

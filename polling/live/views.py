@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from polling.core.model import QuestionType
-from polling.core.session import Session
+from polling.core.session import SCREEN_SECRETS, Session
 
 PARTICIPANT, FACILITATOR, SCREEN = "participant", "facilitator", "screen"
 
@@ -26,6 +26,8 @@ def info(session: Session, join_base: str, participants: int) -> dict[str, Any]:
         "created": session.created,
         "join_url": f"{join_base}/j/{session.code}",
         "screen_key": session.screen_key,
+        # From the same base as the join link, so the console's link agrees with the QR code.
+        "screen_url": f"{join_base}/screen/{session.id}/{session.screen_key}",
         "hide_results": session.hide_results,
         "max_participants": session.max_participants,
         "participants": participants,
@@ -41,7 +43,8 @@ def presenter_state(
     tally = session.tallies[current] if current is not None else None
     about = info(session, join_base, participants)
     if role == SCREEN:
-        about.pop("screen_key")
+        for secret in SCREEN_SECRETS:
+            about.pop(secret)
     return {
         "session": about,
         "questions": [q.to_dict() for q in session.bank.questions],

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from polling.core.model import Question, QuestionType
-from polling.core.session import Session
+from polling.core.session import SCREEN_SECRETS, Session
 from polling.store.base import AnswerRow
 
 ANSWER_COLUMNS = [
@@ -163,7 +163,7 @@ def summary_csv(session: Session) -> str:
 
 
 # Keys that let their holder into a session: an export is passed around, so it never has them.
-SECRETS = frozenset({"screen_key"})
+SECRETS = frozenset(SCREEN_SECRETS)
 
 
 def session_json(session: Session, info: dict[str, Any], answers: Iterable[AnswerRow]) -> dict[str, Any]:

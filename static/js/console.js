@@ -406,7 +406,8 @@ function renderLinks() {
   if (linksDone) return;
   linksDone = true;
   $("#presenter-link").href = `/present/${encodeURIComponent(session.id)}`;
-  $("#screen-link").value = `${location.origin}/screen/${encodeURIComponent(session.id)}/${encodeURIComponent(session.screen_key)}`;
+  // Built by the server from the join link's address, which other devices can reach.
+  $("#screen-link").value = session.screen_url;
   renderExports();
 }
 

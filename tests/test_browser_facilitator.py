@@ -1,12 +1,14 @@
-"""End to end in a real browser: the results a facilitator shows the room and takes home."""
+"""End to end in a real browser: what the facilitator sees and takes home (links, counts, exports)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Page, expect
 
+from polling.live.joining import qr_svg
 from tests.conftest import BROWSER_TESTS, PROJECTOR, LiveServer
 
 pytestmark = BROWSER_TESTS
@@ -97,3 +99,20 @@ def test_the_console_and_home_page_count_the_phones_that_answered(
     home = open_page(f"{live_server.url}/host#token={live_server.token}", PROJECTOR)
     row = home.locator("tr", has_text=info["code"])
     expect(row).to_contain_text("Answered: 2")
+
+
+def test_the_consoles_screen_link_uses_the_address_of_the_qr_code(
+    server_factory: Any, open_page: Callable[..., Page]
+) -> None:
+    """Opened at 127.0.0.1, the console still offers the screen link at the join link's address."""
+    server: LiveServer = server_factory()
+    public = f"http://localhost:{server.port}"
+    server.extra_args = ["--public-url", public]
+    server.start()
+    info = server.create_session("e2e")
+    assert info["join_url"] == f"{public}/j/{info['code']}"
+    assert server.api("GET", f"/qr/{info['code']}.svg").content == qr_svg(info["join_url"])
+    console = open_page(f"{server.url}/console/{info['id']}#token={server.token}")
+    expect(console.locator("#screen-link")).to_have_value(
+        f"{public}/screen/{info['id']}/{info['screen_key']}"
+    )
