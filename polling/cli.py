@@ -125,6 +125,25 @@ def build_parser() -> argparse.ArgumentParser:
     purge.add_argument("session", metavar="SESSION", help="session id or join code")
     _db_option(purge)
 
+    for role, does in (
+        ("facilitator", "sees and drives only the sessions they create"),
+        ("organiser", "lists and exports every session and drives none"),
+    ):
+        accounts = commands.add_parser(
+            role,
+            help=f"add, list or revoke {role} tokens for a shared server: a {role} {does}",
+            formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        )
+        actions = accounts.add_subparsers(dest="action", required=True, metavar="ACTION")
+        add = actions.add_parser("add", help=f"make a {role} token, print it once and keep only its hash")
+        add.add_argument("name", metavar="NAME", help=f"the {role}'s name, unique on this server")
+        _db_option(add)
+        listing = actions.add_parser("list", help=f"list the {role}s")
+        _db_option(listing)
+        revoke = actions.add_parser("revoke", help=f"revoke a {role}'s token (their sessions stay)")
+        revoke.add_argument("name", metavar="NAME", help=f"the {role}'s name")
+        _db_option(revoke)
+
     bench = commands.add_parser(
         "bench",
         help="measure one round of N participants against the raw baseline",
@@ -169,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sessions": list_sessions,
         "export": export,
         "purge": purge,
+        "facilitator": manage_accounts,
+        "organiser": manage_accounts,
         "bench": bench,
     }
     return handlers[args.command](args)
@@ -340,6 +361,50 @@ def purge(args: argparse.Namespace) -> int:
         finally:
             await polling.store.close()
 
+    return asyncio.run(run())
+
+
+def manage_accounts(args: argparse.Namespace) -> int:
+    """Add, list or revoke the facilitators or organisers of a shared server."""
+    from polling.core.access import token_hash
+    from polling.live.service import utc_minute
+    from polling.store import is_server_url, open_store
+    from polling.store.base import AccountRow, StoreError
+
+    async def run() -> int:
+        # A SQLite file is written by one process at a time: not beside a running server.
+        store = open_store(args.db, exclusive=args.action != "list")
+        try:
+            await store.open()
+        except StoreError as error:
+            raise SystemExit(f"polling: {error}; stop the server first") from None
+        try:
+            if args.action == "list":
+                for account in await store.accounts():
+                    if account.role == args.command:
+                        print(f"{account.name}\t{account.created}")
+                return 0
+            if args.action == "revoke":
+                if await store.revoke_account(args.name):
+                    print(f"revoked the {args.command} {args.name}")
+                    return 0
+                print(f"polling: no {args.command} {args.name!r}", file=sys.stderr)
+                return 1
+            token = secrets.token_urlsafe(24)
+            row = AccountRow(args.name, args.command, token_hash(token), utc_minute())
+            try:
+                await store.add_account(row)
+            except StoreError:
+                print(f"polling: the name {args.name!r} is taken", file=sys.stderr)
+                return 1
+            print(f"{args.command} {args.name}: token {token}")
+            print("Give it to them alone; only its hash is kept, so it cannot be shown again.")
+            return 0
+        finally:
+            await store.close()
+
+    if not is_server_url(args.db) and not Path(args.db).exists() and args.action != "add":
+        raise SystemExit(f"polling: no database at {args.db}")
     return asyncio.run(run())
 
 

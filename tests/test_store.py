@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from typing import Any
 
@@ -152,3 +153,51 @@ async def test_a_held_database_cannot_be_held_twice(tmp_path: Path) -> None:
     await first.close()
     await second.open()
     await second.close()
+
+
+async def test_a_database_of_the_first_schema_is_upgraded_in_place(db: str | Path) -> None:
+    """A database written by the first schema version gets the later migrations on open, keeping
+    its sessions; opening again changes nothing."""
+    import aiosqlite
+    import asyncpg
+
+    from polling.store import postgres, sqlite
+
+    created = "INSERT INTO sessions (id, code, bank, screen_key, hide_results, created, control)"
+    values = ("s0", "OLDER", json.dumps(BANK.to_dict()), "key", False, "2026-01-05T09:00Z", "{}")
+    if isinstance(db, Path):
+        async with aiosqlite.connect(db) as old:
+            await old.executescript(sqlite.MIGRATIONS[0] + "PRAGMA user_version = 1;")
+            await old.execute(created + " VALUES (?, ?, ?, ?, ?, ?, ?)", values)
+            await old.commit()
+    else:
+        old = await asyncpg.connect(db)
+        await old.execute("CREATE TABLE polling_schema (version INTEGER NOT NULL)")
+        await old.execute(postgres.MIGRATIONS[0])
+        await old.execute("INSERT INTO polling_schema VALUES (1)")
+        await old.execute(created + " VALUES ($1, $2, $3, $4, $5, $6, $7)", *values)
+        await old.close()
+    for _ in range(2):
+        store = open_store(db)
+        await store.open()
+        [session] = await store.sessions()
+        assert (session.id, session.owner, session.bank) == ("s0", None, BANK)
+        assert await store.accounts() == []
+        await store.close()
+    assert await schema_version(db) == len(sqlite.MIGRATIONS) == len(postgres.MIGRATIONS)
+
+
+async def schema_version(db: str | Path) -> int:
+    """The schema version a database records."""
+    import aiosqlite
+    import asyncpg
+
+    if isinstance(db, Path):
+        async with aiosqlite.connect(db) as connection, connection.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+            return int(row[0]) if row else 0
+    connection = await asyncpg.connect(db)
+    try:
+        return int(await connection.fetchval("SELECT max(version) FROM polling_schema"))
+    finally:
+        await connection.close()

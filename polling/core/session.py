@@ -56,6 +56,7 @@ class Session:
     created: str
     hide_results: bool = False
     max_participants: int | None = None
+    owner: str | None = None  # the facilitator who created it; None: the operator
     display_languages: list[str] = field(default_factory=list)
     status: SessionStatus = SessionStatus.WAITING
     current: str | None = None

@@ -18,7 +18,8 @@ from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from polling.core.session import COMMANDS
+from polling.core.access import Principal
+from polling.core.session import COMMANDS, Session
 from polling.live.joining import qr_svg
 from polling.live.relay import RedisRelay
 from polling.live.service import Polling, Refused
@@ -188,7 +189,7 @@ def error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": code, "message": message, **extra}, status_code=status)
 
 
-REFUSED_STATUS = {"not_found": 404, "invalid_transition": 409, "unauthorized": 401}
+REFUSED_STATUS = {"not_found": 404, "invalid_transition": 409, "unauthorized": 401, "forbidden": 403}
 
 
 def refused(problem: Refused) -> JSONResponse:
@@ -204,8 +205,10 @@ def facilitator_only(handler: ApiHandler) -> ApiHandler:
 
     @functools.wraps(handler)
     async def endpoint(api: Api, request: Request) -> Response:
-        if not api.authorized(request):
+        principal = await api.principal(request)
+        if principal is None:
             return unauthorized()
+        request.state.principal = principal
         try:
             return await handler(api, request)
         except Refused as problem:
@@ -220,9 +223,14 @@ class Api:
     def __init__(self, polling: Polling) -> None:
         self.polling = polling
 
-    def authorized(self, request: Request) -> bool:
+    async def principal(self, request: Request) -> Principal | None:
+        """Who the bearer token names, or None."""
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        return scheme.lower() == "bearer" and self.polling.authorized(token.strip())
+        return await self.polling.principal(token.strip()) if scheme.lower() == "bearer" else None
+
+    def _session(self, request: Request, drive: bool = False) -> Session:
+        """The session the path names, if the caller may see it (and drive it)."""
+        return self.polling.visible(request.path_params["session"], request.state.principal, drive)
 
     async def _body(self, request: Request) -> dict[str, Any]:
         raw = await request.body()
@@ -265,7 +273,8 @@ class Api:
 
     @facilitator_only
     async def sessions(self, request: Request) -> Response:
-        newest_first = reversed(list(self.polling.sessions.values()))
+        principal: Principal = request.state.principal
+        newest_first = [s for s in reversed(self.polling.sessions.values()) if principal.may_see(s.owner)]
         return JSONResponse({"sessions": [self.polling.info(s) for s in newest_first]})
 
     @facilitator_only
@@ -274,29 +283,33 @@ class Api:
         hide = body.get("hide_results", False)
         if not isinstance(hide, bool):
             raise Refused("bad_request", "hide_results must be true or false")
-        session = await self.polling.create_session(body.get("bank"), hide, participant_limit(body))
+        session = await self.polling.create_session(
+            body.get("bank"), hide, participant_limit(body), request.state.principal
+        )
         return JSONResponse(self.polling.info(session), status_code=201)
 
     @facilitator_only
     async def limit(self, request: Request) -> Response:
         body = await self._body(request)
-        session = await self.polling.set_limit(request.path_params["session"], participant_limit(body))
+        session = await self.polling.set_limit(self._session(request, drive=True).id, participant_limit(body))
         return JSONResponse(self.polling.info(session))
 
     @facilitator_only
     async def languages(self, request: Request) -> Response:
         body = await self._body(request)
-        session = await self.polling.show_languages(request.path_params["session"], body.get("languages"))
+        session = await self.polling.show_languages(
+            self._session(request, drive=True).id, body.get("languages")
+        )
         return JSONResponse(self.polling.presenter_state(session, FACILITATOR))
 
     @facilitator_only
     async def purge(self, request: Request) -> Response:
-        await self.polling.purge(request.path_params["session"])
+        await self.polling.purge(self._session(request, drive=True).id)
         return JSONResponse({"ok": True})
 
     @facilitator_only
     async def session_state(self, request: Request) -> Response:
-        session = self.polling.session(request.path_params["session"])
+        session = self._session(request)
         return JSONResponse(self.polling.presenter_state(session, FACILITATOR))
 
     @facilitator_only
@@ -305,20 +318,24 @@ class Api:
         if action not in COMMANDS:
             raise Refused("not_found", f'No command "{action}"')
         body = await self._body(request)
-        session = await self.polling.command(request.path_params["session"], action, body.get("question"))
+        session_id = self._session(request, drive=True).id
+        session = await self.polling.command(session_id, action, body.get("question"))
         return JSONResponse(self.polling.presenter_state(session, FACILITATOR))
 
     @facilitator_only
     async def moderate(self, request: Request) -> Response:
         body = await self._body(request)
         await self.polling.moderate(
-            request.path_params["session"], body.get("question"), body.get("answer"), body.get("status")
+            self._session(request, drive=True).id,
+            body.get("question"),
+            body.get("answer"),
+            body.get("status"),
         )
         return JSONResponse({"ok": True})
 
     @facilitator_only
     async def export(self, request: Request) -> Response:
-        session = self.polling.session(request.path_params["session"])
+        session = self._session(request)
         answers = await self.polling.store.answers(session.id)
         kind = EXPORTS[request.url.path.rpartition("/")[2]]
         document = export.render(kind, session, self.polling.info(session), answers)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from polling.core.access import OPERATOR, Principal, Role, token_hash
 from polling.core.answers import AnswerError, Value
 from polling.core.banks import Problem, load_banks
 from polling.core.model import Bank, QuestionType
@@ -54,6 +55,7 @@ def resume(row: SessionRow, answers: list[AnswerRow]) -> Session:
         screen_key=row.screen_key,
         created=row.created,
         hide_results=row.hide_results,
+        owner=row.owner,
     )
     session.restore(row.control)
     for answer in answers:
@@ -142,8 +144,34 @@ class Polling:
     # -- facilitator ---------------------------------------------------------------------
 
     def authorized(self, token: Any) -> bool:
-        """Whether `token` is the facilitator's, compared in constant time."""
+        """Whether `token` is the operator's (the one printed at start), compared in constant time."""
         return isinstance(token, str) and hmac.compare_digest(token.encode(), self.token.encode())
+
+    async def principal(self, token: Any) -> Principal | None:
+        """Who holds `token`: the operator, a facilitator or an organiser; None for a wrong token.
+
+        Accounts are looked up in the store each time, so one revoked on any process (or
+        with `polling facilitator revoke`) is refused at its next request."""
+        if self.authorized(token):
+            return OPERATOR
+        if not isinstance(token, str) or not 16 <= len(token) <= 128:
+            return None
+        try:
+            account = await self.store.account(token_hash(token))
+        except StoreError:
+            return None
+        return Principal(Role(account.role), account.name) if account else None
+
+    def visible(self, session_id: Any, principal: Principal, drive: bool = False) -> Session:
+        """The session with this id if `principal` may see it (and drive it, with `drive`), or Refused.
+
+        A session someone may not see is `not_found`, so that nobody learns which exist."""
+        session = self.session(session_id)
+        if not principal.may_see(session.owner):
+            raise Refused("not_found", "No such session")
+        if drive and not principal.may_drive(session.owner):
+            raise Refused("forbidden", "Organisers read and export sessions; they do not drive them")
+        return session
 
     def banks(self) -> list[BankListing]:
         """The bank files as they are now on disk."""
@@ -206,9 +234,15 @@ class Polling:
             raise Refused("full", "This session is full")
 
     async def create_session(
-        self, bank_id: Any, hide_results: bool = False, max_participants: int | None = None
+        self,
+        bank_id: Any,
+        hide_results: bool = False,
+        max_participants: int | None = None,
+        principal: Principal = OPERATOR,
     ) -> Session:
         """Start a session from a bank file, keeping a snapshot of the bank."""
+        if not principal.may_create:
+            raise Refused("forbidden", "Organisers read and export sessions; they do not start them")
         listing = next((b for b in self.banks() if b.id == bank_id), None)
         if listing is None:
             raise Refused("not_found", f'No bank "{bank_id}"')
@@ -223,6 +257,7 @@ class Polling:
             created=utc_minute(),
             hide_results=hide_results,
             max_participants=max_participants,
+            owner=principal.owner,
         )
         row = SessionRow(
             session.id,
@@ -232,6 +267,7 @@ class Polling:
             session.hide_results,
             session.created,
             session.control_state(),
+            session.owner,
         )
         await self._durably(self.store.create_session(row))
         self._add(session)

@@ -145,9 +145,10 @@ class Socket:
             }
         elif role == FACILITATOR:
             # The token first: without it, nobody learns whether a session id exists.
-            if not self.polling.authorized(message.get("token")):
+            principal = await self.polling.principal(message.get("token"))
+            if principal is None:
                 raise Refused("unauthorized", "The facilitator token is wrong")
-            session = self.polling.session(message.get("session"))
+            session = self.polling.visible(message.get("session"), principal, drive=True)
             welcome = {"role": role, **self.polling.presenter_state(session, role)}
         elif role == SCREEN:
             session = self.screen_session(message.get("session"), message.get("key"))

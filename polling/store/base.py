@@ -27,6 +27,7 @@ class SessionRow:
     hide_results: bool
     created: str
     control: dict[str, Any]
+    owner: str | None = None  # the facilitator who created it; None: the operator
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,16 @@ class AnswerRow:
     minute: str
     rev: int
     status: str | None = None
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """A facilitator's or organiser's account: a name, a role and the hash of their token."""
+
+    name: str
+    role: str
+    token_hash: str
+    created: str
 
 
 class Store(Protocol):
@@ -72,3 +83,15 @@ class Store(Protocol):
 
     async def answers(self, session_id: str) -> list[AnswerRow]:
         """A session's answers in the order they were first given."""
+
+    async def add_account(self, row: AccountRow) -> None:
+        """Store a new account; StoreError if the name or the token is taken."""
+
+    async def revoke_account(self, name: str) -> bool:
+        """Delete an account (its sessions stay); False if there was none of that name."""
+
+    async def accounts(self) -> list[AccountRow]:
+        """Every account, oldest first."""
+
+    async def account(self, token_hash: str) -> AccountRow | None:
+        """The account whose token has this hash, if any."""

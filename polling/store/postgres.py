@@ -14,7 +14,7 @@ import asyncpg
 import orjson
 
 from polling.core.model import Bank
-from polling.store.base import AnswerRow, SessionRow, StoreError
+from polling.store.base import AccountRow, AnswerRow, SessionRow, StoreError
 from polling.store.batching import GroupCommit, Run
 
 # Each entry upgrades the schema by one version; a database remembers the last one applied.
@@ -43,6 +43,16 @@ MIGRATIONS = (
         UNIQUE (session_id, question_id, participant)
     );
     CREATE INDEX answers_by_session ON answers (session_id, seq);
+    """,
+    """
+    ALTER TABLE sessions ADD COLUMN owner TEXT;  -- the facilitator who created it; NULL: the operator
+    CREATE TABLE accounts (
+        name       TEXT PRIMARY KEY,    -- a facilitator or organiser, never a participant
+        role       TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE, -- SHA-256 of the token; the token itself is never kept
+        created    TEXT NOT NULL,
+        seq        BIGSERIAL
+    );
     """,
 )
 
@@ -146,8 +156,8 @@ class PostgresStore:
     async def create_session(self, row: SessionRow) -> None:
         """Store a new session with its bank snapshot."""
         await self._write(
-            "INSERT INTO sessions (id, code, bank, screen_key, hide_results, created, control)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO sessions (id, code, bank, screen_key, hide_results, created, control, owner)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             [
                 (
                     row.id,
@@ -157,6 +167,7 @@ class PostgresStore:
                     row.hide_results,
                     row.created,
                     json.dumps(row.control),
+                    row.owner,
                 )
             ],
         )
@@ -188,7 +199,8 @@ class PostgresStore:
         """Every session, oldest first."""
         async with self.pool.acquire() as connection:
             rows = await connection.fetch(
-                "SELECT id, code, bank, screen_key, hide_results, created, control FROM sessions ORDER BY seq"
+                "SELECT id, code, bank, screen_key, hide_results, created, control, owner"
+                " FROM sessions ORDER BY seq"
             )
         return [
             SessionRow(
@@ -199,6 +211,7 @@ class PostgresStore:
                 hide_results=r["hide_results"],
                 created=r["created"],
                 control=json.loads(r["control"]),
+                owner=r["owner"],
             )
             for r in rows
         ]
@@ -212,6 +225,35 @@ class PostgresStore:
                 session_id,
             )
         return [AnswerRow(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6], r[7]) for r in rows]
+
+    # -- accounts ----------------------------------------------------------------------
+
+    async def add_account(self, row: AccountRow) -> None:
+        """Store a new account; StoreError if the name or the token is taken."""
+        await self._write(
+            "INSERT INTO accounts (name, role, token_hash, created) VALUES ($1, $2, $3, $4)",
+            [(row.name, row.role, row.token_hash, row.created)],
+        )
+
+    async def revoke_account(self, name: str) -> bool:
+        """Delete an account (its sessions stay); False if there was none of that name."""
+        known = any(a.name == name for a in await self.accounts())
+        await self._write("DELETE FROM accounts WHERE name = $1", [(name,)])
+        return known
+
+    async def accounts(self) -> list[AccountRow]:
+        """Every account, oldest first."""
+        async with self.pool.acquire() as connection:
+            rows = await connection.fetch("SELECT name, role, token_hash, created FROM accounts ORDER BY seq")
+        return [AccountRow(*r) for r in rows]
+
+    async def account(self, token_hash: str) -> AccountRow | None:
+        """The account whose token has this hash, if any."""
+        async with self.pool.acquire() as connection:
+            row = await connection.fetchrow(
+                "SELECT name, role, token_hash, created FROM accounts WHERE token_hash = $1", token_hash
+            )
+        return AccountRow(*row) if row else None
 
 
 async def migrate(connection: asyncpg.Connection) -> int:

@@ -17,31 +17,54 @@ import aiosqlite
 import orjson
 
 from polling.core.model import Bank
-from polling.store.base import AnswerRow, SessionRow, StoreError
+from polling.store.base import AccountRow, AnswerRow, SessionRow, StoreError
 from polling.store.batching import GroupCommit, Run
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS sessions (
-    id           TEXT PRIMARY KEY,
-    code         TEXT NOT NULL UNIQUE,
-    bank         TEXT NOT NULL,      -- the bank as it was when the session was created
-    screen_key   TEXT NOT NULL,
-    hide_results INTEGER NOT NULL,
-    created      TEXT NOT NULL,      -- UTC, to the minute
-    control      TEXT NOT NULL       -- which question is current and the state of each
-);
-CREATE TABLE IF NOT EXISTS answers (
-    session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    question_id TEXT NOT NULL,
-    participant TEXT NOT NULL,       -- a one-way hash of the phone's random token
-    value       TEXT NOT NULL,       -- JSON
-    language    TEXT NOT NULL,
-    minute      TEXT NOT NULL,       -- UTC, to the minute: no finer, for anonymity
-    rev         INTEGER NOT NULL,
-    status      TEXT,                -- moderation of open text
-    UNIQUE (session_id, question_id, participant)
-);
-"""
+# Each entry upgrades the schema by one version; the file remembers the last one applied in
+# PRAGMA user_version. The first is written so that a file made before versions existed passes.
+MIGRATIONS = (
+    """
+    CREATE TABLE IF NOT EXISTS sessions (
+        id           TEXT PRIMARY KEY,
+        code         TEXT NOT NULL UNIQUE,
+        bank         TEXT NOT NULL,      -- the bank as it was when the session was created
+        screen_key   TEXT NOT NULL,
+        hide_results INTEGER NOT NULL,
+        created      TEXT NOT NULL,      -- UTC, to the minute
+        control      TEXT NOT NULL       -- which question is current and the state of each
+    );
+    CREATE TABLE IF NOT EXISTS answers (
+        session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        question_id TEXT NOT NULL,
+        participant TEXT NOT NULL,       -- a one-way hash of the phone's random token
+        value       TEXT NOT NULL,       -- JSON
+        language    TEXT NOT NULL,
+        minute      TEXT NOT NULL,       -- UTC, to the minute: no finer, for anonymity
+        rev         INTEGER NOT NULL,
+        status      TEXT,                -- moderation of open text
+        UNIQUE (session_id, question_id, participant)
+    );
+    """,
+    """
+    ALTER TABLE sessions ADD COLUMN owner TEXT;  -- the facilitator who created it; NULL: the operator
+    CREATE TABLE accounts (
+        name       TEXT PRIMARY KEY,    -- a facilitator or organiser, never a participant
+        role       TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE, -- SHA-256 of the token; the token itself is never kept
+        created    TEXT NOT NULL
+    );
+    """,
+)
+
+
+async def migrate(db: aiosqlite.Connection) -> int:
+    """Apply the migrations this file has not seen, each in its own transaction; returns the version."""
+    async with db.execute("PRAGMA user_version") as cursor:
+        (version,) = await cursor.fetchone() or (0,)
+    for number, sql in enumerate(MIGRATIONS[version:], start=version + 1):
+        await db.executescript(f"BEGIN IMMEDIATE; {sql}; PRAGMA user_version = {number}; COMMIT;")
+    return len(MIGRATIONS)
+
 
 UPSERT_ANSWER = """
 INSERT INTO answers (session_id, question_id, participant, value, language, minute, rev, status)
@@ -126,7 +149,7 @@ class SqliteStore:
         # Deleted answers are overwritten on disk, so a purge leaves nothing to recover.
         await self._db.execute("PRAGMA secure_delete = ON")
         await self._db.execute("PRAGMA busy_timeout = 5000")
-        await self._db.executescript(SCHEMA)
+        await migrate(self._db)
         self._writes.start()
 
     async def close(self) -> None:
@@ -194,7 +217,8 @@ class SqliteStore:
     async def create_session(self, row: SessionRow) -> None:
         """Store a new session with its bank snapshot."""
         await self._write(
-            "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sessions (id, code, bank, screen_key, hide_results, created, control, owner)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     row.id,
@@ -204,6 +228,7 @@ class SqliteStore:
                     int(row.hide_results),
                     row.created,
                     json.dumps(row.control),
+                    row.owner,
                 )
             ],
         )
@@ -234,7 +259,8 @@ class SqliteStore:
     async def sessions(self) -> list[SessionRow]:
         """Every session, oldest first."""
         async with self.db.execute(
-            "SELECT id, code, bank, screen_key, hide_results, created, control FROM sessions ORDER BY rowid"
+            "SELECT id, code, bank, screen_key, hide_results, created, control, owner"
+            " FROM sessions ORDER BY rowid"
         ) as cursor:
             rows = await cursor.fetchall()
         return [
@@ -246,6 +272,7 @@ class SqliteStore:
                 hide_results=bool(r[4]),
                 created=r[5],
                 control=json.loads(r[6]),
+                owner=r[7],
             )
             for r in rows
         ]
@@ -259,3 +286,33 @@ class SqliteStore:
         ) as cursor:
             rows = await cursor.fetchall()
         return [AnswerRow(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6], r[7]) for r in rows]
+
+    # -- accounts ----------------------------------------------------------------------
+
+    async def add_account(self, row: AccountRow) -> None:
+        """Store a new account; StoreError if the name or the token is taken."""
+        await self._write(
+            "INSERT INTO accounts (name, role, token_hash, created) VALUES (?, ?, ?, ?)",
+            [(row.name, row.role, row.token_hash, row.created)],
+        )
+
+    async def revoke_account(self, name: str) -> bool:
+        """Delete an account (its sessions stay); False if there was none of that name."""
+        known = any(a.name == name for a in await self.accounts())
+        await self._write("DELETE FROM accounts WHERE name = ?", [(name,)])
+        return known
+
+    async def accounts(self) -> list[AccountRow]:
+        """Every account, oldest first."""
+        async with self.db.execute(
+            "SELECT name, role, token_hash, created FROM accounts ORDER BY rowid"
+        ) as cursor:
+            return [AccountRow(*r) for r in await cursor.fetchall()]
+
+    async def account(self, token_hash: str) -> AccountRow | None:
+        """The account whose token has this hash, if any."""
+        async with self.db.execute(
+            "SELECT name, role, token_hash, created FROM accounts WHERE token_hash = ?", (token_hash,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return AccountRow(*row) if row else None
