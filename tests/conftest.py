@@ -186,6 +186,15 @@ def banks_dir(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def both_engines(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """A database setting for each engine in turn: a SQLite file, then a PostgreSQL database of its own."""
+    if request.param == "postgres":
+        url: str = request.getfixturevalue("postgres_url")
+        return url
+    return tmp_path / "polling.sqlite3"
+
+
 @pytest.fixture
 def database(tmp_path: Path) -> str | Path:
     """The database a test's servers use: a SQLite file unless a test module asks for more engines."""

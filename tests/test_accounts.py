@@ -18,13 +18,10 @@ from polling.store import open_store
 from tests.conftest import ROOT, LiveServer
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+@pytest.fixture
+def database(both_engines: str | Path) -> str | Path:
     """Every test here runs once on a SQLite file and once on a PostgreSQL database."""
-    if request.param == "postgres":
-        url: str = request.getfixturevalue("postgres_url")
-        return url
-    return tmp_path / "polling.sqlite3"
+    return both_engines
 
 
 def polling(*args: str) -> subprocess.CompletedProcess[str]:

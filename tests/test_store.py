@@ -28,13 +28,10 @@ BANK = Bank(
 )
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
-    """A database setting for each engine: a SQLite file, or a PostgreSQL database of its own."""
-    if request.param == "postgres":
-        url: str = request.getfixturevalue("postgres_url")
-        return url
-    return tmp_path / "db.sqlite3"
+@pytest.fixture
+def db(both_engines: str | Path) -> str | Path:
+    """Every store test runs on a SQLite file and on a PostgreSQL database."""
+    return both_engines
 
 
 async def store_with_a_session(db: str | Path) -> Any:
