@@ -394,7 +394,7 @@ function questionCard() {
     "section",
     { class: `card question is-${questionState}` },
     el("p", { class: "state", "data-state": questionState, text: stateLabel() }),
-    inLanguage(el("h2", { class: "prompt", text: text(question.prompt) })),
+    inLanguage(el("h2", { class: "prompt", id: "prompt", text: text(question.prompt) })),
     hint,
     body,
     el("div", { class: "feedback", id: "feedback", role: "status", "aria-live": "polite" }),
@@ -418,9 +418,20 @@ function setHint(message) {
   hint.textContent = message;
 }
 
+// The options of a question form a group named by the question and described by its hint,
+// so that a screen reader entering the options says what they answer.
+const GROUP_PROPS = { class: "choices", role: "group", "aria-labelledby": "prompt", "aria-describedby": "hint" };
+
+/** A scale point as a screen reader says it: "3 of 5", with the end's label at either end. */
+function scalePointName(point) {
+  const values = { value: point, max: question.max };
+  const label = point === question.min ? question.min_label : point === question.max ? question.max_label : null;
+  return label ? t("join.scalePointLabel", { ...values, label: text(label) }) : t("join.scalePoint", values);
+}
+
 function choiceButtons(body, readOnly) {
   setHint(t("join.chooseOne"));
-  const list = el("div", { class: "choices", role: "group" });
+  const list = el("div", GROUP_PROPS);
   for (const option of question.options) {
     list.append(
       inLanguage(el("button", {
@@ -442,7 +453,7 @@ function checkboxes(body, readOnly) {
   setHint(most && most < question.options.length ? t("join.chooseUpTo", { count: most }) : t("join.chooseAny"));
   const start = startValue();
   const chosen = new Set(Array.isArray(start) ? start : []);
-  const list = el("div", { class: "choices", role: "group" });
+  const list = el("div", GROUP_PROPS);
   const send = el("button", { type: "submit", class: "submit", text: answer === null ? t("join.send") : t("join.change") });
   const sync = () => {
     for (const box of list.children) {
@@ -482,7 +493,7 @@ function checkboxes(body, readOnly) {
 
 function scaleButtons(body, readOnly) {
   setHint(t("join.chooseScale", { min: question.min, max: question.max }));
-  const row = el("div", { class: "scale", role: "group" });
+  const row = el("div", { ...GROUP_PROPS, class: "scale" });
   for (let point = question.min; point <= question.max; point += 1) {
     row.append(
       el("button", {
@@ -490,6 +501,7 @@ function scaleButtons(body, readOnly) {
         class: "scale-point",
         "data-value": String(point),
         "aria-pressed": "false",
+        "aria-label": scalePointName(point),
         disabled: readOnly,
         text: formatNumber(point),
         onclick: () => submit(point),
