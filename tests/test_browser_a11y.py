@@ -72,7 +72,7 @@ def test_the_options_are_a_group_named_by_the_question(
 def test_scale_points_are_announced_with_their_place_and_end_labels(
     server: LiveServer, open_page: Callable[..., Page]
 ) -> None:
-    """Scale buttons say "1 of 5, Not at all" … "3 of 5" … "5 of 5, Very", not bare numbers, in the phone's language."""
+    """Scale buttons say "1 of 5, Not at all" … "5 of 5, Very", not bare numbers, in the phone's language."""
     info = server.create_session("browser")
     server.command(info["id"], "show", question="useful")
     server.command(info["id"], "open")
