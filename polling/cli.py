@@ -200,7 +200,7 @@ def serve(args: argparse.Namespace) -> int:
     from polling.live.app import create_app
     from polling.live.joining import is_loopback, join_base, qr_text
     from polling.live.server import run
-    from polling.store import is_server_url
+    from polling.store import is_server_url, shown
 
     if args.redis and not is_server_url(args.db):
         raise SystemExit("polling: --redis needs a postgresql:// --db: a SQLite file belongs to one process")
@@ -216,7 +216,7 @@ def serve(args: argparse.Namespace) -> int:
     if not worker:
         facilitator = f"{base}/host#token={token}"
         workers = f", {args.workers} workers" if args.workers > 1 else ""
-        print(f"Serving workshops at {base}  (database {_shown(args.db)}, banks {args.banks}/{workers})")
+        print(f"Serving workshops at {base}  (database {shown(args.db)}, banks {args.banks}/{workers})")
         if is_loopback(args.host) and not args.public_url:
             print(
                 f"Warning: listening on {args.host} only: phones cannot reach this. "
@@ -249,16 +249,6 @@ def _worker_command(args: argparse.Namespace, base: str) -> list[str]:
     if args.retention_days is not None:
         command += ["--retention-days", str(args.retention_days)]
     return command
-
-
-def _shown(db: str) -> str:
-    """A database setting as printed: a URL without its password."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(db)
-    if parts.password is None:
-        return db
-    return db.replace(f":{parts.password}@", ":***@", 1)
 
 
 def check(args: argparse.Namespace) -> int:
@@ -373,7 +363,7 @@ def manage_accounts(args: argparse.Namespace) -> int:
 
     async def run() -> int:
         # A SQLite file is written by one process at a time: not beside a running server.
-        store = open_store(args.db, exclusive=args.action != "list")
+        store = open_store(args.db, exclusive=args.action != "list" and not is_server_url(args.db))
         try:
             await store.open()
         except StoreError as error:

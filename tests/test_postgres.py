@@ -61,3 +61,32 @@ async def test_answers_are_refused_while_postgres_is_down_and_stored_once_it_is_
     finally:
         await connection.close()
     assert [(row["value"], row["rev"]) for row in stored] == [('"fast"', 2)]
+
+
+async def test_the_purge_command_refuses_while_a_server_holds_the_postgres_database(
+    server_factory: Any, postgres_url: str, redis_url: str
+) -> None:
+    """`polling purge` on PostgreSQL refuses, saying why, while a lone server or the processes of a
+    server with Redis run on the database, and deletes once they are stopped."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    def purge(session: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "polling", "purge", session, "--db", postgres_url]
+        return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=60)
+
+    lone: LiveServer = server_factory(db=postgres_url)
+    lone.start()
+    info = lone.create_session("e2e")
+    refused = purge(info["id"])
+    assert refused.returncode == 1 and "in use by a running server" in refused.stderr
+    lone.stop()
+
+    worker: LiveServer = server_factory(db=postgres_url, extra_args=["--redis", redis_url])
+    worker.start()
+    assert "in use by a running server" in purge(info["id"]).stderr
+    assert worker.api("GET", f"/api/sessions/{info['id']}").status_code == 200
+    worker.stop()
+    assert purge(info["id"]).returncode == 0

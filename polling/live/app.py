@@ -56,7 +56,8 @@ def create_app(
     With `redis`, the application is one of several processes that share the database and
     tell each other of every change through Redis.
     """
-    store = open_store(db, exclusive=True)
+    # Alone on its database, unless it is one of several processes with Redis between them.
+    store = open_store(db, exclusive=not redis, shared=bool(redis))
     polling = Polling(store, Path(banks), token, join_base, RedisRelay(redis) if redis else None)
 
     @contextlib.asynccontextmanager

@@ -14,6 +14,7 @@ import asyncpg
 import orjson
 
 from polling.core.model import Bank
+from polling.store import shown
 from polling.store.base import AccountRow, AnswerRow, SessionRow, StoreError
 from polling.store.batching import GroupCommit, Run
 
@@ -56,6 +57,8 @@ MIGRATIONS = (
     """,
 )
 
+HOLD_KEY = 7167  # the advisory lock that says which processes hold the database
+
 # A burst of answers as parallel arrays: one statement, one round trip, whatever its size.
 UPSERT_ANSWERS = """
 INSERT INTO answers (session_id, question_id, participant, value, language, minute, rev, status)
@@ -88,9 +91,12 @@ def newest_per_key(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 class PostgresStore:
     """PostgreSQL through a small pool; every write is durable when its awaitable returns."""
 
-    def __init__(self, url: str, pool_size: int = 4) -> None:
+    def __init__(self, url: str, pool_size: int = 4, hold: str | None = None) -> None:
         self.url = url
         self.pool_size = pool_size
+        # "exclusive" (one process alone), "shared" (the processes of one server) or None.
+        self.hold = hold
+        self._holder: asyncpg.Connection | None = None
         self._pool: asyncpg.Pool | None = None
         self._writes = GroupCommit(
             self._transaction, (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
@@ -99,6 +105,8 @@ class PostgresStore:
     async def open(self) -> None:
         """Connect, bring the schema up to date, and start the writer."""
         try:
+            if self.hold is not None:
+                self._holder = await self._take_hold(self.hold)
             self._pool = await asyncpg.create_pool(self.url, min_size=1, max_size=self.pool_size)
         except (OSError, asyncpg.PostgresError) as error:
             raise StoreError(f"Cannot reach PostgreSQL: {error}") from error
@@ -112,6 +120,21 @@ class PostgresStore:
         if self._pool is not None:
             await self._pool.close()
             self._pool = None
+        if self._holder is not None:
+            await self._holder.close()  # which lets go of the advisory lock
+            self._holder = None
+
+    async def _take_hold(self, mode: str) -> asyncpg.Connection:
+        """A connection of its own holding the database's advisory lock for as long as the store is open.
+
+        Servers of several processes hold it shared; a lone server and `polling purge` hold it
+        exclusive, so a purge is refused while any server runs, and so is a second lone server."""
+        connection = await asyncpg.connect(self.url)
+        function = "pg_try_advisory_lock" if mode == "exclusive" else "pg_try_advisory_lock_shared"
+        if not await connection.fetchval(f"SELECT {function}($1)", HOLD_KEY):
+            await connection.close()
+            raise StoreError(f"{shown(self.url)} is in use by a running server")
+        return connection
 
     @property
     def commits(self) -> int:
