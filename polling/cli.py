@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import secrets
 import sys
@@ -125,6 +126,19 @@ def build_parser() -> argparse.ArgumentParser:
     purge.add_argument("session", metavar="SESSION", help="session id or join code")
     _db_option(purge)
 
+    migrate = commands.add_parser(
+        "migrate-db",
+        help="copy every session, answer and account from one database into an empty other one "
+        "(stop the servers of both first)",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    migrate.add_argument(
+        "--from", dest="source", required=True, help="the database to copy: a SQLite file or URL"
+    )
+    migrate.add_argument(
+        "--to", dest="target", required=True, help="the empty database to fill: a postgresql:// URL"
+    )
+
     for role, does in (
         ("facilitator", "sees and drives only the sessions they create"),
         ("organiser", "lists and exports every session and drives none"),
@@ -188,6 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sessions": list_sessions,
         "export": export,
         "purge": purge,
+        "migrate-db": migrate_db,
         "facilitator": manage_accounts,
         "organiser": manage_accounts,
         "bench": bench,
@@ -350,6 +365,41 @@ def purge(args: argparse.Namespace) -> int:
             return 1
         finally:
             await polling.store.close()
+
+    return asyncio.run(run())
+
+
+def migrate_db(args: argparse.Namespace) -> int:
+    """Copy a whole database into an empty one, for instance from SQLite to PostgreSQL."""
+    from polling.store import is_server_url, open_store, shown
+    from polling.store.base import StoreError
+    from polling.store.copy import copy_database
+
+    if not is_server_url(args.source) and not Path(args.source).exists():
+        raise SystemExit(f"polling: no database at {args.source}")
+
+    async def run() -> int:
+        # Both alone: a server writing either side while it is copied would be lost or mixed.
+        source, target = open_store(args.source, exclusive=True), open_store(args.target, exclusive=True)
+        try:
+            await source.open()
+            await target.open()
+            copied = await copy_database(source, target)
+        except StoreError as error:
+            print(
+                f"polling: {error}; if the copy had begun, empty the target before trying again",
+                file=sys.stderr,
+            )
+            return 1
+        finally:
+            for store in (source, target):
+                with contextlib.suppress(Exception):
+                    await store.close()
+        print(
+            f"copied {copied.sessions} session(s), {copied.answers} answer(s) and {copied.accounts} "
+            f"account(s) from {shown(args.source)} to {shown(args.target)}"
+        )
+        return 0
 
     return asyncio.run(run())
 

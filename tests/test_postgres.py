@@ -90,3 +90,51 @@ async def test_the_purge_command_refuses_while_a_server_holds_the_postgres_datab
     assert worker.api("GET", f"/api/sessions/{info['id']}").status_code == 200
     worker.stop()
     assert purge(info["id"]).returncode == 0
+
+
+async def test_a_sqlite_database_moves_to_postgres_whole(
+    server_factory: Any, postgres_url: str, tmp_path: Path
+) -> None:
+    """`polling migrate-db` copies sessions, answers (with their revisions and moderation), the
+    session's state and the accounts; a server on PostgreSQL then resumes exactly where the SQLite
+    one stopped, and a second copy into the now full database is refused."""
+    import re
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    def polling(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "polling", *args]
+        return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+    sqlite_file = tmp_path / "laptop.sqlite3"
+    added = polling("facilitator", "add", "alice", "--db", str(sqlite_file))
+    token = re.search(r"token (\S+)", added.stdout)
+    assert token is not None
+    laptop: LiveServer = server_factory(db=sqlite_file)
+    laptop.start()
+    info = await open_first_question(laptop)
+    for index, choice in enumerate(("slow", "right", "right", "fast")):
+        phone, _ = await participant(laptop.ws_url, info["code"])
+        await phone.answer("pace", choice, rev=1)
+        if index == 0:
+            await phone.answer("pace", "fast", rev=2)
+    before = laptop.api("GET", f"/api/sessions/{info['id']}").json()
+    laptop.stop()
+
+    moved = polling("migrate-db", "--from", str(sqlite_file), "--to", postgres_url)
+    assert moved.returncode == 0, moved.stderr
+    assert "copied 1 session(s), 4 answer(s) and 1 account(s)" in moved.stdout
+
+    office: LiveServer = server_factory(db=postgres_url, token=laptop.token)
+    office.start()
+    after = office.api("GET", f"/api/sessions/{info['id']}").json()
+    for key in ("current", "state", "states", "responses", "results"):
+        assert after[key] == before[key]
+    assert after["results"]["counts"] == {"slow": 0, "right": 2, "fast": 2}
+    assert office.api("GET", "/api/sessions", token=token.group(1)).status_code == 200
+    office.stop()
+
+    again = polling("migrate-db", "--from", str(sqlite_file), "--to", postgres_url)
+    assert again.returncode == 1 and "not empty" in again.stderr
