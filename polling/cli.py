@@ -83,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
         "a postgresql:// --db and --redis",
     )
     serve.add_argument(
+        "--max-pending",
+        type=int,
+        default=int(_env("MAX_PENDING", 1000)),
+        help="connections that may wait at once for their hello (each has 5 seconds); more are "
+        "refused until some say it or time out (env POLLING_MAX_PENDING)",
+    )
+    serve.add_argument(
         "--ping-interval",
         type=float,
         default=float(_env("PING_INTERVAL", 20)),
@@ -214,7 +221,7 @@ def serve(args: argparse.Namespace) -> int:
     """Serve until interrupted."""
     from polling.live.app import create_app
     from polling.live.joining import is_loopback, join_base, qr_text
-    from polling.live.server import run
+    from polling.live.server import raise_open_file_limit, run
     from polling.store import is_server_url, shown
 
     if args.redis and not is_server_url(args.db):
@@ -228,10 +235,13 @@ def serve(args: argparse.Namespace) -> int:
     base = join_base(args.host, args.port, args.public_url)
     retention = float(args.retention_days) if args.retention_days is not None else None
     worker = os.environ.get(WORKER_ENV) == "1"
+    before, files = raise_open_file_limit()
     if not worker:
         facilitator = f"{base}/host#token={token}"
         workers = f", {args.workers} workers" if args.workers > 1 else ""
         print(f"Serving workshops at {base}  (database {shown(args.db)}, banks {args.banks}/{workers})")
+        raised = f"raised from {before}" if files > before else "as far as the system allows"
+        print(f"Open files: up to {files} ({raised}); each connection uses one")
         if is_loopback(args.host) and not args.public_url:
             print(
                 f"Warning: listening on {args.host} only: phones cannot reach this. "
@@ -245,7 +255,9 @@ def serve(args: argparse.Namespace) -> int:
         from polling.live.workers import supervise
 
         return supervise(args.workers, _worker_command(args, base), {"POLLING_TOKEN": token, WORKER_ENV: "1"})
-    app = create_app(args.db, args.banks, token, base, retention, args.rate_limit, args.redis)
+    app = create_app(
+        args.db, args.banks, token, base, retention, args.rate_limit, args.redis, args.max_pending
+    )
     run(app, args.host, args.port, args.ping_interval, reuse_port=worker)
     return 0
 
@@ -259,7 +271,7 @@ def _worker_command(args: argparse.Namespace, base: str) -> list[str]:
         sys.executable, "-m", "polling", "serve", "--workers", "1",
         "--host", args.host, "--port", str(args.port), "--db", args.db, "--banks", str(args.banks),
         "--public-url", base, "--redis", args.redis, "--rate-limit", str(args.rate_limit),
-        "--ping-interval", str(args.ping_interval),
+        "--ping-interval", str(args.ping_interval), "--max-pending", str(args.max_pending),
     ]  # fmt: skip
     if args.retention_days is not None:
         command += ["--retention-days", str(args.retention_days)]

@@ -4,8 +4,10 @@ server as an attacker would, and proves it closed (docs/security.md names each o
 from __future__ import annotations
 
 import asyncio
+import resource
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -150,3 +152,76 @@ async def test_the_purge_command_refuses_while_a_server_holds_the_database(live_
     assert "in use by a running server" in done.stderr and "DELETE /api/sessions" in done.stderr
     assert live_server.api("GET", f"/api/sessions/{info['id']}").status_code == 200
     assert live_server.api("DELETE", f"/api/sessions/{info['id']}").json() == {"ok": True}
+
+
+async def closed_by_server(reader: asyncio.StreamReader) -> bool:
+    """Read until the server closes the connection."""
+    while await reader.read(4096):
+        pass
+    return True
+
+
+async def test_idle_and_slow_connections_are_let_go(live_server: LiveServer) -> None:
+    """Sockets that send nothing, requests whose headers trickle in, and WebSockets that answer
+    pings but never say hello are all closed by the server within seconds; the others are served."""
+    silent = [await asyncio.open_connection("127.0.0.1", live_server.port) for _ in range(40)]
+    slow = [await asyncio.open_connection("127.0.0.1", live_server.port) for _ in range(10)]
+    for _, writer in slow:
+        writer.write(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    mute = [await websockets.connect(live_server.ws_url) for _ in range(20)]
+
+    async def trickle() -> None:
+        # A header line now and then, as slowloris does, never the blank line that ends them.
+        for step in range(40):
+            for _, writer in slow:
+                writer.write(f"X-Slow-{step}: 1\r\n".encode())
+            await asyncio.sleep(0.5)
+
+    trickling = asyncio.create_task(trickle())
+    closed = [closed_by_server(reader) for reader, _ in silent + slow]
+    waited = await asyncio.wait_for(asyncio.gather(*closed, *(m.wait_closed() for m in mute)), timeout=15)
+    trickling.cancel()
+    for _, writer in silent + slow:
+        writer.close()
+    assert all(waited[: len(closed)])
+    assert {m.close_code for m in mute} == {1008}
+    assert live_server.api("GET", "/healthz").status_code == 200
+    info = live_server.create_session("e2e")
+    phone, welcome = await participant(live_server.ws_url, info["code"])
+    assert welcome["session"]["id"] == info["id"]
+
+
+async def test_connections_waiting_for_hello_are_capped(server_factory: Any) -> None:
+    """Past --max-pending connections that have not said hello, new ones are refused at the
+    handshake; once the silent ones time out, phones get in again."""
+    server: LiveServer = server_factory(extra_args=["--max-pending", "10"])
+    server.start()
+    info = server.create_session("e2e")
+    silent = [await websockets.connect(server.ws_url) for _ in range(10)]
+    with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
+        await websockets.connect(server.ws_url)
+    assert refused.value.response.status_code == 403
+    await asyncio.wait_for(asyncio.gather(*(s.wait_closed() for s in silent)), timeout=15)
+    phone, welcome = await participant(server.ws_url, info["code"])
+    assert welcome["session"]["id"] == info["id"]
+
+
+def test_the_open_file_limit_is_raised_at_start_up(server_factory: Any) -> None:
+    """A server started under a low open-file limit raises it as far as the system allows and
+    says so in its banner."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    low = min(256, soft)
+    server: LiveServer = server_factory()
+    resource.setrlimit(resource.RLIMIT_NOFILE, (low, hard))  # the server inherits it
+    try:
+        server.start()
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert server.process is not None
+    limits = Path(f"/proc/{server.process.pid}/limits").read_text()
+    line = next(line for line in limits.splitlines() if line.startswith("Max open files"))
+    now = int(line.split()[3])
+    banner = server.log.read_text()
+    assert f"Open files: up to {now}" in banner
+    if hard > low:
+        assert now == hard and f"raised from {low}" in banner

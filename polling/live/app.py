@@ -23,7 +23,7 @@ from polling.core.session import COMMANDS, Session
 from polling.live.joining import qr_svg
 from polling.live.relay import RedisRelay
 from polling.live.service import Polling, Refused
-from polling.live.sockets import RATE_PER_SECOND, Socket
+from polling.live.sockets import MAX_PENDING, RATE_PER_SECOND, Socket
 from polling.live.views import FACILITATOR
 from polling.reports import exports as export
 from polling.store import open_store
@@ -50,6 +50,7 @@ def create_app(
     retention_days: float | None = None,
     rate_limit: float = RATE_PER_SECOND,
     redis: str | None = None,
+    max_pending: int = MAX_PENDING,
 ) -> Starlette:
     """A fresh application with its own store; each test can build one of its own.
 
@@ -97,7 +98,7 @@ def create_app(
         Route("/api/sessions/{session}/moderate", api.moderate, methods=["POST"]),
         *(Route(f"/api/sessions/{{session}}/{name}", api.export) for name in EXPORTS),
         Route("/api/sessions/{session}/{action}", api.command, methods=["POST"]),
-        WebSocketRoute("/ws", Socket(polling, rate_limit).serve),
+        WebSocketRoute("/ws", Socket(polling, rate_limit, max_pending).serve),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import secrets
 import time
@@ -19,8 +20,15 @@ from polling.live.service import Polling, Refused, participant_key
 from polling.live.views import FACILITATOR, PARTICIPANT, SCREEN
 
 MAX_MESSAGE = 4096
+# A page says hello as soon as its socket opens; a connection that has not within this many
+# seconds is closed. At most MAX_PENDING connections may wait for their hello at once: more
+# are refused at the handshake (the page tries again), so silent sockets cannot use up the
+# server's file handles.
+HELLO_TIMEOUT = 5.0
+MAX_PENDING = 1000
 TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 POLICY_VIOLATION = 1008
+TRY_AGAIN_LATER = 1013
 
 # A phone sends a message every few seconds at most; a burst allows a quick change of mind.
 RATE_PER_SECOND = 10.0
@@ -57,9 +65,13 @@ def same_origin(origin: str, host: str | None, public_base: str) -> bool:
 class Socket:
     """The WebSocket endpoint at /ws; every problem is answered on its own connection."""
 
-    def __init__(self, polling: Polling, rate_limit: float = RATE_PER_SECOND) -> None:
+    def __init__(
+        self, polling: Polling, rate_limit: float = RATE_PER_SECOND, max_pending: int = MAX_PENDING
+    ) -> None:
         self.polling = polling
         self.rate_limit = rate_limit
+        self.max_pending = max_pending
+        self.pending = 0  # connections accepted that have not said hello yet
         self.handlers: dict[str, Callable[[Client, dict[str, Any]], Awaitable[None]]] = {
             "hello": self.hello,
             "answer": self.answer,
@@ -78,12 +90,28 @@ class Socket:
         ):
             await websocket.close(POLICY_VIOLATION)
             return
+        if self.pending >= self.max_pending:
+            await websocket.close(TRY_AGAIN_LATER)  # refused at the handshake: HTTP 403
+            return
         await websocket.accept()
         client = Client(websocket, on_cut_off=self.polling.disconnected)
         limit = RateLimit(self.rate_limit, max(RATE_BURST, self.rate_limit))
+        self.pending += 1
+        waiting = True
+        deadline = time.monotonic() + HELLO_TIMEOUT
         try:
             while True:
-                message = await websocket.receive()
+                if waiting and client.role is not None:
+                    waiting = False
+                    self.pending -= 1
+                if waiting:
+                    try:
+                        message = await asyncio.wait_for(websocket.receive(), deadline - time.monotonic())
+                    except TimeoutError:
+                        await websocket.close(POLICY_VIOLATION, "No hello in time")
+                        break
+                else:
+                    message = await websocket.receive()
                 if message["type"] == "websocket.disconnect":
                     break
                 text = message.get("text")
@@ -96,6 +124,8 @@ class Socket:
         except RuntimeError:
             pass  # the peer went away mid-send
         finally:
+            if waiting:
+                self.pending -= 1
             self.polling.disconnected(client)
             await client.stop()
 
