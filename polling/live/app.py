@@ -14,12 +14,12 @@ import plotly
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
 
 from polling.core.access import Principal
 from polling.core.session import COMMANDS, Session
+from polling.live.assets import Assets, CompressedStaticFiles
 from polling.live.joining import qr_svg
 from polling.live.relay import RedisRelay
 from polling.live.service import Polling, Refused
@@ -75,6 +75,8 @@ def create_app(
             await store.close()
 
     api = Api(polling)
+    assets = Assets()
+    page = functools.partial(page_route, assets)
     routes = [
         # Participants type the bare address; the facilitator has a path of their own.
         Route("/", page("join.html")),
@@ -85,7 +87,7 @@ def create_app(
         Route("/console/{session}", page("console.html")),
         Route("/j/{code}", page("join.html")),
         Route("/healthz", Health(polling).check),
-        Route("/vendor/plotly.min.js", plotly_js),
+        Route("/vendor/plotly.min.js", functools.partial(plotly_js, assets)),
         Route("/qr/{code}.svg", api.qr),
         Route("/api/join/{code}", api.join_info),
         Route("/api/banks", api.banks),
@@ -99,7 +101,8 @@ def create_app(
         *(Route(f"/api/sessions/{{session}}/{name}", api.export) for name in EXPORTS),
         Route("/api/sessions/{session}/{action}", api.command, methods=["POST"]),
         WebSocketRoute("/ws", Socket(polling, rate_limit, max_pending).serve),
-        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        # Revalidated on each load (a cheap 304), so pages never run a script older than the server.
+        Mount("/static", CompressedStaticFiles(STATIC, assets, "no-cache"), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error})
     app.state.polling = polling
@@ -139,11 +142,11 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def page(name: str) -> Callable[[Request], Awaitable[Response]]:
+def page_route(assets: Assets, name: str) -> Callable[[Request], Awaitable[Response]]:
     """A route that serves one HTML page from static/."""
 
     async def serve(request: Request) -> Response:
-        return FileResponse(STATIC / name, headers={"Cache-Control": "no-cache"})
+        return await assets.response(request, STATIC / name, "no-cache")
 
     return serve
 
@@ -169,8 +172,9 @@ class Health:
         return JSONResponse({"ok": problem is None, "storage": problem}, status_code=503 if problem else 200)
 
 
-async def plotly_js(request: Request) -> Response:
-    return FileResponse(PLOTLY_JS, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
+async def plotly_js(assets: Assets, request: Request) -> Response:
+    # It changes only with the installed plotly package: a day without asking is safe.
+    return await assets.response(request, PLOTLY_JS, "max-age=86400")
 
 
 HTTP_ERRORS = {404: "not_found", 405: "method_not_allowed"}
