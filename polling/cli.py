@@ -181,6 +181,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="instead: SIGKILL the server during the answer burst, restart it, and count lost and "
         "double answers",
     )
+    bench.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="with --crash: run the server as `serve --workers N` and SIGKILL one worker mid-burst "
+        "(needs --db postgresql://... and --redis)",
+    )
+    bench.add_argument(
+        "--db", default=None, help="with --workers: the PostgreSQL database to run on (postgresql://...)"
+    )
+    bench.add_argument(
+        "--redis", default=None, help="with --workers: the Redis between the workers (redis://...)"
+    )
     return parser
 
 
@@ -476,6 +489,16 @@ def bench(args: argparse.Namespace) -> int:
     """Run the benchmark; its last line is one JSON object."""
     from polling.bench.bench import run_bench, run_crash
 
+    if args.crash and args.workers > 1:
+        from polling.bench.cluster import run_crash_workers
+        from polling.store import is_server_url
+
+        if not (args.db and is_server_url(args.db) and args.redis):
+            raise SystemExit(
+                "polling: bench --crash --workers needs --db postgresql://... and --redis redis://..."
+            )
+        outcome = run_crash_workers(args.participants, args.processes, args.workers, args.db, args.redis)
+        return 0 if outcome["lost"] == outcome["duplicates"] == 0 and outcome["counts_agree"] else 1
     if args.crash:
         result = run_crash(args.participants, args.processes)
         return 0 if result["lost"] == result["duplicates"] == 0 and result["resumed"] else 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -192,3 +193,19 @@ async def test_answers_are_refused_while_redis_is_down_and_shared_once_it_is_bac
             assert state(server, info["id"])["results"]["counts"]["fast"] == 1
     finally:
         redis.stop()
+
+
+def test_killing_a_worker_mid_burst_loses_and_doubles_nothing(postgres_url: str, redis_url: str) -> None:
+    """`polling bench --crash --workers 2` at a small size: one worker killed with SIGKILL during
+    the answer burst; every acknowledged answer is stored once and every worker shows the stored count."""
+    done = subprocess.run(
+        [sys.executable, "-m", "polling", "bench", "--crash", "--workers", "2", "--participants", "300",
+         "--db", postgres_url, "--redis", redis_url],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["acked"] == result["stored"] == 300
+    assert (result["lost"], result["duplicates"]) == (0, 0)
+    assert result["reconnects"] > 0  # the killed worker's phones did come back
+    assert result["presenter_counts"] == [300]
