@@ -35,6 +35,7 @@ def test_banks_are_listed_with_their_problems(client: TestClient) -> None:
     assert banks["e2e"]["ok"] and banks["e2e"]["questions"] == 6 and banks["e2e"]["languages"] == ["en", "ru"]
     assert not banks["broken"]["ok"]
     assert any("broken.yaml:4:" in p and "poll" in p for p in banks["broken"]["problems"])
+    assert banks["broken"]["errors"] == banks["broken"]["problems"] and banks["broken"]["warnings"] == []
 
 
 def test_a_bank_with_errors_never_starts_a_session(client: TestClient) -> None:
@@ -52,6 +53,16 @@ def test_a_session_gets_a_join_url_on_the_public_address(client: TestClient) -> 
     assert info["join_url"] == f"http://192.168.1.5:8000/j/{info['code']}"
     assert len(info["code"]) == 5 and not set(info["code"]) & set("0O1IL2Z5S8BGQ6")
     assert info["status"] == "waiting" and info["created"].endswith("Z")
+
+
+def test_a_session_can_let_phones_see_results(client: TestClient) -> None:
+    """`phone_results` is kept with a new session; anything but true or false is refused."""
+    info = client.post("/api/sessions", json={"bank": "e2e", "phone_results": True}, headers=AUTH).json()
+    assert info["phone_results"] is True
+    plain = client.post("/api/sessions", json={"bank": "e2e"}, headers=AUTH).json()
+    assert plain["phone_results"] is False
+    refused = client.post("/api/sessions", json={"bank": "e2e", "phone_results": "yes"}, headers=AUTH)
+    assert refused.status_code == 400 and "phone_results" in refused.json()["message"]
 
 
 def test_commands_over_http_follow_the_state_machine(client: TestClient) -> None:

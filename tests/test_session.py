@@ -374,8 +374,10 @@ def test_record_passes_the_moderation_status_on() -> None:
 
 
 def test_control_state_round_trip_resumes_where_the_session_was() -> None:
-    """A new session restored from control_state has the same current question, states, reveals."""
+    """A new session restored from control_state has the same current question, states, reveals
+    and choice of showing results on phones."""
     session = make_session(hide_results=True)
+    session.phone_results = True
     for _ in range(6):
         session.next()
     assert (session.current, session.state) == ("topics", QuestionState.OPEN)
@@ -388,6 +390,7 @@ def test_control_state_round_trip_resumes_where_the_session_was() -> None:
     assert resumed.current == "topics"
     assert resumed.states == session.states
     assert resumed.revealed == {"pace"}
+    assert resumed.phone_results is True
     assert resumed.control_state() == session.control_state()
     resumed.next()
     assert resumed.states["topics"] is QuestionState.CLOSED

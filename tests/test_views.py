@@ -70,3 +70,36 @@ def test_session_info_and_tally_say_how_many_phones_answered_beside_how_many_are
     assert (about["answered"], about["participants"]) == (2, 0)
     tally = views.tally_message(session, FACILITATOR, 5)
     assert (tally["answered"], tally["participants"]) == (2, 5)
+
+
+def test_phones_see_results_only_where_allowed_and_once_the_room_does() -> None:
+    """With phone results on, a phone gets the counts once voting closes and the room sees them."""
+    session = make_session(PACE, REMARKS, hide_results=True)
+    session.phone_results = True
+    session.command("show", "pace")
+    session.command("open")
+    session.record("p1", "pace", "fast", 1)
+    assert views.participant_question(session, "p1")["results"] is None  # voting open
+    session.command("close")
+    assert views.participant_question(session, "p1")["results"] is None  # the room has not seen them
+    session.command("reveal")
+    assert views.participant_question(session, None)["results"] == {
+        "counts": {"slow": 0, "right": 0, "fast": 1}
+    }
+    session.command("show", "remarks")
+    session.command("open")
+    session.record("p1", "remarks", "kept", 1, Moderation.APPROVED)
+    session.command("close")
+    session.command("reveal")
+    assert views.participant_question(session, None)["results"] is None  # free text stays on the screen
+
+
+def test_phones_see_no_results_unless_the_facilitator_allows_it() -> None:
+    """Without phone results, a closed and visible question still sends phones no results."""
+    session = make_session(PACE)
+    session.command("show", "pace")
+    session.command("open")
+    session.record("p1", "pace", "fast", 1)
+    session.command("close")
+    assert views.participant_question(session, "p1")["results"] is None
+    assert views.info(session, "http://h", 1)["phone_results"] is False

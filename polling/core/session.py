@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from polling.core.answers import Value, check_answer
-from polling.core.model import Bank, Question
+from polling.core.model import Bank, Question, QuestionType
 from polling.core.tally import Moderation, Tally
 
 
@@ -55,6 +55,8 @@ class Session:
     screen_key: str
     created: str
     hide_results: bool = False
+    # Whether phones also see a question's results once voting is closed and the room sees them.
+    phone_results: bool = False
     max_participants: int | None = None
     owner: str | None = None  # the facilitator who created it; None: the operator
     display_languages: list[str] = field(default_factory=list)
@@ -232,6 +234,18 @@ class Session:
         """Whether the presenter screen may show the current question's results."""
         return not self.hide_results or self.current in self.revealed
 
+    def results_for_phones(self) -> bool:
+        """Whether phones may see the current question's results: the facilitator allows it,
+        voting on it is closed, the room sees them, and they are counts (not free text)."""
+        current = self.current
+        return (
+            self.phone_results
+            and current is not None
+            and self.states[current] is QuestionState.CLOSED
+            and self.results_visible()
+            and self.tallies[current].question.type is not QuestionType.TEXT
+        )
+
     def control_state(self) -> dict[str, Any]:
         """What a restart needs to resume the session where it was."""
         return {
@@ -241,6 +255,7 @@ class Session:
             "revealed": sorted(self.revealed),
             "max_participants": self.max_participants,
             "display_languages": list(self.display_languages),
+            "phone_results": self.phone_results,
         }
 
     def restore(self, control: dict[str, Any]) -> None:
@@ -252,6 +267,7 @@ class Session:
                 self.states[question_id] = QuestionState(state)
         self.revealed = set(control["revealed"])
         self.max_participants = control.get("max_participants")
+        self.phone_results = bool(control.get("phone_results", False))
         self.display_languages = control.get("display_languages") or [self.bank.default_language]
 
     # -- helpers ------------------------------------------------------------------------

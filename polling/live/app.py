@@ -286,11 +286,12 @@ class Api:
     @facilitator_only
     async def create_session(self, request: Request) -> Response:
         body = await self._body(request)
-        hide = body.get("hide_results", False)
-        if not isinstance(hide, bool):
-            raise Refused("bad_request", "hide_results must be true or false")
         session = await self.polling.create_session(
-            body.get("bank"), hide, participant_limit(body), request.state.principal
+            body.get("bank"),
+            flag(body, "hide_results"),
+            participant_limit(body),
+            request.state.principal,
+            phone_results=flag(body, "phone_results"),
         )
         return JSONResponse(self.polling.info(session), status_code=201)
 
@@ -355,6 +356,14 @@ MAX_LIMIT = 1_000_000
 
 # The export endpoints by the last part of their path.
 EXPORTS = {name: kind for kind, name in export.FILES.items()}
+
+
+def flag(body: dict[str, Any], name: str) -> bool:
+    """A true-or-false option of a request body, false when left out."""
+    value = body.get(name, False)
+    if not isinstance(value, bool):
+        raise Refused("bad_request", f"{name} must be true or false")
+    return value
 
 
 def participant_limit(body: dict[str, Any]) -> int | None:

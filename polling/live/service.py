@@ -16,7 +16,7 @@ from typing import Any
 
 from polling.core.access import OPERATOR, Principal, Role, token_hash
 from polling.core.answers import AnswerError, Value
-from polling.core.banks import Problem, load_banks
+from polling.core.banks import ERROR, Problem, load_banks
 from polling.core.model import Bank, QuestionType
 from polling.core.session import NotOpenError, Session, SessionStatus, TransitionError
 from polling.core.tally import Moderation
@@ -64,6 +64,11 @@ def resume(row: SessionRow, answers: list[AnswerRow]) -> Session:
     return session
 
 
+def phone_view(session: Session) -> tuple[Any, ...]:
+    """What the phones' `question` message depends on: when it changes, they are told."""
+    return (session.current, session.state, session.status, session.results_for_phones())
+
+
 class Refused(Exception):
     """A request that the service turns down, with a protocol error code."""
 
@@ -94,6 +99,9 @@ class BankListing:
             "questions": len(bank.questions) if bank else 0,
             "ok": bank is not None,
             "problems": [str(p) for p in self.problems],
+            # Apart, so that the home page shows warnings as warnings and errors as errors.
+            "errors": [str(p) for p in self.problems if p.severity == ERROR],
+            "warnings": [str(p) for p in self.problems if p.severity != ERROR],
         }
 
 
@@ -239,6 +247,7 @@ class Polling:
         hide_results: bool = False,
         max_participants: int | None = None,
         principal: Principal = OPERATOR,
+        phone_results: bool = False,
     ) -> Session:
         """Start a session from a bank file, keeping a snapshot of the bank."""
         if not principal.may_create:
@@ -256,6 +265,7 @@ class Polling:
             screen_key=secrets.token_urlsafe(12),
             created=utc_minute(),
             hide_results=hide_results,
+            phone_results=phone_results,
             max_participants=max_participants,
             owner=principal.owner,
         )
@@ -356,7 +366,7 @@ class Polling:
         """Apply a facilitator command, store where the session stands, and tell everyone."""
         session = self.session(session_id)
         async with self._exclusive(session):
-            before = (session.current, session.state, session.status)
+            before = phone_view(session)
             control = session.control_state()
             try:
                 session.command(action, question_id if isinstance(question_id, str) else None)
@@ -364,7 +374,7 @@ class Polling:
                 raise Refused("invalid_transition", str(error)) from None
             await self._save_control(session, control)
         self._push_state(session)
-        if (session.current, session.state, session.status) != before:
+        if phone_view(session) != before:
             self._push_question(session)
         return session
 
@@ -496,10 +506,10 @@ class Polling:
 
     def _restore(self, session: Session, control: dict[str, Any]) -> None:
         """Move a session to a state another process stored, telling whoever sees the change."""
-        before = (session.current, session.state, session.status)
+        before = phone_view(session)
         session.restore(control)
         self._push_state(session)
-        if (session.current, session.state, session.status) != before:
+        if phone_view(session) != before:
             self._push_question(session)
 
     async def _resync(self) -> None:

@@ -29,6 +29,7 @@ def info(session: Session, join_base: str, participants: int) -> dict[str, Any]:
         # From the same base as the join link, so the console's link agrees with the QR code.
         "screen_url": f"{join_base}/screen/{session.id}/{session.screen_key}",
         "hide_results": session.hide_results,
+        "phone_results": session.phone_results,
         "max_participants": session.max_participants,
         "participants": participants,
         "answered": len(session.answered),
@@ -71,7 +72,15 @@ def participant_question(session: Session, participant: str | None) -> dict[str,
         "state": str(session.state) if session.state else None,
         "answer": answer,
         "rev": session.rev_of(participant, current) if participant and current else 0,
+        "results": phone_results(session),
     }
+
+
+def phone_results(session: Session) -> dict[str, Any] | None:
+    """The current question's results for phones, where the facilitator lets phones see them."""
+    if session.current is None or not session.results_for_phones():
+        return None
+    return session.tallies[session.current].results()
 
 
 def results(session: Session, role: str) -> dict[str, Any] | None:

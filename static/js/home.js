@@ -16,6 +16,7 @@ import {
 import { isRtl, languageName, matchLanguage, pick } from "./text.js";
 
 const REFRESH_EVERY = 15000;
+const BANKS_EVERY = 4000;
 
 /** A bank's title: in the facilitator's language where the bank has it, else its default. */
 function titleNode(tag, className, text, languages) {
@@ -42,21 +43,31 @@ function statusLabel(status) {
 
 // -- banks ----------------------------------------------------------------------------
 
-async function loadBanks() {
+let banksShown = ""; // the bank list as last drawn, so that an unchanged list is left alone
+
+/** Load the banks; redraw only when they changed (a file added, fixed or broken), or `force`. */
+async function loadBanks(force = false) {
   const status = $("#banks-status");
   try {
     const { banks } = await api("/api/banks");
+    const drawn = JSON.stringify(banks);
+    if (drawn === banksShown && !force) return;
+    banksShown = drawn;
     status.textContent = banks.length ? "" : t("home.noBanks");
     status.hidden = banks.length > 0;
     fill($("#banks"), banks.map(bankItem));
   } catch (error) {
+    banksShown = "";
     status.hidden = false;
     status.textContent = t("home.banksFailed", { reason: errorText(error) });
   }
 }
 
 function bankItem(bank) {
-  const problems = bank.problems || [];
+  const errors = bank.errors || [];
+  const warnings = bank.warnings || [];
+  const list = (kind, lines) =>
+    lines.length ? el("ul", { class: `bank-problems is-${kind}`, dir: "ltr", lang: "en" }, lines.map((line) => el("li", { text: line }))) : null;
   const body = el(
     "div",
     { class: "bank-body" },
@@ -72,16 +83,17 @@ function bankItem(bank) {
       { class: "bank-meta" },
       el("bdi", { dir: "ltr", text: bank.id }),
       " · ",
-      el("bdi", { text: t("home.questionCount", { count: bank.questions }) }),
+      el("bdi", { text: bank.ok ? t("home.questionCount", { count: bank.questions }) : t("home.bankBroken") }),
       " · ",
       el("bdi", { dir: "ltr", text: languageList(bank.languages) }),
     ),
-    problems.length ? el("ul", { class: "bank-problems", dir: "ltr", lang: "en" }, problems.map((problem) => el("li", { text: problem }))) : null,
+    list("error", errors),
+    list("warning", warnings),
   );
   const create = bank.ok
     ? el("button", { type: "button", class: "button primary", text: t("home.start"), onclick: (event) => createSession(bank, event.currentTarget) })
     : null;
-  return el("li", { class: `bank${bank.ok ? "" : " has-problems"}` }, body, create);
+  return el("li", { class: `bank${bank.ok ? "" : " has-problems"}`, "data-bank": bank.id }, body, create);
 }
 
 /** The limit typed on the home page: a whole number of phones, or null for none. */
@@ -95,7 +107,12 @@ async function createSession(bank, button) {
   try {
     const session = await api("/api/sessions", {
       method: "POST",
-      body: { bank: bank.id, hide_results: $("#hide-results").checked, max_participants: phoneLimit() },
+      body: {
+        bank: bank.id,
+        hide_results: $("#hide-results").checked,
+        phone_results: $("#phone-results").checked,
+        max_participants: phoneLimit(),
+      },
     });
     location.href = `/present/${encodeURIComponent(session.id)}`;
   } catch (error) {
@@ -219,7 +236,7 @@ function deleteButton(session) {
 async function main() {
   await useLanguage(interfaceLanguage([savedLanguage()].filter(Boolean).concat(browserLanguages())));
   languageSelector($("#lang"), () => {
-    loadBanks();
+    loadBanks(true);
     loadSessions();
   });
   $("#forget").addEventListener("click", () => {
@@ -233,6 +250,10 @@ async function main() {
   setInterval(() => {
     if (document.visibilityState === "visible") loadSessions();
   }, REFRESH_EVERY);
+  // Bank files change while the page is open (a trainer fixes one): list them as they are.
+  setInterval(() => {
+    if (document.visibilityState === "visible") loadBanks();
+  }, BANKS_EVERY);
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") loadSessions();
   });

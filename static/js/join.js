@@ -14,6 +14,7 @@ import {
   useLanguage,
 } from "./i18n.js";
 import { connect } from "./socket.js";
+import { Memory, endSummary, resultsBlock } from "./results.js";
 import { matchLanguage, pick, setLanguage } from "./text.js";
 
 // localStorage can be missing or full (private browsing on old phones): fall back to memory.
@@ -50,11 +51,14 @@ const TOKEN_KEY = `polling.participant.${code}`;
 const PENDING_KEY = `polling.pending.${code}`;
 const ACK_TIMEOUT = 8000;
 
+const kept = new Memory(store, code); // what this phone answered and saw, for the end
+
 let session = null; // {id, title, languages, status}
 let question = null;
 let questionState = null;
 let answer = null; // this phone's answer as the server has it
 let answerRev = 0;
+let results = null; // the current question's results, when the facilitator lets phones see them
 let pending = readPending(); // an answer not acknowledged yet: {question, value, lang, rev}
 let problem = null; // an error to show by the form: () => its text in the interface language
 let fatal = null; // "enter", "ended", "notFound" or "full": the page shows only that
@@ -79,6 +83,7 @@ const handlers = {
   ack(message) {
     const confirmed = pending && message.question === pending.question && message.rev >= pending.rev;
     if (confirmed) clearPending();
+    kept.answer(message.question);
     if (question && message.question === question.id && message.rev >= answerRev) {
       answer = message.value;
       answerRev = message.rev;
@@ -129,7 +134,10 @@ function onQuestion(message) {
   questionState = message.state;
   answer = message.answer === undefined ? null : message.answer;
   answerRev = message.rev || 0;
+  results = message.results || null;
   if (question) bumpRev(question.id, answerRev);
+  if (question && answer !== null) kept.answer(question.id);
+  if (question && results) kept.saw(question, results);
   if (!question || (draft && draft.question !== question.id)) draft = null;
   if (pending) {
     if (!question || pending.question !== question.id || pending.rev <= answerRev) {
@@ -281,11 +289,12 @@ function render() {
   if (fatal) key = `fatal|${fatal}|${entryProblem}`;
   else if (!session) key = "connecting";
   else if (!question) key = "waiting";
-  else key = `question|${question.id}|${questionState}|${lang}`;
+  else key = `question|${question.id}|${questionState}|${lang}|${results ? "results" : ""}`;
   key += `|${language()}`;
   if (key !== shownKey) {
     shownKey = key;
     if (fatal === "enter" || fatal === "notFound") fill(main, entryCard());
+    else if (fatal === "ended" && session) fill(main, messageCard(...fatalText(), "is-final"), endCard());
     else if (fatal) fill(main, messageCard(...fatalText(), "is-final"));
     else if (!session) fill(main, messageCard(t("common.connecting"), ""));
     else if (!question) fill(main, messageCard(t("join.waiting"), t("join.waitingDetail"), "is-waiting"));
@@ -380,6 +389,11 @@ async function enterCode(form) {
   if (input) input.focus();
 }
 
+/** Below the thank-you: how many questions this phone answered, and the results it saw. */
+function endCard() {
+  return el("section", { class: "card summary" }, endSummary(kept, lang, session.languages[0]));
+}
+
 function stateLabel() {
   if (questionState === "open") return t("state.open");
   if (questionState === "closed") return t("state.closed");
@@ -403,6 +417,7 @@ function questionCard() {
   const build = builders[question.type];
   if (build) build(body, readOnly);
   if (questionState === "closed") hint.textContent = "";
+  if (results && questionState === "closed") card.append(resultsBlock(question, results, shownLanguage(), session.languages[0]));
   return card;
 }
 
@@ -599,7 +614,9 @@ function textField(body, readOnly) {
     count();
   });
   count();
-  const form = el("form", { class: "answer-form" }, input, readOnly ? null : counter, readOnly ? null : el("button", { type: "submit", class: "submit", text: t("join.send") }));
+  // Free text reaches the screen only once the facilitator approves it: say so before it is sent.
+  const reviewed = long ? el("p", { class: "note", text: t("join.textReviewed") }) : null;
+  const form = el("form", { class: "answer-form" }, input, readOnly ? null : counter, reviewed, readOnly ? null : el("button", { type: "submit", class: "submit", text: t("join.send") }));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const value = input.value.trim();
