@@ -131,3 +131,26 @@ def test_the_join_screen_fits_the_projector(
     assert code.evaluate("(node) => node.scrollWidth <= node.clientWidth + 1")
     qr = screen.locator("#join-qr").bounding_box()
     assert qr is not None and qr["height"] >= 0.4 * viewport["height"], "the QR code stays big enough to scan"
+
+
+def test_two_votes_against_one_is_no_landslide_in_the_word_cloud(
+    live_server: LiveServer, open_page: Callable[..., Page]
+) -> None:
+    """A word with 2 votes is only a little bigger than a word with 1, not several times its size."""
+    info = live_server.create_session("e2e")
+    live_server.command(info["id"], "show", question="word")
+    live_server.command(info["id"], "open")
+    screen = presenter(open_page, live_server, info["id"], PROJECTOR)
+    for word in ("Trust", "Trust", "Honesty"):
+        phone = open_page(f"{live_server.url}/j/{info['code']}")
+        phone.locator("input.input").fill(word)
+        phone.get_by_role("button", name="Send").click()
+        expect(phone.locator("#feedback")).to_contain_text("Answer received")
+    words = screen.locator("#cloud .cloud-word")
+    expect(words).to_have_count(2)
+    expect(words.filter(has_text="Trust")).to_have_attribute("title", "2")
+    size = {
+        name: float(words.filter(has_text=name).evaluate("(n) => parseFloat(getComputedStyle(n).fontSize)"))
+        for name in ("Trust", "Honesty")
+    }
+    assert 1 < size["Trust"] / size["Honesty"] <= 1.25, size

@@ -308,21 +308,28 @@ function lineLabel(x, label, side, color, fontSize) {
   };
 }
 
-/** Word-cloud items for {"words": [[word, n], ...]}: weight 0..1, colour, and an order that puts big words in the middle. */
+/** Word-cloud items for {"words": [[word, n], ...]}: weight (0..1], the size against the biggest word, colour, and an order that puts big words in the middle. */
 export function cloudItems(results) {
   const words = (results && results.words) || [];
   if (!words.length) return [];
-  const counts = words.map((pair) => pair[1]);
-  const most = Math.max(...counts);
-  const least = Math.min(...counts);
+  const most = Math.max(...words.map((pair) => pair[1]));
   const sorted = words.slice().sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   return sorted.map(([word, count], index) => ({
     word,
     count,
-    weight: most === least ? 1 : (count - least) / (most - least),
+    weight: cloudWeight(count, most),
     color: PALETTE[hash(word) % PALETTE.length],
     order: index % 2 === 0 ? index : -index,
   }));
+}
+
+// Counts added before comparing: 2 votes against 1 reads as a near tie, 40 against 1 as a landslide.
+const CLOUD_SMOOTHING = 3;
+
+/** A word's size as a fraction of the biggest word's (0 to 1]: by the square root of its
+ * count, so that the area of the word follows the votes, smoothed so small counts stay close. */
+function cloudWeight(count, most) {
+  return Math.sqrt((count + CLOUD_SMOOTHING) / (most + CLOUD_SMOOTHING));
 }
 
 function hash(text) {

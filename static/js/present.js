@@ -275,7 +275,7 @@ function drawCloud(question) {
       cloud.append(word);
       cloudWords.set(item.word, word);
     }
-    word.style.fontSize = `calc(var(--cloud-scale, 1) * ${(1.1 + (biggest - 1.1) * Math.sqrt(item.weight)).toFixed(2)}rem)`;
+    word.style.fontSize = `calc(var(--cloud-scale, 1) * ${Math.max(1.1, biggest * item.weight).toFixed(2)}rem)`;
     word.style.color = item.color;
     word.style.order = String(item.order);
     word.title = String(item.count);
