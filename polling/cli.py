@@ -185,11 +185,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         default=1,
-        help="with --crash: run the server as `serve --workers N` and SIGKILL one worker mid-burst "
-        "(needs --db postgresql://... and --redis)",
+        help="with --crash: run the server as `serve --workers N` and SIGKILL one worker mid-burst; "
+        "with --rooms: run the rooms on N workers (both need --db postgresql://... and --redis)",
     )
     bench.add_argument(
-        "--db", default=None, help="with --workers: the PostgreSQL database to run on (postgresql://...)"
+        "--rooms",
+        type=int,
+        default=0,
+        help="instead: this many sessions at once, --per-room phones each, all answering within the "
+        "same moment (on one process, or on --workers N with --db and --redis)",
+    )
+    bench.add_argument("--per-room", type=int, default=50, help="with --rooms: phones in each session")
+    bench.add_argument(
+        "--db",
+        default=None,
+        help="with --workers or --rooms: the PostgreSQL database to run on (postgresql://...)",
     )
     bench.add_argument(
         "--redis", default=None, help="with --workers: the Redis between the workers (redis://...)"
@@ -489,6 +499,15 @@ def bench(args: argparse.Namespace) -> int:
     """Run the benchmark; its last line is one JSON object."""
     from polling.bench.bench import run_bench, run_crash
 
+    if args.rooms:
+        from polling.bench.cluster import run_rooms
+
+        if args.workers > 1 and not (args.db and args.redis):
+            raise SystemExit(
+                "polling: bench --rooms --workers needs --db postgresql://... and --redis redis://..."
+            )
+        rooms = run_rooms(args.rooms, args.per_room, args.processes, args.workers, args.db, args.redis)
+        return 0 if rooms["answers_counted"] == rooms["answers_sent"] else 1
     if args.crash and args.workers > 1:
         from polling.bench.cluster import run_crash_workers
         from polling.store import is_server_url

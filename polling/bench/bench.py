@@ -130,7 +130,9 @@ class Presenter:
 class Clients:
     """The client processes, each running a share of the participants."""
 
-    def __init__(self, url: str, code: str, participants: int, processes: int, spread: float = 0.0) -> None:
+    def __init__(
+        self, url: str, code: str | list[str], participants: int, processes: int, spread: float = 0.0
+    ) -> None:
         context = multiprocessing.get_context("spawn")
         self.pipes = []
         self.processes = []

@@ -1,4 +1,6 @@
-"""The crash test over several processes: kill one worker of `serve --workers N` mid-burst.
+"""Benchmarks of a server of several processes, and of many rooms at once.
+
+The crash test over several processes kills one worker of `serve --workers N` mid-burst.
 
 The server runs on PostgreSQL with Redis between its workers. Phones spread over the workers
 answer within two seconds; a quarter of the way through, one worker is killed with SIGKILL.
@@ -10,6 +12,7 @@ phones' acknowledgements and every worker's presenter count must agree.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -17,6 +20,7 @@ import secrets
 import signal
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +28,7 @@ import asyncpg
 import httpx
 import websockets
 
-from polling.bench.bench import BENCH_BANK, Clients, Presenter, Server, free_port
+from polling.bench.bench import BENCH_BANK, Clients, Presenter, Server, free_port, percentile, project_command
 from polling.bench.loadgen import raise_file_limit
 from polling.live.service import participant_key
 
@@ -142,6 +146,130 @@ def run_crash_workers(participants: int, processes: int, workers: int, db: str, 
         f"{result['killed_worker']} after {result['acked_before_crash']} acknowledgements; "
         f"{result['reconnects']} reconnections; {result['stored']} stored, {result['lost']} lost, "
         f"{result['duplicates']} counted twice; presenters show {result['presenter_counts']}"
+    )
+    print(json.dumps(result))
+    return result
+
+
+def server_cpu_seconds(pids: list[int]) -> float:
+    """CPU time the server processes have used so far, all their threads together."""
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+async def postgres_commits(db: str | None) -> int:
+    """Transactions committed so far in the database (0 on SQLite)."""
+    if db is None:
+        return 0
+    connection = await asyncpg.connect(db)
+    try:
+        return int(
+            await connection.fetchval(
+                "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
+            )
+        )
+    finally:
+        await connection.close()
+
+
+async def rooms(
+    count: int, per_room: int, processes: int, workers: int, db: str | None, redis: str | None, workdir: Path
+) -> dict[str, Any]:
+    """Many sessions at once: every room opens its question within the same moment and every
+    phone answers at once; per-room rounds, durable answers a second, and the cost per answer."""
+    port = free_port()
+    url = f"ws://127.0.0.1:{port}/ws"
+    token = secrets.token_urlsafe(12)
+    log = workdir / "rooms.log"
+    if workers > 1:
+        assert db is not None and redis is not None
+        command = workers_command(workdir, port, db, redis, workers)
+    else:
+        command = project_command(workdir, port, workdir / "rooms.sqlite3", token)
+        if db is not None:
+            command[command.index("--db") + 1] = db
+    server = Server(command, port)
+    os.environ["POLLING_TOKEN"] = token
+    try:
+        server.start(log)
+    finally:
+        del os.environ["POLLING_TOKEN"]
+    pids = worker_pids(log) if workers > 1 else [server.process.pid if server.process else 0]
+    headers = {"Authorization": f"Bearer {token}"}
+    base = f"http://127.0.0.1:{port}/api/sessions"
+    clients: Clients | None = None
+    try:
+        async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=32)) as http:
+            sessions = [
+                (await http.post(base, json={"bank": "bench"}, headers=headers)).json() for _ in range(count)
+            ]
+            await asyncio.gather(
+                *(
+                    http.post(f"{base}/{s['id']}/show", json={"question": "q"}, headers=headers)
+                    for s in sessions
+                )
+            )
+            clients = Clients(url, [s["code"] for s in sessions], count * per_room, processes)
+            await clients.ask("join")
+            cpu_before, commits_before = server_cpu_seconds(pids), await postgres_commits(db)
+
+            async def open_room(session: dict[str, Any]) -> tuple[str, float]:
+                # From the moment the command leaves: phones may answer before its reply returns.
+                asked = time.monotonic()
+                await http.post(f"{base}/{session['id']}/open", headers=headers)
+                return session["code"], asked
+
+            opened = dict(await asyncio.gather(*(open_room(s) for s in sessions)))
+            replies = await clients.ask("answers")
+            ended = time.monotonic()
+            cpu, commits = server_cpu_seconds(pids) - cpu_before, await postgres_commits(db) - commits_before
+            counted = [
+                (await http.get(f"{base}/{s['id']}", headers=headers)).json()["responses"] for s in sessions
+            ]
+    finally:
+        if clients is not None:
+            await clients.stop()
+        server.stop()
+    last_ack: dict[str, float] = {}
+    for reply in replies:
+        for code, acked in zip(reply["codes"], reply["acked_at"], strict=True):
+            last_ack[code] = max(last_ack.get(code, 0.0), acked)
+    rounds = [last_ack[code] - opened[code] for code in opened]
+    answers = count * per_room
+    elapsed = ended - min(opened.values())
+    return {
+        "rooms": count,
+        "per_room": per_room,
+        "workers": workers,
+        "engine": "postgresql" if db else "sqlite",
+        "room_round_p50_s": round(percentile(rounds, 0.50), 3),
+        "room_round_p99_s": round(percentile(rounds, 0.99), 3),
+        "answers_per_s": round(answers / elapsed),
+        "cpu_us_per_answer": round(cpu / answers * 1e6),
+        "commits_per_s": round(commits / elapsed) if db else None,
+        "answers_counted": sum(counted),
+        "answers_sent": answers,
+    }
+
+
+def run_rooms(
+    count: int, per_room: int, processes: int, workers: int, db: str | None, redis: str | None
+) -> dict[str, Any]:
+    """The many-rooms benchmark: print a line of figures, then one JSON object."""
+    raise_file_limit()
+    with tempfile.TemporaryDirectory(prefix="polling-rooms-") as workdir:
+        (Path(workdir) / "banks").mkdir()
+        (Path(workdir) / "banks" / "bench.yaml").write_text(BENCH_BANK)
+        result = asyncio.run(rooms(count, per_room, processes, workers, db, redis, Path(workdir)))
+    print(
+        f"{count} rooms of {per_room} on {workers} process(es), {result['engine']}: room round p50 "
+        f"{result['room_round_p50_s']} s, p99 {result['room_round_p99_s']} s; {result['answers_per_s']} "
+        f"durable answers/s; {result['cpu_us_per_answer']} µs server CPU per answer; "
+        f"{result['answers_counted']} of {result['answers_sent']} counted"
     )
     print(json.dumps(result))
     return result

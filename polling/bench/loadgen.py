@@ -28,6 +28,7 @@ class Phone:
     """One simulated participant and what it saw."""
 
     index: int
+    code: str = ""  # the join code of the phone's session
     ws: ClientConnection | None = None
     token: str | None = None
     question: str | None = None
@@ -47,12 +48,14 @@ class Phone:
 class Worker:
     """Runs a share of the participants and answers the coordinator's commands."""
 
-    def __init__(self, conn: Connection, url: str, code: str, count: int, first: int, spread: float) -> None:
+    def __init__(
+        self, conn: Connection, url: str, codes: list[str], count: int, first: int, spread: float
+    ) -> None:
         self.conn = conn
         self.spread = spread  # answers come within this many seconds of the question, not at once
         self.url = url
-        self.code = code
-        self.phones = [Phone(first + i) for i in range(count)]
+        # Phone i joins the session codes[i % len(codes)]: one room, or many rooms at once.
+        self.phones = [Phone(first + i, codes[(first + i) % len(codes)]) for i in range(count)]
         self.readers: list[asyncio.Task[None]] = []
         self.stopping = False
 
@@ -86,7 +89,7 @@ class Worker:
         phone.ws = await websockets.connect(
             self.url, compression=None, ping_interval=None, max_size=2**20, open_timeout=120
         )
-        hello = {"type": "hello", "role": "participant", "code": self.code, "participant": phone.token}
+        hello = {"type": "hello", "role": "participant", "code": phone.code, "participant": phone.token}
         await phone.ws.send(json.dumps(hello))
         welcome: dict[str, Any] = json.loads(await phone.ws.recv())
         phone.token = welcome["participant"]
@@ -185,6 +188,7 @@ class Worker:
             "values": [CHOICES[(p.index + 1) % len(CHOICES)] for p in self.phones],
             "acked_live": [p.acked_live for p in self.phones],
             "reconnects": sum(p.reconnects for p in self.phones),
+            "codes": [p.code for p in self.phones],
         }
 
     async def ingest(self, changes: int) -> dict[str, Any]:
@@ -212,10 +216,12 @@ def raise_file_limit() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-def worker_main(conn: Connection, url: str, code: str, count: int, first: int, spread: float) -> None:
-    """Entry point of a client process."""
+def worker_main(
+    conn: Connection, url: str, codes: str | list[str], count: int, first: int, spread: float
+) -> None:
+    """Entry point of a client process; its phones join the session `codes` names (or one each of `codes`)."""
     raise_file_limit()
-    worker = Worker(conn, url, code, count, first, spread)
+    worker = Worker(conn, url, [codes] if isinstance(codes, str) else codes, count, first, spread)
     try:
         import uvloop
     except ImportError:
