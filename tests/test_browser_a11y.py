@@ -36,12 +36,15 @@ def open_session(server: LiveServer) -> dict[str, Any]:
     return info
 
 
-@pytest.mark.parametrize("page_name", ["home", "host", "join", "console", "presenter", "screen"])
+@pytest.mark.parametrize(
+    "page_name", ["home", "host", "join", "console", "presenter", "screen", "presenter-join", "join-end"]
+)
 def test_no_page_has_serious_accessibility_violations(
     server: LiveServer, open_page: Callable[..., Page], page_name: str
 ) -> None:
     """axe-core, run in Chromium on each page in use, reports no serious or critical violation."""
     info = open_session(server)
+    waiting = server.create_session("browser")
     token = f"#token={server.token}"
     urls = {
         "home": ("/", None, "#code"),
@@ -50,7 +53,11 @@ def test_no_page_has_serious_accessibility_violations(
         "console": (f"/console/{info['id']}{token}", None, "#questions li"),
         "presenter": (f"/present/{info['id']}{token}", PROJECTOR, "#q-prompt:not(:empty)"),
         "screen": (f"/screen/{info['id']}/{info['screen_key']}", PROJECTOR, "#q-prompt:not(:empty)"),
+        "presenter-join": (f"/present/{waiting['id']}{token}", PROJECTOR, "#join-qr"),
+        "join-end": (f"/j/{info['code']}", None, ".summary"),
     }
+    if page_name == "join-end":
+        server.command(info["id"], "end")
     path, viewport, ready = urls[page_name]
     page = open_page(server.url + path, viewport or {"width": 360, "height": 640})
     expect(page.locator(ready).first).to_be_visible()

@@ -54,6 +54,19 @@ def test_the_clicker_past_the_last_question_offers_to_end_and_never_shows_an_err
     expect(screen.locator("#message-title")).to_have_text("Thank you!")
 
 
+def test_the_console_next_past_the_last_question_asks_to_end(
+    server: LiveServer, open_page: Callable[..., Page]
+) -> None:
+    """On the console, Next after the last question opens the end confirmation instead of an error."""
+    info = at_last_question_closed(server)
+    console = open_page(f"{server.url}/console/{info['id']}#token={server.token}")
+    expect(console.locator("#next-label")).to_have_text("End session")
+    console.locator("#next").click()
+    expect(console.locator("#end-confirm")).to_be_visible()
+    expect(console.locator(".toast[data-kind=error]")).to_have_count(0)
+    assert server.api("GET", "/api/sessions").json()["sessions"][0]["status"] == "running"
+
+
 def test_the_control_bar_ends_the_session_on_a_confirmed_click(
     server: LiveServer, open_page: Callable[..., Page]
 ) -> None:
