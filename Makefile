@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 N ?= 2000
+REPEAT ?= 1
 
 .PHONY: install run test bench lint format browser engines clean
 
@@ -42,7 +43,7 @@ test: $(STAMP) browser engines lint
 	$(PY) -m pytest
 
 bench: $(STAMP)
-	$(PY) -m polling bench --participants $(N)
+	$(PY) -m polling bench --participants $(N) --repeat $(REPEAT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check polling tests

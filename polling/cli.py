@@ -176,6 +176,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--changes", type=int, default=5, help="answer changes per participant in the ingest phase"
     )
     bench.add_argument(
+        "--repeat", type=int, default=1, help="runs to make; the last line gives the median of each figure"
+    )
+    bench.add_argument(
+        "--page",
+        action="store_true",
+        help="instead: open the phone's join page in Chromium on a slow profile in English, Russian "
+        "and Arabic; report bytes and the time until the first option can be tapped",
+    )
+    bench.add_argument(
         "--crash",
         action="store_true",
         help="instead: SIGKILL the server during the answer burst, restart it, and count lost and "
@@ -499,6 +508,11 @@ def bench(args: argparse.Namespace) -> int:
     """Run the benchmark; its last line is one JSON object."""
     from polling.bench.bench import run_bench, run_crash
 
+    if args.page:
+        from polling.bench.page import run_page
+
+        run_page()
+        return 0
     if args.rooms:
         from polling.bench.cluster import run_rooms
 
@@ -521,5 +535,7 @@ def bench(args: argparse.Namespace) -> int:
     if args.crash:
         result = run_crash(args.participants, args.processes)
         return 0 if result["lost"] == result["duplicates"] == 0 and result["resumed"] else 1
-    summary = run_bench(args.participants, args.processes, args.changes)
+    if args.repeat < 1:
+        raise SystemExit("--repeat must be at least 1")
+    summary = run_bench(args.participants, args.processes, args.changes, args.repeat)
     return 0 if summary["answers_stored"] == summary["answers_sent"] else 1

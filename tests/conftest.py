@@ -19,6 +19,9 @@ from typing import Any
 import httpx
 import pytest
 
+# The browser tests launch Chromium as the page benchmark does.
+from polling.bench.page import CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
 BANKS = ROOT / "question_banks"
 TEST_BANKS = ROOT / "tests" / "banks"
@@ -239,15 +242,6 @@ def live_server(server_factory: Any) -> LiveServer:
 # -- browser tests ------------------------------------------------------------------------
 
 CHROMIUM = Path("/usr/bin/chromium")
-# Without the background-networking flags Chromium keeps trying to reach outside hosts.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PROJECTOR = {"width": 1280, "height": 720}
 PHONE = {"width": 360, "height": 640}
 BROWSER_TESTS = [

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+import pytest
+
+from tests.conftest import CHROMIUM, ROOT
 
 
 def last_json_line(output: str) -> dict[str, object]:
@@ -47,3 +50,43 @@ def test_a_killed_server_loses_no_acknowledged_answer_and_counts_none_twice() ->
     assert result["resumed"] is True
     assert 0 < result["acked_before_crash"] < 1000  # the kill landed in the middle of the burst
     assert result["reconnects"] > 0  # phones came back by themselves
+
+
+def test_repeated_runs_print_each_and_end_with_the_medians() -> None:
+    """`polling bench --repeat 2`: both runs printed, then one JSON line of medians under the same keys."""
+    done = subprocess.run(
+        [sys.executable, "-m", "polling", "bench", "--participants", "20", "--changes", "1", "--repeat", "2"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "run 1 of 2" in done.stdout and "run 2 of 2" in done.stdout
+    runs = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")][:-1]
+    summary = last_json_line(done.stdout)
+    assert len(runs) == 2 and summary["runs"] == 2
+    assert summary["answers_sent"] == summary["answers_stored"] == 20
+    assert summary["changes_consistent"] is True
+    figures = sorted(run["ack_p99_ms"] for run in runs)
+    assert summary["ack_p99_ms"] == sum(figures) / 2  # the median of two runs
+    assert summary["spread"]["ack_p99_ms"] == figures  # type: ignore[index]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"), reason="needs Chromium")
+def test_the_page_benchmark_reports_bytes_and_first_tap_per_language() -> None:
+    """`polling bench --page`: the join page in English, Russian and Arabic, its bytes and first tap."""
+    done = subprocess.run(
+        [sys.executable, "-m", "polling", "bench", "--page"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    page = last_json_line(done.stdout)["page"]
+    assert set(page) == {"en", "ru", "ar"}  # type: ignore[arg-type]
+    for lang, figures in page.items():  # type: ignore[attr-defined]
+        assert figures["bytes"] > 0 and figures["first_tap_ms"] > 0
+        # One interface catalogue per phone, its own.
+        assert f"static/i18n/{lang}.json" in done.stdout
+    assert "static/i18n/en.json" not in done.stdout.split("\nru: ")[1].split("\n")[0]
+    assert "static/i18n/en.json" not in done.stdout.split("\nar: ")[1].split("\n")[0]

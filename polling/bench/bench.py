@@ -15,6 +15,7 @@ import platform
 import secrets
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -375,6 +376,7 @@ def report(project: dict[str, Any], raw: dict[str, Any]) -> tuple[str, dict[str,
         "raw_round_s": raw["round_s"],
         "round_ratio": project["round_s"] / raw["round_s"] if raw["round_s"] else None,
         "raw_ack_p99_ms": raw["ack_p99_ms"],
+        "ack_p99_ratio": project["ack_p99_ms"] / raw["ack_p99_ms"] if raw["ack_p99_ms"] else None,
         "raw_push_p50_ms": raw["push_p50_ms"],
         "raw_push_p99_ms": raw["push_p99_ms"],
         "raw_ack_p50_ms": raw["ack_p50_ms"],
@@ -385,16 +387,61 @@ def report(project: dict[str, Any], raw: dict[str, Any]) -> tuple[str, dict[str,
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
     lines.append(f"{'round, project / raw':<28} {summary['round_ratio']:>10.2f}")
+    lines.append(f"{'ack p99, project / raw':<28} {summary['ack_p99_ratio']:>10.2f}")
     return "\n".join(lines), summary
 
 
-def run_bench(participants: int, processes: int = 2, changes: int = 5) -> dict[str, Any]:
+def run_once(participants: int, processes: int, changes: int) -> dict[str, Any]:
     """Measure the raw baseline, then the project, in the same run; print and return the figures."""
-    raise_file_limit()
     with tempfile.TemporaryDirectory(prefix="polling-bench-") as workdir:
         raw = asyncio.run(measure("raw", participants, processes, changes, Path(workdir)))
         project = asyncio.run(measure("project", participants, processes, changes, Path(workdir)))
     table, summary = report(project, raw)
-    print(table)
+    print(table, flush=True)
+    return summary
+
+
+def median_summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One summary of several runs: the median of each figure (ratios are each run's own,
+    since the baseline drifts with the machine), correctness only if every run was correct."""
+    summary: dict[str, Any] = {}
+    for key, value in runs[-1].items():
+        values = [run[key] for run in runs]
+        if isinstance(value, bool):
+            summary[key] = all(values)
+        elif key == "answers_stored":
+            summary[key] = min(values)  # a run that lost an answer must show
+        elif isinstance(value, int | float) and all(isinstance(v, int | float) for v in values):
+            summary[key] = statistics.median(values)
+        else:
+            summary[key] = value
+    summary["runs"] = len(runs)
+    summary["spread"] = {
+        key: [min(run[key] for run in runs), max(run[key] for run in runs)] for key in SPREAD_KEYS
+    }
+    return summary
+
+
+# The figures whose range across runs the summary states.
+SPREAD_KEYS = ("ack_p99_ms", "raw_ack_p99_ms", "ack_p99_ratio", "round_s", "raw_round_s", "round_ratio",
+               "presenter_lag_p99_ms", "rss_per_participant_kb", "cpu_us_per_answer")  # fmt: skip
+
+
+def run_bench(participants: int, processes: int = 2, changes: int = 5, repeat: int = 1) -> dict[str, Any]:
+    """Run the benchmark `repeat` times; print each run, then the medians as the last line."""
+    raise_file_limit()
+    runs = []
+    for index in range(repeat):
+        if repeat > 1:
+            print(f"run {index + 1} of {repeat}", flush=True)
+        runs.append(run_once(participants, processes, changes))
+        if repeat > 1:
+            print(json.dumps(runs[-1]), flush=True)
+    summary = runs[0] if repeat == 1 else median_summary(runs)
+    if repeat > 1:
+        print(f"median of {repeat} runs (min - max)")
+        for key in SPREAD_KEYS:
+            low, high = summary["spread"][key]
+            print(f"  {key:<28} {summary[key]:>10.2f}   ({low:.2f} - {high:.2f})")
     print(json.dumps(summary))
     return summary
