@@ -243,3 +243,19 @@ def test_a_missing_language_shows_the_default_question_in_a_french_interface(
     phone.get_by_role("button", name="About right").click()
     expect(phone.locator("#feedback")).to_contain_text(FR["join.received"])
     assert stored_language(server, info["id"], "en")[0]["answer"] == "About right"
+
+
+@pytest.mark.parametrize(("locale", "code"), [("ru-RU", "ru"), ("ar", "ar"), ("en-GB", "en")])
+def test_a_phone_downloads_only_the_catalogue_of_its_language(
+    server: LiveServer, open_page: Callable[..., Page], locale: str, code: str
+) -> None:
+    """A phone in Russian, Arabic or English fetches its own interface catalogue and no other."""
+    info = open_question(server, "pace")
+    phone = open_page(f"{server.url}/j/{info['code']}", locale=locale)
+    expect(phone.locator(".choice").first).to_be_visible()
+    expect(phone.locator("html")).to_have_attribute("lang", code)
+    catalogues: list[str] = phone.evaluate(
+        "() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname)"
+        ".filter((path) => path.startsWith('/static/i18n/'))"
+    )
+    assert catalogues == [f"/static/i18n/{code}.json"]

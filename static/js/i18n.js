@@ -1,6 +1,8 @@
-// The interface in the reader's language: catalogues in /static/i18n/<code>.json (flat keys,
-// English as the fallback for a missing key), {placeholders} and {count, plural, ...}
-// messages, the page direction, and numbers and dates in the language's own format.
+// The interface in the reader's language: catalogues in /static/i18n/<code>.json (flat keys),
+// {placeholders} and {count, plural, ...} messages, the page direction, and numbers and dates
+// in the language's own format. A page loads one catalogue: every catalogue has every key
+// (tests/test_i18n.py), so English is fetched only when the wanted one cannot be, or, as a
+// safety net, once a key turns out to be missing.
 import { isRtl, languageName, matchLanguage } from "./text.js";
 
 /** The interface languages, in the order the language selector lists them. */
@@ -66,19 +68,19 @@ export function saveLanguage(code) {
 export async function useLanguage(code) {
   const wanted = interfaceLanguage([code]);
   try {
-    english = await fetchCatalogue(FALLBACK);
-  } catch (error) {
-    // Without English, missing keys show nothing rather than their names.
-  }
-  try {
-    strings = wanted === FALLBACK ? english : await fetchCatalogue(wanted);
+    strings = await fetchCatalogue(wanted);
     current = wanted;
   } catch (error) {
     if (!Object.keys(strings).length) {
-      strings = english;
-      current = FALLBACK;
+      try {
+        strings = await fetchCatalogue(FALLBACK);
+        current = FALLBACK;
+      } catch (failure) {
+        // Without any catalogue, strings show nothing rather than their names.
+      }
     }
   }
+  if (current === FALLBACK) english = strings;
   const root = document.documentElement;
   root.lang = current;
   root.dir = direction();
@@ -101,7 +103,24 @@ function template(key) {
   if (typeof own === "string" && own) return { text: own, locale: current };
   const fallback = english[key];
   if (typeof fallback === "string" && fallback) return { text: fallback, locale: FALLBACK };
+  loadEnglish();
   return null;
+}
+
+let englishAsked = false;
+
+// A key missing from a catalogue: English is fetched once, for the strings asked for after it came.
+function loadEnglish() {
+  if (englishAsked || current === FALLBACK) return;
+  englishAsked = true;
+  fetchCatalogue(FALLBACK).then(
+    (catalogue) => {
+      english = catalogue;
+    },
+    () => {
+      englishAsked = false;
+    },
+  );
 }
 
 /** The interface string `key` with its {placeholders} filled in from `values`; numbers are

@@ -743,7 +743,7 @@ function onStatus(connected) {
   if (session && question) renderStatus();
 }
 
-async function main() {
+function main() {
   // A facilitator link from before the facilitator's page moved to /host.
   if (!code && /(?:^#|&)token=/.test(location.hash)) {
     location.replace(`/host${location.hash}`);
@@ -751,8 +751,12 @@ async function main() {
   }
   wire();
   if (!code) fatal = "enter";
-  await applyLanguage();
-  if (code) socket = connect({ hello, handlers, onStatus });
+  // The catalogue and the connection load side by side; messages wait for the catalogue.
+  const ready = applyLanguage();
+  if (!code) return;
+  const after = {};
+  for (const [type, handler] of Object.entries(handlers)) after[type] = (message) => ready.then(() => handler(message));
+  socket = connect({ hello, handlers: after, onStatus });
 }
 
 main();
