@@ -74,3 +74,18 @@ async def test_updates_are_coalesced_to_the_interval() -> None:
         coalescer.touch("s1")
     await wait_for(lambda: len(flushed) == 2)
     assert flushed == ["s1", "s1"]
+
+
+async def test_idle_clients_hold_no_writer_task() -> None:
+    """Once its messages are sent a client keeps no task alive, and the next message still arrives."""
+    before = len(asyncio.all_tasks())
+    sockets = [FakeSocket() for _ in range(50)]
+    clients = [Client(s) for s in sockets]  # type: ignore[arg-type]
+    Hub.broadcast(clients, {"type": "tally", "n": 1})
+    assert len(asyncio.all_tasks()) == before + 50  # one writer each while there is something to send
+    await wait_for(lambda: all(len(s.sent) == 1 for s in sockets))
+    await wait_for(lambda: len(asyncio.all_tasks()) == before + 1)  # + 1: the polling task itself
+    Hub.broadcast(clients, {"type": "tally", "n": 2})
+    await wait_for(lambda: all(s.sent[-1] == '{"type":"tally","n":2}' for s in sockets))
+    for client in clients:
+        await client.stop()

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.websockets import WebSocket
 
 from polling.core.access import Principal
 from polling.core.session import COMMANDS, Session
@@ -77,6 +78,7 @@ def create_app(
     api = Api(polling)
     assets = Assets()
     page = functools.partial(page_route, assets)
+    socket = Socket(polling, rate_limit, max_pending)
     routes = [
         # Participants type the bare address; the facilitator has a path of their own.
         Route("/", page("join.html")),
@@ -100,13 +102,13 @@ def create_app(
         Route("/api/sessions/{session}/moderate", api.moderate, methods=["POST"]),
         *(Route(f"/api/sessions/{{session}}/{name}", api.export) for name in EXPORTS),
         Route("/api/sessions/{session}/{action}", api.command, methods=["POST"]),
-        WebSocketRoute("/ws", Socket(polling, rate_limit, max_pending).serve),
+        WebSocketRoute("/ws", socket.serve),
         # Revalidated on each load (a cheap 304), so pages never run a script older than the server.
         Mount("/static", CompressedStaticFiles(STATIC, assets, "no-cache"), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error})
     app.state.polling = polling
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, websocket=socket.serve)
     return app
 
 
@@ -116,18 +118,26 @@ NO_STORE_PATHS = ("/api/", "/healthz")
 
 
 class SecurityHeaders:
-    """Adds the security headers to every HTTP response, and forgets the client's address."""
+    """Adds the security headers to every HTTP response, and forgets the client's address.
 
-    def __init__(self, app: Any) -> None:
+    It also hands /ws straight to the socket endpoint: each layer of the app in between
+    (exception handlers, router, route wrappers) would keep a suspended coroutine for the whole
+    life of every connection, about 3 KB per phone."""
+
+    def __init__(self, app: Any, websocket: Callable[[WebSocket], Awaitable[None]] | None = None) -> None:
         self.app = app
+        self.websocket = websocket
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+    def __call__(self, scope: Any, receive: Any, send: Any) -> Awaitable[None]:
         # Nothing downstream may see, store or log who connected.
         scope["client"] = None
+        if scope["type"] == "websocket" and scope["path"] == "/ws" and self.websocket is not None:
+            return self.websocket(WebSocket(scope, receive, send))
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)  # type: ignore[no-any-return]
+        return self._http(scope, receive, send)
 
+    async def _http(self, scope: Any, receive: Any, send: Any) -> None:
         # Answers and exports must not stay in a browser's or a proxy's cache.
         extra = SECURITY_HEADERS_API if scope["path"].startswith(NO_STORE_PATHS) else SECURITY_HEADERS_RAW
 

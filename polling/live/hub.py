@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -21,7 +22,14 @@ def encode(message: dict[str, Any]) -> str:
 
 
 class Client:
-    """One WebSocket connection with its role and an outgoing queue drained by its own task."""
+    """One WebSocket connection with its role and an outgoing queue drained by its own task.
+
+    The queue and its task exist only while something waits to be sent: ten thousand idle
+    phones would otherwise hold ten thousand empty queues and sleeping tasks (about 4 KB each).
+    """
+
+    __slots__ = ("websocket", "on_cut_off", "role", "session_id", "participant", "lang",
+                 "queue_size", "_queue", "_writer", "_sending", "closed")  # fmt: skip
 
     def __init__(
         self,
@@ -36,9 +44,10 @@ class Client:
         self.session_id: str | None = None
         self.participant: str | None = None
         self.lang: str | None = None
+        self.queue_size = queue_size
         # None in the queue means: close once everything before it is sent.
-        self._queue: asyncio.Queue[str | None] = asyncio.Queue(queue_size)
-        self._writer = asyncio.create_task(self._write_forever())
+        self._queue: deque[str | None] | None = None
+        self._writer: asyncio.Task[None] | None = None
         self._sending = False
         self.closed = False
 
@@ -46,11 +55,17 @@ class Client:
         """Queue a message; a client whose queue is full is cut off and will reconnect."""
         if self.closed:
             return
-        text = message if isinstance(message, str) else encode(message)
-        try:
-            self._queue.put_nowait(text)
-        except asyncio.QueueFull:
+        self._enqueue(message if isinstance(message, str) else encode(message))
+
+    def _enqueue(self, text: str | None) -> None:
+        if self._queue is None:
+            self._queue = deque()
+        elif len(self._queue) >= self.queue_size:
             self.cut_off()
+            return
+        self._queue.append(text)
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._drain())
 
     async def reply(self, message: dict[str, Any]) -> None:
         """Answer this client's own request, directly when nothing is queued before it.
@@ -58,7 +73,7 @@ class Client:
         Saves a hand-over to the writer on the answer path; a client that does not read
         blocks only its own requests here, and its queue still cuts it off.
         """
-        if self._sending or not self._queue.empty() or self.closed:
+        if self._sending or self._queue or self.closed:
             self.send(message)
             return
         self._sending = True
@@ -69,17 +84,15 @@ class Client:
 
     def finish(self) -> None:
         """Close the connection once what is queued has been sent."""
-        try:
-            self._queue.put_nowait(None)
-        except asyncio.QueueFull:
-            self.cut_off()
+        if not self.closed:
+            self._enqueue(None)
 
     def cut_off(self) -> None:
         """Drop a client that fell behind; its page reconnects and resumes."""
         if self.closed:
             return
         self.closed = True
-        self._writer.cancel()
+        self._stop_writer()
         if self.on_cut_off is not None:
             self.on_cut_off(self)
         asyncio.create_task(self._close(SLOW_CLIENT_CLOSE))
@@ -88,10 +101,12 @@ class Client:
         with contextlib.suppress(Exception):
             await self.websocket.close(code)
 
-    async def _write_forever(self) -> None:
+    async def _drain(self) -> None:
+        """Send what is queued, in order, then end: the next message starts a new writer."""
+        queue = self._queue
         try:
-            while True:
-                text = await self._queue.get()
+            while queue:
+                text = queue.popleft()
                 if text is None:
                     self.closed = True
                     await self._close(1000)
@@ -104,13 +119,25 @@ class Client:
         except Exception:
             # The peer went away; the reader side notices and removes the client.
             self.closed = True
+        finally:
+            self._sending = False
+            if self._writer is asyncio.current_task():
+                self._writer = None
+                self._queue = None
+
+    def _stop_writer(self) -> None:
+        if self._writer is not None:
+            self._writer.cancel()
+        self._queue = None
 
     async def stop(self) -> None:
         """Stop the writer once the connection is over."""
         self.closed = True
-        self._writer.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await self._writer
+        writer = self._writer
+        self._stop_writer()
+        if writer is not None:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await writer
 
 
 class Hub:
