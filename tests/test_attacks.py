@@ -4,6 +4,7 @@ server as an attacker would, and proves it closed (docs/security.md names each o
 from __future__ import annotations
 
 import asyncio
+import json
 import resource
 import subprocess
 import sys
@@ -225,3 +226,47 @@ def test_the_open_file_limit_is_raised_at_start_up(server_factory: Any) -> None:
     assert f"Open files: up to {now}" in banner
     if hard > low:
         assert now == hard and f"raised from {low}" in banner
+
+
+def texts_size(peer: Peer) -> int:
+    """Characters of the `texts` messages a presenter has received."""
+    return sum(len(json.dumps(m)) for m in peer.seen if m["type"] == "texts")
+
+
+async def test_a_facilitator_receives_what_changed_not_the_whole_list(live_server: LiveServer) -> None:
+    """While 200 phones post long texts in 20 waves, the facilitator's `texts` messages add up
+    to about the size of the texts themselves (the whole list each time would be ten times
+    more); back after a drop, it gets only the texts that came while it was away."""
+    info = live_server.create_session("e2e")
+    live_server.command(info["id"], "show", question="remarks")
+    live_server.command(info["id"], "open")
+    boss, welcome = await facilitator(live_server.ws_url, info["id"], live_server.token)
+    assert welcome["texts"] == [] and welcome["texts_version"]
+    phones = [(await participant(live_server.ws_url, info["code"]))[0] for _ in range(205)]
+    posted = 0
+    for wave in range(20):
+        sent = [f"{wave:02d}-{n:02d} " + "long remark " * 15 for n in range(10)]
+        wave_phones = phones[wave * 10 : wave * 10 + 10]
+        await asyncio.gather(*(p.answer("remarks", text) for p, text in zip(wave_phones, sent, strict=True)))
+        posted += sum(len(text) for text in sent)
+        await boss.expect("tally", responses=10 * (wave + 1))
+    await boss.send({"type": "ping"})
+    await boss.expect("pong")
+    listed: dict[str, str] = {}
+    for message in (m for m in boss.seen if m["type"] == "texts"):
+        listed.update({t["id"]: t["text"] for t in message["texts"]})
+    assert len(listed) == 200  # every text arrived
+    assert texts_size(boss) < 2 * posted, (texts_size(boss), posted)
+    version = next(m for m in reversed(boss.seen) if m["type"] == "texts")["version"]
+    await boss.close()
+
+    for phone in phones[200:]:
+        await phone.answer("remarks", "while the console was away")
+    back, again = await Peer.connect(
+        live_server.ws_url, role="facilitator", session=info["id"], token=live_server.token,
+        texts_version=version,
+    )  # fmt: skip
+    assert again["texts_since"] == version
+    assert [t["text"] for t in again["texts"]] == ["while the console was away"] * 5
+    fresh, whole = await facilitator(live_server.ws_url, info["id"], live_server.token)
+    assert whole["texts_since"] is None and len(whole["texts"]) == 205

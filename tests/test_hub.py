@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from polling.live.hub import QUEUE_SIZE, SLOW_CLIENT_CLOSE, Client, Coalescer, Hub
+from polling.live.hub import QUEUE_CHARS, QUEUE_SIZE, SLOW_CLIENT_CLOSE, Client, Coalescer, Hub
 
 
 class FakeSocket:
@@ -89,3 +89,29 @@ async def test_idle_clients_hold_no_writer_task() -> None:
     await wait_for(lambda: all(s.sent[-1] == '{"type":"tally","n":2}' for s in sockets))
     for client in clients:
         await client.stop()
+
+
+async def test_a_stuck_client_holds_a_bounded_amount_of_text() -> None:
+    """A client that stops reading is cut off once its queue holds QUEUE_CHARS characters,
+    long before QUEUE_SIZE large messages: what it can hold is bounded in size, not only in count."""
+    stuck_socket = FakeSocket(stuck=True)
+    stuck = Client(stuck_socket)  # type: ignore[arg-type]
+    big = {"type": "texts", "texts": ["x" * 100_000]}
+    sent = 0
+    while not stuck.closed:
+        assert sent < QUEUE_SIZE, "cut off only when the count of messages ran out"
+        stuck.send(big)
+        sent += 1
+    assert sent * 100_000 <= QUEUE_CHARS + 2 * 100_000
+    await wait_for(lambda: stuck_socket.closed_with == SLOW_CLIENT_CLOSE)
+    await stuck.stop()
+
+
+async def test_one_large_message_still_reaches_a_client_that_reads() -> None:
+    """One message over the budget (a welcome with a long list) is sent when the queue is empty."""
+    socket = FakeSocket()
+    client = Client(socket)  # type: ignore[arg-type]
+    client.send({"type": "welcome", "texts": ["y" * (QUEUE_CHARS + 10)]})
+    await wait_for(lambda: len(socket.sent) == 1)
+    assert not client.closed
+    await client.stop()

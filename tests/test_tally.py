@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import polling.core.tally
-from polling.core.tally import MAX_WORDS, Moderation, Tally, common_spelling, number_results
+from polling.core.tally import MAX_WORDS, Moderation, Tally, common_spelling, number_results, text_id
 from tests.factories import OBSTACLE, PACE, REMARKS, STAFF, TOPICS, USEFUL
 
 
@@ -274,14 +274,48 @@ def test_new_text_answers_are_pending() -> None:
     assert tally.results() == {"pending": 1, "approved": 0, "hidden": 0}
 
 
+def tid(participant: str) -> str:
+    """The id under which a participant's answer to REMARKS is shown."""
+    return text_id(REMARKS.id, participant)
+
+
+def test_text_ids_never_link_a_participants_answers() -> None:
+    """A text answer's id is not its author's key and differs from question to question."""
+    first, second = Tally(REMARKS), Tally(dataclasses.replace(REMARKS, id="other"))
+    first.add("p1", "One")
+    second.add("p1", "Two")
+    ids = {first.texts()[0].id, second.texts()[0].id}
+    assert len(ids) == 2 and "p1" not in ids
+    assert first.author(tid("p1")) == "p1"
+
+
+def test_changes_since_lists_only_what_changed() -> None:
+    """changes_since returns the text answers changed after a version, each once, oldest change first."""
+    tally = Tally(REMARKS)
+    for n in range(100):
+        tally.add(f"p{n}", f"Text {n}")
+    seen = tally.version
+    tally.moderate(tid("p3"), Moderation.APPROVED)
+    tally.add("p100", "New")
+    tally.add("p50", "Changed")
+    tally.add("p50", "Changed")  # resent as it was: no change
+    assert [(t.id, t.text) for t in tally.changes_since(seen)] == [
+        (tid("p3"), "Text 3"),
+        (tid("p100"), "New"),
+        (tid("p50"), "Changed"),
+    ]
+    assert tally.version == seen + 3 and tally.changes_since(tally.version) == []
+    assert len(tally.changes_since(0)) == 101
+
+
 def test_moderation_approves_and_hides() -> None:
     """Approving and hiding change an answer's status and the counts of each status."""
     tally = Tally(REMARKS)
     tally.add("p1", "More case studies")
     tally.add("p2", "Longer breaks")
     tally.add("p3", "Spam")
-    assert tally.moderate("p1", Moderation.APPROVED).status is Moderation.APPROVED
-    tally.moderate("p3", Moderation.HIDDEN)
+    assert tally.moderate(tid("p1"), Moderation.APPROVED).status is Moderation.APPROVED
+    tally.moderate(tid("p3"), Moderation.HIDDEN)
     assert tally.results() == {"pending": 1, "approved": 1, "hidden": 1}
     assert tally.status_of("p3") is Moderation.HIDDEN
 
@@ -290,14 +324,14 @@ def test_moderating_an_unknown_answer_raises_key_error() -> None:
     """Moderating an id with no text answer raises KeyError."""
     tally = Tally(REMARKS)
     with pytest.raises(KeyError):
-        tally.moderate("nobody", Moderation.APPROVED)
+        tally.moderate(tid("nobody"), Moderation.APPROVED)
 
 
 def test_changing_the_text_resets_it_to_pending() -> None:
     """An approved answer whose text changes must be moderated again."""
     tally = Tally(REMARKS)
     tally.add("p1", "More case studies")
-    tally.moderate("p1", Moderation.APPROVED)
+    tally.moderate(tid("p1"), Moderation.APPROVED)
     tally.add("p1", "More case studies, and shorter lunch")
     assert tally.status_of("p1") is Moderation.PENDING
     assert tally.results() == {"pending": 1, "approved": 0, "hidden": 0}
@@ -309,7 +343,7 @@ def test_sending_the_same_text_keeps_its_status(status: Moderation) -> None:
     """Re-sending identical text keeps the moderation already given to it."""
     tally = Tally(REMARKS)
     tally.add("p1", "More case studies")
-    tally.moderate("p1", status)
+    tally.moderate(tid("p1"), status)
     tally.add("p1", "More case studies")
     assert tally.status_of("p1") is status
 
@@ -327,17 +361,17 @@ def test_texts_lists_answers_in_arrival_order_and_filters_approved() -> None:
     tally.add("p1", "First")
     tally.add("p2", "Second")
     tally.add("p3", "Third")
-    tally.moderate("p1", Moderation.APPROVED)
-    tally.moderate("p3", Moderation.APPROVED)
-    tally.moderate("p2", Moderation.HIDDEN)
+    tally.moderate(tid("p1"), Moderation.APPROVED)
+    tally.moderate(tid("p3"), Moderation.APPROVED)
+    tally.moderate(tid("p2"), Moderation.HIDDEN)
     tally.add("p1", "First")
     assert [t.text for t in tally.texts()] == ["First", "Second", "Third"]
     assert [(t.id, t.text) for t in tally.texts(approved_only=True)] == [
-        ("p1", "First"),
-        ("p3", "Third"),
+        (tid("p1"), "First"),
+        (tid("p3"), "Third"),
     ]
     assert tally.texts(approved_only=True)[0].to_dict() == {
-        "id": "p1",
+        "id": tid("p1"),
         "text": "First",
         "status": "approved",
     }

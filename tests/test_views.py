@@ -53,10 +53,30 @@ def test_a_screen_sees_approved_texts_only() -> None:
     session.command("open")
     session.record("p1", "remarks", "kept", 1, Moderation.APPROVED)
     session.record("p2", "remarks", "waiting", 1, Moderation.PENDING)
-    screen = views.texts_message(session, "remarks", SCREEN)["texts"]
-    facilitator = views.texts_message(session, "remarks", FACILITATOR)["texts"]
+    screen = views.texts_view(session, "remarks", SCREEN, None)["texts"]
+    facilitator = views.texts_view(session, "remarks", FACILITATOR, None)["texts"]
     assert [t["text"] for t in screen] == ["kept"]
     assert sorted(t["text"] for t in facilitator) == ["kept", "waiting"]
+    # In the changes a screen is sent, an answer that is not approved comes without its text.
+    changes = views.texts_message(session.tallies["remarks"], 0, SCREEN)["texts"]
+    assert [sorted(t) for t in changes] == [["id", "status", "text"], ["id", "status"]]
+
+
+def test_a_reconnecting_presenter_gets_only_what_changed() -> None:
+    """A presenter that says which version of the list it holds gets only the newer changes;
+    a version of another list (another process, before a restart) gets the whole list."""
+    session = make_session(REMARKS)
+    session.command("show", "remarks")
+    session.command("open")
+    for n in range(30):
+        session.record(f"p{n}", "remarks", f"text {n}", 1)
+    held = views.texts_view(session, "remarks", FACILITATOR, None)
+    assert len(held["texts"]) == 30 and held["texts_since"] is None
+    session.record("p30", "remarks", "new", 1)
+    again = views.texts_view(session, "remarks", FACILITATOR, held["texts_version"])
+    assert [t["text"] for t in again["texts"]] == ["new"] and again["texts_since"] == held["texts_version"]
+    elsewhere = "0000." + held["texts_version"].partition(".")[2]
+    assert len(views.texts_view(session, "remarks", FACILITATOR, elsewhere)["texts"]) == 31
 
 
 def test_session_info_and_tally_say_how_many_phones_answered_beside_how_many_are_connected() -> None:

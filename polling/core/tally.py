@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
+import secrets
 import statistics
 from collections import Counter
 from dataclasses import dataclass
@@ -24,13 +26,22 @@ class Moderation(StrEnum):
     HIDDEN = "hidden"
 
 
+def text_id(question_id: str, participant: str) -> str:
+    """The id under which a text answer is shown and moderated.
+
+    Not the author's key, and different for each question, so that the ids a screen or a
+    console sees never link one participant's answers; the same in every server process."""
+    return hashlib.sha256(f"{question_id}:{participant}".encode()).hexdigest()[:16]
+
+
 @dataclass
 class TextAnswer:
-    """An open-text answer and its moderation; `id` is its author's anonymous key."""
+    """An open-text answer and its moderation; `version` is when it last changed."""
 
     id: str
     text: str
     status: Moderation
+    version: int = 0
 
     def to_dict(self) -> dict[str, str]:
         return {"id": self.id, "text": self.text, "status": str(self.status)}
@@ -43,7 +54,15 @@ class Tally:
         self.question = question
         self.answers: dict[str, Value] = {}
         self._counts: Counter[Any] = Counter()
+        # Text answers by author, in the order they first arrived; by id; and by last change.
         self._texts: dict[str, TextAnswer] = {}
+        self._by_id: dict[str, str] = {}
+        self._changed: dict[str, TextAnswer] = {}
+        # Counts every change of a text answer; with the epoch (this tally's own, so that a
+        # version from another process or before a restart is never mistaken for one of it),
+        # a console says what it has and gets only what changed since.
+        self.version = 0
+        self.epoch = secrets.token_hex(4)
         # Word clouds: how often each spelling of a counted (case-folded) word was given.
         self._spellings: dict[str, Counter[str]] = {}
 
@@ -71,13 +90,43 @@ class Tally:
             keep = old is not None and old.text == value
             if status is None:
                 status = old.status if keep and old else Moderation.PENDING
-            self._texts[participant] = TextAnswer(participant, str(value), status)
+            if old is None:
+                old = TextAnswer(text_id(self.question.id, participant), str(value), status)
+                self._texts[participant] = old
+                self._by_id[old.id] = participant
+            elif keep and old.status is status:
+                return  # resent as it was: nothing changed
+            old.text, old.status = str(value), status
+            self._touch(old)
 
     def moderate(self, answer_id: str, status: Moderation) -> TextAnswer:
         """Set the moderation of a text answer; KeyError when there is none with this id."""
-        answer = self._texts[answer_id]
+        answer = self._texts[self._by_id[answer_id]]
         answer.status = status
+        self._touch(answer)
         return answer
+
+    def author(self, answer_id: str) -> str | None:
+        """The anonymous key of the participant who wrote the text answer with this id."""
+        return self._by_id.get(answer_id)
+
+    def _touch(self, answer: TextAnswer) -> None:
+        self.version += 1
+        answer.version = self.version
+        # Moved to the end: the dict stays ordered by version, so changes_since reads only
+        # what changed, however long the list.
+        self._changed.pop(answer.id, None)
+        self._changed[answer.id] = answer
+
+    def changes_since(self, version: int) -> list[TextAnswer]:
+        """The text answers that changed after `version`, oldest change first."""
+        changed: list[TextAnswer] = []
+        for answer in reversed(self._changed.values()):
+            if answer.version <= version:
+                break
+            changed.append(answer)
+        changed.reverse()
+        return changed
 
     def status_of(self, participant: str) -> Moderation | None:
         """The moderation of a participant's text answer, None for other types."""

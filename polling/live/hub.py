@@ -13,6 +13,10 @@ import orjson
 from starlette.websockets import WebSocket
 
 QUEUE_SIZE = 256
+# Characters a connection may have queued (under 4 MiB of memory, at most 4 bytes each): a
+# count of messages alone let a connection that stopped reading hold 256 large lists. A single
+# message larger than this (a welcome with a long list) still goes out on an empty queue.
+QUEUE_CHARS = 1 << 20
 SLOW_CLIENT_CLOSE = 4008  # a private-use close code: "you fell behind, reconnect"
 
 
@@ -29,7 +33,7 @@ class Client:
     """
 
     __slots__ = ("websocket", "on_cut_off", "role", "session_id", "participant", "lang",
-                 "queue_size", "_queue", "_writer", "_sending", "closed")  # fmt: skip
+                 "queue_size", "_queue", "_queued_chars", "_writer", "_sending", "closed")  # fmt: skip
 
     def __init__(
         self,
@@ -47,6 +51,7 @@ class Client:
         self.queue_size = queue_size
         # None in the queue means: close once everything before it is sent.
         self._queue: deque[str | None] | None = None
+        self._queued_chars = 0  # the length of the texts in the queue
         self._writer: asyncio.Task[None] | None = None
         self._sending = False
         self.closed = False
@@ -58,12 +63,15 @@ class Client:
         self._enqueue(message if isinstance(message, str) else encode(message))
 
     def _enqueue(self, text: str | None) -> None:
+        size = 0 if text is None else len(text)
         if self._queue is None:
             self._queue = deque()
-        elif len(self._queue) >= self.queue_size:
+            self._queued_chars = 0
+        elif len(self._queue) >= self.queue_size or (self._queue and self._queued_chars + size > QUEUE_CHARS):
             self.cut_off()
             return
         self._queue.append(text)
+        self._queued_chars += size
         if self._writer is None:
             self._writer = asyncio.create_task(self._drain())
 
@@ -107,6 +115,7 @@ class Client:
         try:
             while queue:
                 text = queue.popleft()
+                self._queued_chars -= 0 if text is None else len(text)
                 if text is None:
                     self.closed = True
                     await self._close(1000)

@@ -121,6 +121,9 @@ class Polling:
         self.sessions: dict[str, Session] = {}
         self.codes: dict[str, str] = {}
         self.coalescer = Coalescer(self._push_tally)
+        # The version of each text question's list (session, question) up to which this
+        # process's presenters have been sent it: the next `texts` carries only what is newer.
+        self._texts_sent: dict[tuple[str, str], int] = {}
         # Why the last write failed, while the database refuses writes; None when healthy.
         self.storage_problem: str | None = None
         # Why the other processes cannot be told of changes; None when they can (or there are none).
@@ -344,6 +347,8 @@ class Polling:
         """Take a deleted session out of memory and end its connections."""
         self.sessions.pop(session.id, None)
         self.codes.pop(session.code, None)
+        for key in [key for key in self._texts_sent if key[0] == session.id]:
+            del self._texts_sent[key]
         for role in (FACILITATOR, SCREEN, PARTICIPANT):
             clients = self.hub.clients(session.id, role)
             self.hub.broadcast(clients, {"type": "ended"})
@@ -387,9 +392,10 @@ class Polling:
         if status not in tuple(Moderation):
             raise Refused("bad_request", "status must be approved, hidden or pending")
         tally = session.tallies[question.id]
-        if not isinstance(answer_id, str) or answer_id not in tally.answers:
+        author = tally.author(answer_id) if isinstance(answer_id, str) else None
+        if author is None:
             raise Refused("not_found", "No such answer")
-        await self._durably(self.store.save_status(session.id, question.id, answer_id, status))
+        await self._durably(self.store.save_status(session.id, question.id, author, status))
         tally.moderate(answer_id, Moderation(status))
         self._push_texts(session, question.id)
         await self._share(
@@ -534,10 +540,16 @@ class Polling:
         """SESSION_INFO of docs/protocol.md, as it stands now."""
         return views.info(session, self.join_base, self.participants(session.id))
 
-    def presenter_state(self, session: Session, role: str) -> dict[str, Any]:
+    def presenter_state(self, session: Session, role: str, texts_known: Any = None) -> dict[str, Any]:
         """PRESENTER_STATE of docs/protocol.md, for the facilitator or the screen, as it stands now."""
         participants = self.participants(session.id)
-        return views.presenter_state(session, role, self.join_base, participants, self.problem)
+        return views.presenter_state(session, role, self.join_base, participants, self.problem, texts_known)
+
+    def texts_delivered(self, session: Session) -> None:
+        """A presenter was sent the current question's text list as it stands now."""
+        tally = views.text_tally(session, session.current)
+        if tally is not None:
+            self._texts_sent.setdefault((session.id, tally.question.id), tally.version)
 
     # -- pushing to connections ------------------------------------------------------------
 
@@ -545,6 +557,9 @@ class Polling:
         for role in (FACILITATOR, SCREEN):
             message = {"type": "state", **self.presenter_state(session, role)}
             self.hub.broadcast(self.hub.clients(session.id, role), message)
+        tally = views.text_tally(session, session.current)
+        if tally is not None:  # every presenter now holds the whole list
+            self._texts_sent[session.id, tally.question.id] = tally.version
         if session.status is SessionStatus.ENDED:
             for role in (FACILITATOR, SCREEN, PARTICIPANT):
                 self.hub.broadcast(self.hub.clients(session.id, role), {"type": "ended"})
@@ -583,6 +598,16 @@ class Polling:
             self._push_texts(session, tally.question.id)
 
     def _push_texts(self, session: Session, question_id: str) -> None:
+        """Send the presenters what changed in a text list since they were last sent it."""
+        tally = views.text_tally(session, question_id)
+        if tally is None:
+            return
+        key = (session.id, question_id)
+        since = self._texts_sent.get(key)
+        self._texts_sent[key] = tally.version
+        if since is None or since == tally.version:
+            return  # nobody here holds this list yet, or nothing changed
         for role in (FACILITATOR, SCREEN):
-            message = views.texts_message(session, question_id, role)
-            self.hub.broadcast(self.hub.clients(session.id, role), message)
+            clients = self.hub.clients(session.id, role)
+            if clients:
+                self.hub.broadcast(clients, views.texts_message(tally, since, role))

@@ -179,13 +179,21 @@ class Socket:
             if principal is None:
                 raise Refused("unauthorized", "The facilitator token is wrong")
             session = self.polling.visible(message.get("session"), principal, drive=True)
-            welcome = {"role": role, **self.polling.presenter_state(session, role)}
+            welcome = {
+                "role": role,
+                **self.polling.presenter_state(session, role, message.get("texts_version")),
+            }
         elif role == SCREEN:
             session = self.screen_session(message.get("session"), message.get("key"))
-            welcome = {"role": role, **self.polling.presenter_state(session, role)}
+            welcome = {
+                "role": role,
+                **self.polling.presenter_state(session, role, message.get("texts_version")),
+            }
         else:
             raise Refused("bad_request", "role must be participant, facilitator or screen")
         welcome["type"] = "welcome"
+        if role != PARTICIPANT:
+            self.polling.texts_delivered(session)
         client.role, client.session_id = role, session.id
         client.send(welcome)
         self.polling.connected(client)

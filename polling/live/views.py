@@ -10,6 +10,7 @@ from typing import Any
 
 from polling.core.model import QuestionType
 from polling.core.session import SCREEN_SECRETS, Session
+from polling.core.tally import Moderation, Tally, TextAnswer
 
 PARTICIPANT, FACILITATOR, SCREEN = "participant", "facilitator", "screen"
 
@@ -37,9 +38,17 @@ def info(session: Session, join_base: str, participants: int) -> dict[str, Any]:
 
 
 def presenter_state(
-    session: Session, role: str, join_base: str, participants: int, storage: str | None
+    session: Session,
+    role: str,
+    join_base: str,
+    participants: int,
+    storage: str | None,
+    texts_known: Any = None,
 ) -> dict[str, Any]:
-    """PRESENTER_STATE of docs/protocol.md, for the facilitator or the screen."""
+    """PRESENTER_STATE of docs/protocol.md, for the facilitator or the screen.
+
+    `texts_known`: the `texts_version` a reconnecting client already has; when it is of the
+    current question's list as it stands here, only what changed since is sent."""
     current = session.current
     tally = session.tallies[current] if current is not None else None
     about = info(session, join_base, participants)
@@ -56,7 +65,7 @@ def presenter_state(
         "revealed": current in session.revealed,
         "responses": tally.responses if tally else 0,
         "results": results(session, role),
-        "texts": texts(session, current, role),
+        **texts_view(session, current, role, texts_known),
         "storage": storage if role == FACILITATOR else None,
     }
 
@@ -90,14 +99,51 @@ def results(session: Session, role: str) -> dict[str, Any] | None:
     return session.tallies[session.current].results()
 
 
-def texts(session: Session, question_id: str | None, role: str) -> list[dict[str, str]]:
-    """A text question's answers for `role`: all of them for the facilitator, approved for screens."""
-    if question_id is None:
-        return []
-    tally = session.tallies[question_id]
-    if tally.question.type is not QuestionType.TEXT:
-        return []
-    return [t.to_dict() for t in tally.texts(approved_only=role == SCREEN)]
+def text_tally(session: Session, question_id: str | None) -> Tally | None:
+    """The tally of a text question, None for no question or another type."""
+    tally = session.tallies[question_id] if question_id is not None else None
+    return tally if tally is not None and tally.question.type is QuestionType.TEXT else None
+
+
+def texts_version(tally: Tally, version: int | None = None) -> str:
+    """A version of a text list as clients hold it: opaque, `EPOCH.N`."""
+    return f"{tally.epoch}.{tally.version if version is None else version}"
+
+
+def known_version(tally: Tally, known: Any) -> int | None:
+    """The version a client says it has, if it is one of this very list; else None."""
+    if not isinstance(known, str):
+        return None
+    epoch, _, number = known.partition(".")
+    if epoch != tally.epoch or not number.isdigit() or int(number) > tally.version:
+        return None
+    return int(number)
+
+
+def texts_view(session: Session, question_id: str | None, role: str, known: Any) -> dict[str, Any]:
+    """The `texts`, `texts_since` and `texts_version` of PRESENTER_STATE: the whole list for
+    `role` (`texts_since` null), or only what changed after a version the client holds."""
+    tally = text_tally(session, question_id)
+    if tally is None:
+        return {"texts": [], "texts_since": None, "texts_version": None}
+    since = known_version(tally, known)
+    if since is None:
+        listed = [t.to_dict() for t in tally.texts(approved_only=role == SCREEN)]
+    else:
+        listed = [text_for(answer, role) for answer in tally.changes_since(since)]
+    return {
+        "texts": listed,
+        "texts_since": None if since is None else texts_version(tally, since),
+        "texts_version": texts_version(tally),
+    }
+
+
+def text_for(answer: TextAnswer, role: str) -> dict[str, str]:
+    """A changed text answer as `role` may see it: a screen gets only the id and status of
+    one that is not approved (so it removes it), never its text."""
+    if role == SCREEN and answer.status is not Moderation.APPROVED:
+        return {"id": answer.id, "status": str(answer.status)}
+    return answer.to_dict()
 
 
 def tally_message(session: Session, role: str, participants: int) -> dict[str, Any]:
@@ -113,9 +159,16 @@ def tally_message(session: Session, role: str, participants: int) -> dict[str, A
     }
 
 
-def texts_message(session: Session, question_id: str, role: str) -> dict[str, Any]:
-    """The `texts` message: a text question's answers as `role` may see them."""
-    return {"type": "texts", "question": question_id, "texts": texts(session, question_id, role)}
+def texts_message(tally: Tally, since: int, role: str) -> dict[str, Any]:
+    """The `texts` message: the text answers that changed after version `since`, as `role`
+    may see them; its size follows what changed, never the length of the list."""
+    return {
+        "type": "texts",
+        "question": tally.question.id,
+        "since": texts_version(tally, since),
+        "version": texts_version(tally),
+        "texts": [text_for(answer, role) for answer in tally.changes_since(since)],
+    }
 
 
 def health_message(storage: str | None) -> dict[str, Any]:

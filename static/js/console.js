@@ -24,6 +24,7 @@ import {
   followingQuestion,
   nextStep,
   stateLabel,
+  textsKnown,
 } from "./view.js";
 
 const [, sessionId] = pathParts();
@@ -293,6 +294,10 @@ function typeLabel(type) {
 
 const answerNodes = new Map();
 let answersOf = null;
+// The moderation list is shown a page at a time, newest first: a flood of answers must not
+// make the facilitator's phone build thousands of rows.
+const PAGE_SIZE = 50;
+let page = 0;
 
 function renderModeration() {
   const question = currentQuestion(view);
@@ -304,11 +309,18 @@ function renderModeration() {
     list.textContent = "";
     answerNodes.clear();
     answersOf = question.id;
+    page = 0;
   }
   const seen = new Set();
   const counts = { pending: 0, approved: 0, hidden: 0 };
-  view.texts.forEach((answer, index) => {
-    counts[answer.status] = (counts[answer.status] || 0) + 1;
+  for (const answer of view.texts) counts[answer.status] = (counts[answer.status] || 0) + 1;
+  const total = view.texts.length;
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  page = Math.min(page, pages - 1);
+  const last = total - page * PAGE_SIZE; // newest first: the page ends this far into the list
+  const first = Math.max(0, last - PAGE_SIZE);
+  view.texts.slice(first, last).forEach((answer, offset) => {
+    const index = first + offset;
     let node = answerNodes.get(answer.id);
     if (!node) {
       node = answerItem(question.id, answer.id);
@@ -333,6 +345,25 @@ function renderModeration() {
   }
   const summary = view.texts.length ? t("console.moderationCounts", counts) : t("console.noTextAnswers");
   $("#moderation-summary").textContent = `${summary} ${t("console.onlyApproved")}`;
+  renderPager(total, pages, first, last);
+}
+
+function renderPager(total, pages, first, last) {
+  const pager = $("#answers-pager");
+  pager.hidden = pages < 2;
+  if (pager.hidden) return;
+  $("#answers-range").textContent = t("console.answersRange", {
+    from: formatNumber(total - last + 1),
+    to: formatNumber(total - first),
+    total: formatNumber(total),
+  });
+  $("#answers-newer").disabled = page === 0;
+  $("#answers-older").disabled = page >= pages - 1;
+}
+
+function turnPage(step) {
+  page = Math.max(0, page + step);
+  renderModeration();
 }
 
 function answerItem(questionId, answerId) {
@@ -482,6 +513,8 @@ function wire() {
   first.addEventListener("change", choose);
   second.addEventListener("change", choose);
   $("#set-limit").addEventListener("click", setLimit);
+  $("#answers-newer").addEventListener("click", () => turnPage(-1));
+  $("#answers-older").addEventListener("click", () => turnPage(1));
   $("#copy-screen").addEventListener("click", () => {
     const input = $("#screen-link");
     input.select();
@@ -511,7 +544,7 @@ function wire() {
 // -- connection -----------------------------------------------------------------------
 
 function hello() {
-  return { type: "hello", role: "facilitator", session: sessionId, token: token() };
+  return { type: "hello", role: "facilitator", session: sessionId, token: token(), texts_version: textsKnown(view) };
 }
 
 function onStatus(connected) {

@@ -26,6 +26,7 @@ import {
   nextStep,
   resultsHidden,
   stateLabel,
+  textsKnown,
 } from "./view.js";
 
 const [page, sessionId, screenKey] = pathParts();
@@ -504,9 +505,10 @@ function keepClearOf(controls) {
 // -- connection -----------------------------------------------------------------------
 
 function hello() {
+  const texts_version = textsKnown(view);
   return isScreen
-    ? { type: "hello", role: "screen", session: sessionId, key: screenKey }
-    : { type: "hello", role: "facilitator", session: sessionId, token: token() };
+    ? { type: "hello", role: "screen", session: sessionId, key: screenKey, texts_version }
+    : { type: "hello", role: "facilitator", session: sessionId, token: token(), texts_version };
 }
 
 function onStatus(connected) {

@@ -15,16 +15,47 @@ export function emptyView() {
     responses: 0,
     results: null,
     texts: [],
+    texts_version: null,
     storage: null,
   };
 }
 
-/** Take in a `welcome` or `state` message (the fields of PRESENTER_STATE). */
+/** Take in a `welcome` or `state` message (the fields of PRESENTER_STATE). Its `texts` are
+ * the whole list, or (with `texts_since`) only what changed since the version we hold. */
 export function applyState(view, message) {
+  const changedOnly = Boolean(message.texts_since) && message.current === view.current;
   for (const key of Object.keys(view)) {
-    if (message[key] !== undefined) view[key] = message[key];
+    if (key !== "texts" && message[key] !== undefined) view[key] = message[key];
   }
-  if (!view.texts) view.texts = [];
+  if (changedOnly) mergeTexts(view, message.texts || []);
+  else view.texts = message.texts || [];
+}
+
+/** What a presenter says in its `hello` so that a reconnect brings only what changed. */
+export function textsKnown(view) {
+  return view.texts_version || undefined;
+}
+
+/** Apply the text answers that changed: new ones join the end, changed ones are replaced, and
+ * one sent without its text (a screen's answer no longer approved) leaves the list. */
+function mergeTexts(view, changed) {
+  const at = new Map(view.texts.map((answer, index) => [answer.id, index]));
+  let removed = false;
+  for (const answer of changed) {
+    const index = at.get(answer.id);
+    if (answer.text === undefined) {
+      if (index !== undefined) {
+        view.texts[index] = null;
+        removed = true;
+      }
+    } else if (index === undefined) {
+      at.set(answer.id, view.texts.length);
+      view.texts.push(answer);
+    } else {
+      view.texts[index] = answer;
+    }
+  }
+  if (removed) view.texts = view.texts.filter(Boolean);
 }
 
 /** Take in a `tally` message; true when it is about the current question. */
@@ -37,10 +68,11 @@ export function applyTally(view, message) {
   return true;
 }
 
-/** Take in a `texts` message; true when it is about the current question. */
+/** Take in a `texts` message (the answers that changed); true when it is about the current question. */
 export function applyTexts(view, message) {
   if (message.question !== view.current) return false;
-  view.texts = message.texts || [];
+  mergeTexts(view, message.texts || []);
+  view.texts_version = message.version;
   return true;
 }
 
