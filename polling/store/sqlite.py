@@ -125,6 +125,20 @@ def hold(path: Path) -> int:
     return descriptor
 
 
+def _in_one_transaction(connection: sqlite3.Connection, runs: list[Run]) -> None:
+    """Run the statements in one transaction and commit it; on failure roll it all back."""
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        for sql, params in runs:
+            connection.executemany(sql, params)
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                connection.execute("ROLLBACK")
+        raise
+
+
 class SqliteStore:
     """SQLite in WAL mode; every write is durable when its awaitable returns."""
 
@@ -197,18 +211,17 @@ class SqliteStore:
 
     async def _transaction(self, runs: list[Run]) -> None:
         """Run merged writes in one transaction, rolled back if any of them fails."""
-        try:
-            await self.db.execute("BEGIN IMMEDIATE")
-            for sql, params in runs:
-                if sql == UPSERT_ANSWER and len(params) > 1:
-                    await self.db.execute(UPSERT_ANSWERS, (orjson.dumps(params).decode(),))
-                else:
-                    await self.db.executemany(sql, params)
-            await self.db.execute("COMMIT")
-        except (sqlite3.Error, OSError):
-            with contextlib.suppress(sqlite3.Error):
-                await self.db.execute("ROLLBACK")
-            raise
+        merged = [
+            (UPSERT_ANSWERS, [(orjson.dumps(params).decode(),)])
+            if sql == UPSERT_ANSWER and len(params) > 1
+            else (sql, params)
+            for sql, params in runs
+        ]
+        # The whole transaction in one call on the database's thread, not one call per
+        # statement: each hand-over back to the event loop waits its turn behind thousands of
+        # sockets, and answers waited three of them for each commit (docs/performance.md).
+        # aiosqlite has no public call for this; _execute is what its own methods use.
+        await self.db._execute(_in_one_transaction, self.db._conn, merged)  # type: ignore[no-untyped-call]
 
     async def save_answer(self, answer: AnswerRow) -> None:
         """Store a participant's answer unless a newer one (higher rev) is stored."""
