@@ -83,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
         "a postgresql:// --db and --redis",
     )
     serve.add_argument(
+        "--join-rate",
+        type=float,
+        default=float(_env("JOIN_RATE", 30)),
+        help="new phones a session lets in a second, after 300 at once; more get rate_limited and "
+        "try again (env POLLING_JOIN_RATE)",
+    )
+    serve.add_argument(
         "--max-pending",
         type=int,
         default=int(_env("MAX_PENDING", 1000)),
@@ -288,7 +295,15 @@ def serve(args: argparse.Namespace) -> int:
 
         return supervise(args.workers, _worker_command(args, base), {"POLLING_TOKEN": token, WORKER_ENV: "1"})
     app = create_app(
-        args.db, args.banks, token, base, retention, args.rate_limit, args.redis, args.max_pending
+        args.db,
+        args.banks,
+        token,
+        base,
+        retention,
+        args.rate_limit,
+        args.redis,
+        args.max_pending,
+        args.join_rate,
     )
     run(app, args.host, args.port, args.ping_interval, reuse_port=worker)
     return 0
@@ -304,6 +319,7 @@ def _worker_command(args: argparse.Namespace, base: str) -> list[str]:
         "--host", args.host, "--port", str(args.port), "--db", args.db, "--banks", str(args.banks),
         "--public-url", base, "--redis", args.redis, "--rate-limit", str(args.rate_limit),
         "--ping-interval", str(args.ping_interval), "--max-pending", str(args.max_pending),
+        "--join-rate", str(args.join_rate),
     ]  # fmt: skip
     if args.retention_days is not None:
         command += ["--retention-days", str(args.retention_days)]

@@ -270,3 +270,71 @@ async def test_a_facilitator_receives_what_changed_not_the_whole_list(live_serve
     assert [t["text"] for t in again["texts"]] == ["while the console was away"] * 5
     fresh, whole = await facilitator(live_server.ws_url, info["id"], live_server.token)
     assert whole["texts_since"] is None and len(whole["texts"]) == 205
+
+
+async def hello_as_new_phone(ws_url: str, code: str) -> dict[str, Any]:
+    """Say hello as a phone never seen before, as a stuffing script does; the reply."""
+    async with websockets.connect(ws_url) as connection:
+        peer = Peer(connection)
+        await peer.send({"type": "hello", "role": "participant", "code": code, "participant": None})
+        return await peer.recv()
+
+
+async def test_the_phone_limit_counts_distinct_phones_over_the_session(server_factory: Any) -> None:
+    """With a limit of 2, a script saying hello as a new phone 60 times gets in twice; the
+    limit survives a restart, phones that joined come back, and the facilitator can raise it
+    while SESSION_INFO shows joins against answers."""
+    server: LiveServer = server_factory()
+    server.start()
+    info = server.create_session("e2e", max_participants=2)
+    server.command(info["id"], "show", question="pace")
+    server.command(info["id"], "open")
+    first, welcome = await participant(server.ws_url, info["code"])
+    await first.answer("pace", "fast")
+    await first.close()
+    replies = [await hello_as_new_phone(server.ws_url, info["code"]) for _ in range(60)]
+    assert [r["type"] for r in replies].count("welcome") == 1
+    assert {r.get("code") for r in replies if r["type"] == "error"} == {"full"}
+    state = server.api("GET", f"/api/sessions/{info['id']}").json()
+    assert (state["session"]["joined"], state["session"]["answered"], state["responses"]) == (2, 1, 1)
+
+    server.stop()
+    server.start()
+    assert (await hello_as_new_phone(server.ws_url, info["code"]))["code"] == "full"
+    back, again = await participant(server.ws_url, info["code"], token=welcome["participant"])
+    assert again["answer"] == "fast"  # a phone that joined before always comes back
+    raised = server.api("POST", f"/api/sessions/{info['id']}/limit", {"max_participants": 3})
+    assert raised.json()["joined"] == 2
+    assert (await hello_as_new_phone(server.ws_url, info["code"]))["type"] == "welcome"
+    assert (await hello_as_new_phone(server.ws_url, info["code"]))["code"] == "full"
+
+
+async def test_new_phones_are_let_in_at_a_bounded_pace(server_factory: Any) -> None:
+    """Past a burst, new phones of one session are let in at --join-rate: the rest get
+    `rate_limited` and are let in when they try again; phones that joined before are not held up."""
+    server: LiveServer = server_factory(extra_args=["--join-rate", "2"])
+    server.start()
+    info = server.create_session("e2e")
+    known, welcome = await participant(server.ws_url, info["code"])
+    await known.close()
+    replies = await asyncio.gather(*(hello_as_new_phone(server.ws_url, info["code"]) for _ in range(400)))
+    admitted = [r["type"] for r in replies].count("welcome")
+    assert 299 <= admitted < 320
+    assert {r.get("code") for r in replies if r["type"] == "error"} == {"rate_limited"}
+    back, _ = await participant(server.ws_url, info["code"], token=welcome["participant"])
+
+    async def let_in_later() -> None:
+        while (await hello_as_new_phone(server.ws_url, info["code"]))["type"] != "welcome":
+            await asyncio.sleep(0.1)
+
+    await asyncio.wait_for(let_in_later(), timeout=10)
+
+
+async def test_a_room_of_300_joins_at_once(live_server: LiveServer) -> None:
+    """Three hundred phones joining together are all let in at once, with the default pace."""
+    info = live_server.create_session("e2e")
+    joined = await asyncio.wait_for(
+        asyncio.gather(*(participant(live_server.ws_url, info["code"]) for _ in range(300))), timeout=60
+    )
+    assert {welcome["session"]["id"] for _, welcome in joined} == {info["id"]}
+    assert live_server.api("GET", f"/api/sessions/{info['id']}").json()["session"]["joined"] == 300

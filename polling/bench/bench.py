@@ -327,8 +327,8 @@ def project_command(workdir: Path, port: int, db: Path, token: str) -> list[str]
     return [sys.executable, "-m", "polling", "serve", "--host", "127.0.0.1", "--port", str(port),
             "--db", str(db), "--banks", str(workdir / "banks"), f"--token={token}",
             "--public-url", f"http://127.0.0.1:{port}",
-            # Simulated phones change answers far faster than people do.
-            "--rate-limit", "1000000"]  # fmt: skip
+            # Simulated phones change answers, and thousands join, far faster than people do.
+            "--rate-limit", "1000000", "--join-rate", "1000000"]  # fmt: skip
 
 
 def count_stored(db: Path, session_id: str) -> int:

@@ -38,8 +38,8 @@ def workers_command(workdir: Path, port: int, db: str, redis: str, workers: int)
     return [sys.executable, "-m", "polling", "serve", "--host", "127.0.0.1", "--port", str(port),
             "--db", db, "--redis", redis, "--workers", str(workers),
             "--banks", str(workdir / "banks"), "--public-url", f"http://127.0.0.1:{port}",
-            # Simulated phones change answers far faster than people do.
-            "--rate-limit", "1000000"]  # fmt: skip
+            # Simulated phones change answers, and thousands join, far faster than people do.
+            "--rate-limit", "1000000", "--join-rate", "1000000"]  # fmt: skip
 
 
 def worker_pids(log: Path) -> list[int]:

@@ -68,6 +68,9 @@ class Session:
     # Phones that gave at least one counted answer, over the whole session: what a report
     # means by its participants, unlike the phones connected at this moment.
     answered: set[str] = field(default_factory=set, repr=False)
+    # Phones that joined, over the whole session (those that answered among them): the
+    # facilitator's limit counts these, so a new key for each hello cannot stuff the vote.
+    joined: set[str] = field(default_factory=set, repr=False)
     _revs: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -217,7 +220,14 @@ class Session:
         revs[participant] = rev
         self.tallies[question_id].add(participant, value, status)
         self.answered.add(participant)
+        self.joined.add(participant)
         return True
+
+    def admits(self, participant: str) -> bool:
+        """Whether a phone may join: one that joined before always may (it comes back), a new
+        one while fewer distinct phones than the facilitator's limit have joined."""
+        limit = self.max_participants
+        return participant in self.joined or limit is None or len(self.joined) < limit
 
     def answer_of(self, participant: str, question_id: str) -> Value | None:
         """A participant's counted answer to a question."""

@@ -24,7 +24,7 @@ from polling.live.assets import Assets, CompressedStaticFiles
 from polling.live.hints import catalogue_link
 from polling.live.joining import qr_svg
 from polling.live.relay import RedisRelay
-from polling.live.service import Polling, Refused
+from polling.live.service import JOIN_RATE, Polling, Refused
 from polling.live.sockets import MAX_PENDING, RATE_PER_SECOND, Socket
 from polling.live.views import FACILITATOR
 from polling.reports import exports as export
@@ -54,6 +54,7 @@ def create_app(
     rate_limit: float = RATE_PER_SECOND,
     redis: str | None = None,
     max_pending: int = MAX_PENDING,
+    join_rate: float = JOIN_RATE,
 ) -> Starlette:
     """A fresh application with its own store; each test can build one of its own.
 
@@ -62,7 +63,7 @@ def create_app(
     """
     # Alone on its database, unless it is one of several processes with Redis between them.
     store = open_store(db, exclusive=not redis, shared=bool(redis))
-    polling = Polling(store, Path(banks), token, join_base, RedisRelay(redis) if redis else None)
+    polling = Polling(store, Path(banks), token, join_base, RedisRelay(redis) if redis else None, join_rate)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -23,11 +23,16 @@ from polling.core.tally import Moderation
 from polling.live import views
 from polling.live.hub import Client, Coalescer, Hub
 from polling.live.joining import new_code
+from polling.live.limits import RateLimit
 from polling.live.relay import Relay, RelayError
 from polling.live.views import FACILITATOR, PARTICIPANT, SCREEN
 from polling.store.base import AnswerRow, SessionRow, Store, StoreError
 
 MAX_REV = 2**53
+# New phones a session lets in a second, after a burst: a room of 300 joins at once, while a
+# script that says hello as a new phone again and again is slowed to this pace.
+JOIN_RATE = 30.0
+JOIN_BURST = 300.0
 
 
 def utc_minute() -> str:
@@ -109,7 +114,13 @@ class Polling:
     """Everything the routes call: sessions, commands, answers and live updates."""
 
     def __init__(
-        self, store: Store, banks_dir: Path, token: str, join_base: str, relay: Relay | None = None
+        self,
+        store: Store,
+        banks_dir: Path,
+        token: str,
+        join_base: str,
+        relay: Relay | None = None,
+        join_rate: float = JOIN_RATE,
     ) -> None:
         self.store = store
         # The other server processes, when there are any; by default there are none.
@@ -121,6 +132,8 @@ class Polling:
         self.sessions: dict[str, Session] = {}
         self.codes: dict[str, str] = {}
         self.coalescer = Coalescer(self._push_tally)
+        self.join_rate = join_rate
+        self._joins: dict[str, RateLimit] = {}  # new phones let in, per session
         # The version of each text question's list (session, question) up to which this
         # process's presenters have been sent it: the next `texts` carries only what is newer.
         self._texts_sent: dict[tuple[str, str], int] = {}
@@ -132,8 +145,14 @@ class Polling:
     async def start(self) -> None:
         """Resume every stored session with its tallies rebuilt from the stored answers."""
         for row in await self.store.sessions():
-            self._add(resume(row, await self.store.answers(row.id)))
+            self._add(await self._load(row))
         await self.relay.start(self.apply, self._relay_health)
+
+    async def _load(self, row: SessionRow) -> Session:
+        """A stored session as it stood, with its answers and the phones that joined it."""
+        session = resume(row, await self.store.answers(row.id))
+        session.joined.update(await self.store.participants(row.id))
+        return session
 
     async def stop(self) -> None:
         """Stop listening to the other processes."""
@@ -238,11 +257,26 @@ class Polling:
             raise Refused("unavailable", "Could not share the change with the other servers") from None
         self._relay_health(None)
 
-    def check_room(self, session: Session) -> None:
-        """Refuse a new participant when the session is at its facilitator's limit."""
-        limit = session.max_participants
-        if limit is not None and self.participants(session.id) >= limit:
+    async def admit(self, session: Session, participant: str) -> None:
+        """Let a phone join: one that joined before always, a new one within the facilitator's
+        limit (distinct phones over the session's life) and the rate of new phones."""
+        if participant in session.joined:
+            return
+        if not session.admits(participant):
             raise Refused("full", "This session is full")
+        bucket = self._joins.get(session.id)
+        if bucket is None:
+            bucket = self._joins[session.id] = RateLimit(self.join_rate, max(JOIN_BURST, self.join_rate))
+        if not bucket.allow():
+            raise Refused("rate_limited", "Many phones are joining: this one is let in a moment later")
+        try:
+            await self.store.add_participant(session.id, participant)
+        except StoreError as error:
+            # Counted in memory all the same: a full disk refuses answers, not the room.
+            self._storage_failed(error)
+        session.joined.add(participant)
+        self.coalescer.touch(session.id)
+        await self._share({"event": "joined", "session": session.id, "participant": participant})
 
     async def create_session(
         self,
@@ -493,7 +527,7 @@ class Polling:
         if kind == "session" and session is None:
             row = next((r for r in await self.store.sessions() if r.id == event["session"]), None)
             if row is not None:
-                self._add(resume(row, await self.store.answers(row.id)))
+                self._add(await self._load(row))
         elif session is None:
             return
         elif kind == "answer":
@@ -507,6 +541,9 @@ class Polling:
             self._push_texts(session, event["question"])
         elif kind == "purge":
             self._forget(session)
+        elif kind == "joined":
+            session.joined.add(event["participant"])
+            self.coalescer.touch(session.id)
         elif kind == "connected":
             self.coalescer.touch(session.id)
 
@@ -522,13 +559,14 @@ class Polling:
         """Rebuild every session from the database, after missing the other processes' changes."""
         rows = await self.store.sessions()
         for row in rows:
-            stored = resume(row, await self.store.answers(row.id))
+            stored = await self._load(row)
             session = self.sessions.get(row.id)
             if session is None:
                 self._add(stored)
                 continue
             for question_id, tally in stored.tallies.items():
                 session.tallies[question_id] = tally
+            session.joined |= stored.joined
             self._restore(session, row.control)
             self.coalescer.touch(session.id)
         for session in [s for s in self.sessions.values() if s.id not in {r.id for r in rows}]:

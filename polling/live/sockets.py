@@ -16,6 +16,7 @@ from starlette.websockets import WebSocket
 from polling.core.session import COMMANDS, Session
 from polling.live import views
 from polling.live.hub import Client
+from polling.live.limits import RateLimit
 from polling.live.service import Polling, Refused, participant_key
 from polling.live.views import FACILITATOR, PARTICIPANT, SCREEN
 
@@ -33,24 +34,6 @@ TRY_AGAIN_LATER = 1013
 # A phone sends a message every few seconds at most; a burst allows a quick change of mind.
 RATE_PER_SECOND = 10.0
 RATE_BURST = 30.0
-
-
-class RateLimit:
-    """A token bucket: `burst` messages at once, then `rate` a second."""
-
-    def __init__(self, rate: float = RATE_PER_SECOND, burst: float = RATE_BURST) -> None:
-        self.rate, self.burst = rate, burst
-        self.tokens = burst
-        self.last = time.monotonic()
-
-    def allow(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
-        self.last = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
 
 
 def same_origin(origin: str, host: str | None, public_base: str) -> bool:
@@ -156,11 +139,18 @@ class Socket:
         role = message.get("role")
         if role == PARTICIPANT:
             session = self.polling.by_code(message.get("code"))
-            self.polling.check_room(session)
             token = message.get("participant")
             if not isinstance(token, str) or not 16 <= len(token) <= 64 or set(token) - TOKEN_CHARS:
                 token = secrets.token_urlsafe(16)
-            client.participant = participant_key(session.id, token)
+            key = participant_key(session.id, token)
+            try:
+                await self.polling.admit(session, key)
+            except Refused as problem:
+                if problem.code == "rate_limited":
+                    client.send(problem.to_message())
+                    client.finish()  # the page connects again a moment later and is let in
+                raise
+            client.participant = key
             lang = message.get("lang")
             client.lang = lang if lang in session.bank.languages else None
             welcome = {

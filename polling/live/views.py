@@ -34,6 +34,9 @@ def info(session: Session, join_base: str, participants: int) -> dict[str, Any]:
         "max_participants": session.max_participants,
         "participants": participants,
         "answered": len(session.answered),
+        # Distinct phones that joined: far more than answered, or than the room holds, is a
+        # script saying hello as new phones.
+        "joined": len(session.joined),
     }
 
 
@@ -156,6 +159,7 @@ def tally_message(session: Session, role: str, participants: int) -> dict[str, A
         "results": results(session, role),
         "participants": participants,
         "answered": len(session.answered),
+        "joined": len(session.joined),
     }
 
 

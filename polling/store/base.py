@@ -78,6 +78,12 @@ class Store(Protocol):
     async def purge(self, session_id: str) -> None:
         """Delete a session and its answers for good."""
 
+    async def add_participant(self, session_id: str, participant: str) -> None:
+        """Remember that a phone (its anonymous key) joined a session; again is no change."""
+
+    async def participants(self, session_id: str) -> list[str]:
+        """The anonymous keys of the phones that joined a session."""
+
     async def sessions(self) -> list[SessionRow]:
         """Every session, oldest first."""
 

@@ -34,6 +34,8 @@ async def copy_database(source: Store, target: Store) -> Copied:
         for start in range(0, len(stored), CHUNK):
             await asyncio.gather(*(target.save_answer(answer) for answer in stored[start : start + CHUNK]))
         answers += len(stored)
+        joined = await source.participants(row.id)
+        await asyncio.gather(*(target.add_participant(row.id, key) for key in joined))
     accounts = await source.accounts()
     for account in accounts:
         await target.add_account(account)

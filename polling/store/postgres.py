@@ -55,6 +55,15 @@ MIGRATIONS = (
         seq        BIGSERIAL
     );
     """,
+    """
+    -- Every phone that joined a session, by its anonymous key: the facilitator's limit counts
+    -- them over the session's life, so that a new key per hello cannot stuff the vote.
+    CREATE TABLE participants (
+        session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        participant TEXT NOT NULL,       -- a one-way hash of the phone's random token
+        PRIMARY KEY (session_id, participant)
+    );
+    """,
 )
 
 HOLD_KEY = 7167  # the advisory lock that says which processes hold the database
@@ -211,12 +220,28 @@ class PostgresStore:
     async def purge(self, session_id: str) -> None:
         """Delete a session and its answers for good; a vacuum then frees their space for reuse."""
         await self._write("DELETE FROM answers WHERE session_id = $1", [(session_id,)])
+        await self._write("DELETE FROM participants WHERE session_id = $1", [(session_id,)])
         await self._write("DELETE FROM sessions WHERE id = $1", [(session_id,)])
         with contextlib.suppress(asyncpg.PostgresError, OSError):
             async with self.pool.acquire() as connection:
                 await connection.execute("VACUUM answers, sessions")
 
+    async def add_participant(self, session_id: str, participant: str) -> None:
+        """Remember that a phone (its anonymous key) joined a session; again is no change."""
+        await self._write(
+            "INSERT INTO participants (session_id, participant) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            [(session_id, participant)],
+        )
+
     # -- reads -------------------------------------------------------------------------
+
+    async def participants(self, session_id: str) -> list[str]:
+        """The anonymous keys of the phones that joined a session."""
+        async with self.pool.acquire() as connection:
+            rows = await connection.fetch(
+                "SELECT participant FROM participants WHERE session_id = $1", session_id
+            )
+        return [row[0] for row in rows]
 
     async def sessions(self) -> list[SessionRow]:
         """Every session, oldest first."""

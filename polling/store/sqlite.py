@@ -54,6 +54,15 @@ MIGRATIONS = (
         created    TEXT NOT NULL
     );
     """,
+    """
+    -- Every phone that joined a session, by its anonymous key: the facilitator's limit counts
+    -- them over the session's life, so that a new key per hello cannot stuff the vote.
+    CREATE TABLE participants (
+        session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        participant TEXT NOT NULL,       -- a one-way hash of the phone's random token
+        PRIMARY KEY (session_id, participant)
+    );
+    """,
 )
 
 
@@ -267,7 +276,21 @@ class SqliteStore:
             "DELETE FROM sessions WHERE id = ?", [(session_id,)], after=self._truncate_log
         )
 
+    async def add_participant(self, session_id: str, participant: str) -> None:
+        """Remember that a phone (its anonymous key) joined a session; again is no change."""
+        await self._write(
+            "INSERT INTO participants (session_id, participant) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            [(session_id, participant)],
+        )
+
     # -- reads -------------------------------------------------------------------------
+
+    async def participants(self, session_id: str) -> list[str]:
+        """The anonymous keys of the phones that joined a session."""
+        async with self.db.execute(
+            "SELECT participant FROM participants WHERE session_id = ?", (session_id,)
+        ) as cursor:
+            return [row[0] for row in await cursor.fetchall()]
 
     async def sessions(self) -> list[SessionRow]:
         """Every session, oldest first."""

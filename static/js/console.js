@@ -136,10 +136,13 @@ function renderStorage() {
 }
 
 function renderParticipants() {
-  const { participants = 0, answered = 0, max_participants: limit } = view.session;
-  $("#participants").textContent = limit
-    ? t("console.participantsLimit", { count: participants, limit })
-    : t("common.participants", { count: participants });
+  const { participants = 0, answered = 0, joined = 0, max_participants: limit } = view.session;
+  $("#participants").textContent = t("common.participants", { count: participants });
+  // Phones that joined over the session, against the limit: far more than answered, or than
+  // the room holds, is a script saying hello as new phones.
+  $("#joined").textContent = limit
+    ? t("console.joinedLimit", { count: formatNumber(joined), limit: formatNumber(limit) })
+    : t("console.joined", { count: formatNumber(joined) });
   // Connected phones come and go; the ones that answered are the session's participants.
   $("#answered").textContent = t("common.answered", { count: formatNumber(answered) });
   const field = $("#limit");

@@ -193,15 +193,15 @@ function sessionRow(session) {
 
 /** Delete a session and all its answers, after a second click to confirm. */
 /** The phones that answered (what a report counts), and while the session runs the phones
- * connected now, against the limit where there is one. */
+ * connected now and, where there is a limit, the phones that joined against it. */
 function participantsCell(session) {
   const answered = el("div", { text: t("common.answered", { count: formatNumber(session.answered || 0) }) });
   if (session.status === "ended") return el("td", {}, answered);
-  const now = formatNumber(session.participants || 0);
-  const connected = session.max_participants
-    ? t("home.participantsOf", { count: now, limit: formatNumber(session.max_participants) })
-    : now;
-  return el("td", {}, answered, el("div", { class: "session-created", text: t("home.connectedNow", { count: connected }) }));
+  const connected = el("div", { class: "session-created", text: t("home.connectedNow", { count: formatNumber(session.participants || 0) }) });
+  if (!session.max_participants) return el("td", {}, answered, connected);
+  // The limit counts the phones that joined over the session, not those connected now.
+  const joined = t("console.joinedLimit", { count: formatNumber(session.joined || 0), limit: formatNumber(session.max_participants) });
+  return el("td", {}, answered, connected, el("div", { class: "session-created", text: joined }));
 }
 
 function deleteButton(session) {

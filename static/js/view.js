@@ -62,6 +62,7 @@ function mergeTexts(view, changed) {
 export function applyTally(view, message) {
   if (view.session && message.participants !== undefined) view.session.participants = message.participants;
   if (view.session && message.answered !== undefined) view.session.answered = message.answered;
+  if (view.session && message.joined !== undefined) view.session.joined = message.joined;
   if (message.question !== view.current) return false;
   view.responses = message.responses;
   view.results = message.results;
