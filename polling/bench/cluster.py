@@ -239,6 +239,7 @@ async def rooms(
         for code, acked in zip(reply["codes"], reply["acked_at"], strict=True):
             last_ack[code] = max(last_ack.get(code, 0.0), acked)
     rounds = [last_ack[code] - opened[code] for code in opened]
+    acks = [(a - s) * 1000 for r in replies for s, a in zip(r["sent_at"], r["acked_at"], strict=True)]
     answers = count * per_room
     elapsed = ended - min(opened.values())
     return {
@@ -248,6 +249,8 @@ async def rooms(
         "engine": "postgresql" if db else "sqlite",
         "room_round_p50_s": round(percentile(rounds, 0.50), 3),
         "room_round_p99_s": round(percentile(rounds, 0.99), 3),
+        "ack_p50_ms": round(percentile(acks, 0.50)),
+        "ack_p99_ms": round(percentile(acks, 0.99)),
         "answers_per_s": round(answers / elapsed),
         "cpu_us_per_answer": round(cpu / answers * 1e6),
         "commits_per_s": round(commits / elapsed) if db else None,
@@ -267,7 +270,8 @@ def run_rooms(
         result = asyncio.run(rooms(count, per_room, processes, workers, db, redis, Path(workdir)))
     print(
         f"{count} rooms of {per_room} on {workers} process(es), {result['engine']}: room round p50 "
-        f"{result['room_round_p50_s']} s, p99 {result['room_round_p99_s']} s; {result['answers_per_s']} "
+        f"{result['room_round_p50_s']} s, p99 {result['room_round_p99_s']} s; ack p99 "
+        f"{result['ack_p99_ms']} ms; {result['answers_per_s']} "
         f"durable answers/s; {result['cpu_us_per_answer']} µs server CPU per answer; "
         f"{result['answers_counted']} of {result['answers_sent']} counted"
     )
