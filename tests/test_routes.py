@@ -1,4 +1,4 @@
-"""The routes in-process: the app built by create_app, driven by Starlette's TestClient."""
+"""The routes in-process, on each engine: the app built by create_app, driven by Starlette's TestClient."""
 
 from __future__ import annotations
 
@@ -17,14 +17,15 @@ AUTH = {"Authorization": "Bearer secret-token"}
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
+def client(tmp_path: Path, both_engines: str | Path) -> Iterator[TestClient]:
+    """The app on a SQLite file, then on a PostgreSQL database."""
     banks = tmp_path / "banks"
     banks.mkdir()
     shutil.copy(TEST_BANK, banks / "e2e.yaml")
     (banks / "broken.yaml").write_text(
         "title: Broken\nquestions:\n  - id: q\n    type: poll\n    prompt: Hi\n"
     )
-    app = create_app(tmp_path / "db.sqlite3", banks, "secret-token", "http://192.168.1.5:8000")
+    app = create_app(both_engines, banks, "secret-token", "http://192.168.1.5:8000")
     with TestClient(app) as test_client:
         yield test_client
 
