@@ -203,6 +203,7 @@ async def measure(
         joined = await clients.ask("join")
         started = min(r["started"] for r in joined)
         join_s = max(max(r["joined"]) for r in joined) - started
+        join_retries = sum(r["retries"] for r in joined)
         rss_after = server.rss()
 
         opened = time.monotonic()
@@ -235,6 +236,7 @@ async def measure(
     return {
         "participants": participants,
         "join_s": join_s,
+        "join_retries": join_retries,
         "push_p50_ms": percentile(pushes, 0.5),
         "push_p99_ms": percentile(pushes, 0.99),
         "ack_p50_ms": percentile(acks, 0.5),

@@ -75,14 +75,28 @@ class Worker:
         gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
         started = time.monotonic()
 
+        retries = 0
+
         async def join_one(phone: Phone) -> None:
+            nonlocal retries
             async with gate:
-                await self.connect(phone)
+                # A server too busy to read a hello in time closes the connection; a page then
+                # connects again, and so does a simulated phone.
+                while await self.connect_or_wait(phone, 0.05) is None:
+                    retries += 1
                 phone.joined = time.monotonic()
             self.readers.append(asyncio.create_task(self.read(phone)))
 
         await asyncio.gather(*(join_one(p) for p in self.phones))
-        return {"started": started, "joined": [p.joined for p in self.phones]}
+        return {"started": started, "joined": [p.joined for p in self.phones], "retries": retries}
+
+    async def connect_or_wait(self, phone: Phone, delay: float) -> dict[str, Any] | None:
+        """Connect and say hello; on failure wait `delay` seconds and return None."""
+        try:
+            return await self.connect(phone)
+        except (TimeoutError, OSError, websockets.WebSocketException):
+            await asyncio.sleep(delay)
+            return None
 
     async def connect(self, phone: Phone) -> dict[str, Any]:
         """Open a connection and say hello with the phone's token, as a page does."""
@@ -138,12 +152,10 @@ class Worker:
         """Come back with the same token; resend an answer the server does not have."""
         delay = 0.05
         while not self.stopping:
-            try:
-                welcome = await self.connect(phone)
+            welcome = await self.connect_or_wait(phone, delay)
+            if welcome is not None:
                 break
-            except (TimeoutError, OSError, websockets.WebSocketException):
-                await asyncio.sleep(delay)
-                delay = min(1.0, delay * 2)
+            delay = min(1.0, delay * 2)
         else:
             return
         phone.reconnects += 1
