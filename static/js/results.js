@@ -49,7 +49,8 @@ export function resultsBlock(question, results, lang, fallback, heading = t("joi
   return el(
     "section",
     { class: "results" },
-    el("h3", { class: "results-title", text: heading }),
+    // dir auto: a prompt in another script than the page's keeps its punctuation in place.
+    el("h3", { class: "results-title", dir: "auto", text: heading }),
     lines.length
       ? el(
           "ul",
