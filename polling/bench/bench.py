@@ -8,6 +8,7 @@ the facilitator and watches the presenter's tally.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import multiprocessing
 import os
@@ -158,7 +159,15 @@ class Clients:
         return [result for _, result in replies]
 
     async def stop(self) -> None:
-        await self.ask("stop")
+        """Stop every client process; one that already died (its error was raised) is not asked."""
+        loop = asyncio.get_running_loop()
+        alive = [pipe for pipe, process in zip(self.pipes, self.processes, strict=True) if process.is_alive()]
+        for pipe in alive:
+            with contextlib.suppress(BrokenPipeError, OSError):
+                pipe.send(("stop", ()))
+        for pipe in alive:
+            with contextlib.suppress(EOFError, OSError):
+                await loop.run_in_executor(None, pipe.recv)
         for process in self.processes:
             process.join(timeout=10)
 
