@@ -121,7 +121,8 @@ class Assets:
         try:
             # Shielded: a client that leaves must not cancel the work the others wait for.
             return await asyncio.shield(entry[1])
-        except OSError:
+        except Exception:
+            # Not kept: the next request tries again rather than failing for good.
             if self._loaded.get(path) is entry:
                 del self._loaded[path]
             raise
