@@ -338,3 +338,18 @@ async def test_a_room_of_300_joins_at_once(live_server: LiveServer) -> None:
     )
     assert {welcome["session"]["id"] for _, welcome in joined} == {info["id"]}
     assert live_server.api("GET", f"/api/sessions/{info['id']}").json()["session"]["joined"] == 300
+
+
+async def test_a_page_on_a_rebound_name_cannot_open_a_socket(live_server: LiveServer) -> None:
+    """A page on another name that resolves to this machine (DNS rebinding) sends a matching
+    Host and Origin; it is refused, while this server's own address and localhost are served."""
+    port = live_server.port
+    rebound = f"ws://evil.example:{port}/ws"
+    with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
+        await websockets.connect(rebound, host="127.0.0.1", port=port, origin=f"http://evil.example:{port}")  # type: ignore[arg-type]
+    assert refused.value.response.status_code == 403
+    for origin in (f"http://127.0.0.1:{port}", f"http://localhost:{port}"):
+        async with websockets.connect(live_server.ws_url, origin=origin) as connection:  # type: ignore[arg-type]
+            peer = Peer(connection)
+            await peer.send({"type": "ping"})
+            assert (await peer.expect("error"))["code"] == "hello_required"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import ipaddress
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -36,13 +37,31 @@ RATE_PER_SECOND = 10.0
 RATE_BURST = 30.0
 
 
-def same_origin(origin: str, host: str | None, public_base: str) -> bool:
-    """Whether a browser's Origin is this server, as the page reached it or as published."""
+def same_origin(origin: str, server: Any, public_base: str) -> bool:
+    """Whether a browser's Origin is this server: its published URL, or the address and port
+    the connection reached (`server` of the ASGI scope), never the `Host` a client claims.
+
+    Trusting Host let a page on a name rebound to this machine (DNS rebinding) pass: its
+    Origin and Host agree. localhost is allowed beside a loopback address."""
     try:
         netloc = urlsplit(origin).netloc.lower()
     except ValueError:
         return False  # not even a URL
-    return bool(netloc) and netloc in {(host or "").lower(), urlsplit(public_base).netloc.lower()}
+    allowed = {urlsplit(public_base).netloc.lower()}
+    if isinstance(server, list | tuple) and len(server) == 2:
+        host, port = str(server[0]).lower(), server[1]
+        names = {host, "localhost"} if _loopback(host) else {host}
+        for name in names:
+            name = f"[{name}]" if ":" in name else name
+            allowed |= {f"{name}:{port}", name} if port in (80, 443) else {f"{name}:{port}"}
+    return bool(netloc) and netloc in allowed
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 class Socket:
@@ -68,9 +87,8 @@ class Socket:
         origin = websocket.headers.get("origin")
         # Browsers always send Origin: a page of another site must not drive a phone's
         # or the facilitator's connection. Non-browser clients send none.
-        if origin is not None and not same_origin(
-            origin, websocket.headers.get("host"), self.polling.join_base
-        ):
+        server = websocket.scope.get("server")
+        if origin is not None and not same_origin(origin, server, self.polling.join_base):
             await websocket.close(POLICY_VIOLATION)
             return
         if self.pending >= self.max_pending:
@@ -99,9 +117,11 @@ class Socket:
                     break
                 text = message.get("text")
                 if not limit.allow():
-                    client.send(Refused("rate_limited", "Too many messages: slow down").to_message())
+                    # Replies are awaited, not queued: a client that sends a burst while it
+                    # reads is slowed down by its own replies, never cut off by them.
+                    await client.reply(Refused("rate_limited", "Too many messages: slow down").to_message())
                 elif text is None:
-                    client.send(Refused("bad_json", "Send JSON as text frames").to_message())
+                    await client.reply(Refused("bad_json", "Send JSON as text frames").to_message())
                 else:
                     await self.handle(client, text)
         except RuntimeError:
@@ -131,7 +151,7 @@ class Socket:
                 raise Refused("hello_required", "Send hello first")
             await handler(client, message)
         except Refused as problem:
-            client.send(problem.to_message())
+            await client.reply(problem.to_message())
 
     async def hello(self, client: Client, message: dict[str, Any]) -> None:
         if client.role is not None:
@@ -146,10 +166,11 @@ class Socket:
             try:
                 await self.polling.admit(session, key)
             except Refused as problem:
-                if problem.code == "rate_limited":
-                    client.send(problem.to_message())
-                    client.finish()  # the page connects again a moment later and is let in
-                raise
+                if problem.code != "rate_limited":
+                    raise
+                await client.reply(problem.to_message())
+                client.finish()  # the page connects again a moment later and is let in
+                return
             client.participant = key
             lang = message.get("lang")
             client.lang = lang if lang in session.bank.languages else None
@@ -225,4 +246,4 @@ class Socket:
         await self.polling.show_languages(client.session_id, message.get("languages"))
 
     async def ping(self, client: Client, message: dict[str, Any]) -> None:
-        client.send({"type": "pong"})
+        await client.reply({"type": "pong"})
