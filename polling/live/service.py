@@ -527,7 +527,8 @@ class Polling:
         if kind == "session" and session is None:
             row = next((r for r in await self.store.sessions() if r.id == event["session"]), None)
             if row is not None:
-                self._add(await self._load(row))
+                # Just created elsewhere: no phone has joined it yet, so no more to read.
+                self._add(resume(row, await self.store.answers(row.id)))
         elif session is None:
             return
         elif kind == "answer":
