@@ -146,6 +146,7 @@ class Clients:
                 target=worker_main, args=(child, url, code, share, first, spread), daemon=True
             )
             process.start()
+            child.close()  # so that a client process that dies is an EOFError here, not a hang
             self.pipes.append(parent)
             self.processes.append(process)
             first += share

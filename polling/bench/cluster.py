@@ -267,7 +267,12 @@ def run_rooms(
     with tempfile.TemporaryDirectory(prefix="polling-rooms-") as workdir:
         (Path(workdir) / "banks").mkdir()
         (Path(workdir) / "banks" / "bench.yaml").write_text(BENCH_BANK)
-        result = asyncio.run(rooms(count, per_room, processes, workers, db, redis, Path(workdir)))
+        try:
+            result = asyncio.run(rooms(count, per_room, processes, workers, db, redis, Path(workdir)))
+        except Exception:
+            log = Path(workdir) / "rooms.log"
+            print(log.read_text()[-20_000:] if log.exists() else "(no server log)", file=sys.stderr)
+            raise
     print(
         f"{count} rooms of {per_room} on {workers} process(es), {result['engine']}: room round p50 "
         f"{result['room_round_p50_s']} s, p99 {result['room_round_p99_s']} s; ack p99 "

@@ -106,6 +106,8 @@ class Worker:
         hello = {"type": "hello", "role": "participant", "code": phone.code, "participant": phone.token}
         await phone.ws.send(json.dumps(hello))
         welcome: dict[str, Any] = json.loads(await phone.ws.recv())
+        if welcome.get("type") != "welcome":
+            raise RuntimeError(f"phone {phone.index} was refused: {welcome}")
         phone.token = welcome["participant"]
         return welcome
 

@@ -253,8 +253,9 @@ class Api:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         return await self.polling.principal(token.strip()) if scheme.lower() == "bearer" else None
 
-    def _session(self, request: Request, drive: bool = False) -> Session:
+    async def _session(self, request: Request, drive: bool = False) -> Session:
         """The session the path names, if the caller may see it (and drive it)."""
+        await self.polling.located(self.polling.session, request.path_params["session"])
         return self.polling.visible(request.path_params["session"], request.state.principal, drive)
 
     async def _body(self, request: Request) -> dict[str, Any]:
@@ -272,20 +273,20 @@ class Api:
         return body
 
     async def qr(self, request: Request) -> Response:
-        session = self._by_code(request)
+        session = await self._by_code(request)
         if session is None:
             return error(404, "not_found", "No session with this code")
         svg = qr_svg(self.polling.info(session)["join_url"])
         return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "max-age=3600"})
 
-    def _by_code(self, request: Request) -> Any:
+    async def _by_code(self, request: Request) -> Any:
         try:
-            return self.polling.by_code(request.path_params["code"])
+            return await self.polling.located(self.polling.by_code, request.path_params["code"])
         except Refused:
             return None
 
     async def join_info(self, request: Request) -> Response:
-        session = self._by_code(request)
+        session = await self._by_code(request)
         if session is None:
             return error(404, "not_found", "No session with this code")
         info = self.polling.info(session)
@@ -317,25 +318,27 @@ class Api:
     @facilitator_only
     async def limit(self, request: Request) -> Response:
         body = await self._body(request)
-        session = await self.polling.set_limit(self._session(request, drive=True).id, participant_limit(body))
+        session = await self.polling.set_limit(
+            (await self._session(request, drive=True)).id, participant_limit(body)
+        )
         return JSONResponse(self.polling.info(session))
 
     @facilitator_only
     async def languages(self, request: Request) -> Response:
         body = await self._body(request)
         session = await self.polling.show_languages(
-            self._session(request, drive=True).id, body.get("languages")
+            (await self._session(request, drive=True)).id, body.get("languages")
         )
         return JSONResponse(self.polling.presenter_state(session, FACILITATOR))
 
     @facilitator_only
     async def purge(self, request: Request) -> Response:
-        await self.polling.purge(self._session(request, drive=True).id)
+        await self.polling.purge((await self._session(request, drive=True)).id)
         return JSONResponse({"ok": True})
 
     @facilitator_only
     async def session_state(self, request: Request) -> Response:
-        session = self._session(request)
+        session = await self._session(request)
         return JSONResponse(self.polling.presenter_state(session, FACILITATOR))
 
     @facilitator_only
@@ -344,7 +347,7 @@ class Api:
         if action not in COMMANDS:
             raise Refused("not_found", f'No command "{action}"')
         body = await self._body(request)
-        session_id = self._session(request, drive=True).id
+        session_id = (await self._session(request, drive=True)).id
         session = await self.polling.command(session_id, action, body.get("question"))
         return JSONResponse(self.polling.presenter_state(session, FACILITATOR))
 
@@ -352,7 +355,7 @@ class Api:
     async def moderate(self, request: Request) -> Response:
         body = await self._body(request)
         await self.polling.moderate(
-            self._session(request, drive=True).id,
+            (await self._session(request, drive=True)).id,
             body.get("question"),
             body.get("answer"),
             body.get("status"),
@@ -361,7 +364,7 @@ class Api:
 
     @facilitator_only
     async def export(self, request: Request) -> Response:
-        session = self._session(request)
+        session = await self._session(request)
         answers = await self.polling.store.answers(session.id)
         kind = EXPORTS[request.url.path.rpartition("/")[2]]
         document = export.render(kind, session, self.polling.info(session), answers)

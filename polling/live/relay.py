@@ -50,6 +50,9 @@ class Relay:
         """Hold the session's facilitator commands to one at a time, across processes."""
         yield
 
+    async def catch_up(self) -> None:
+        """Return once every event the other processes published before now is applied here."""
+
     def connected_elsewhere(self, session_id: str) -> int:
         """Phones of a session connected to the other processes."""
         return 0
@@ -229,7 +232,7 @@ class RedisRelay(Relay):
 
     # -- one command at a time per session -----------------------------------------------
 
-    async def _catch_up(self) -> None:
+    async def catch_up(self) -> None:
         """Return once every event published before now has been applied here.
 
         Redis delivers a channel's messages in the order they were published, so when our
@@ -258,7 +261,7 @@ class RedisRelay(Relay):
         if not acquired:
             raise RelayError("Another process holds this session's commands")
         try:
-            await self._catch_up()
+            await self.catch_up()
             yield
         finally:
             with contextlib.suppress(OSError, redis.RedisError):

@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import secrets
 import time
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -213,6 +213,20 @@ class Polling:
         if session is None:
             raise Refused("not_found", "No such session")
         return session
+
+    async def located(self, lookup: Callable[[Any], Session], key: Any) -> Session:
+        """`lookup(key)`, tried once more after catching up with the other processes if it missed:
+        a session made a moment ago on another process may not have reached this one yet."""
+        try:
+            return lookup(key)
+        except Refused:
+            if not self.relay.shared:
+                raise
+        try:
+            await self.relay.catch_up()
+        except RelayError as error:
+            self._relay_health(f"The other server processes cannot be reached: {error}")
+        return lookup(key)
 
     def by_code(self, code: Any) -> Session:
         """The session with this join code, or Refused."""

@@ -158,7 +158,7 @@ class Socket:
             raise Refused("invalid_transition", "hello was already accepted")
         role = message.get("role")
         if role == PARTICIPANT:
-            session = self.polling.by_code(message.get("code"))
+            session = await self.polling.located(self.polling.by_code, message.get("code"))
             token = message.get("participant")
             if not isinstance(token, str) or not 16 <= len(token) <= 64 or set(token) - TOKEN_CHARS:
                 token = secrets.token_urlsafe(16)
@@ -189,6 +189,7 @@ class Socket:
             principal = await self.polling.principal(message.get("token"))
             if principal is None:
                 raise Refused("unauthorized", "The facilitator token is wrong")
+            await self.polling.located(self.polling.session, message.get("session"))
             session = self.polling.visible(message.get("session"), principal, drive=True)
             welcome = {
                 "role": role,
