@@ -211,18 +211,15 @@ def test_killing_a_worker_mid_burst_loses_and_doubles_nothing(postgres_url: str,
     assert result["presenter_counts"] == [300]
 
 
-def test_many_rooms_at_once_are_all_counted_on_one_process_and_on_two(
-    postgres_url: str, redis_url: str
-) -> None:
-    """`polling bench --rooms` at a small size, on one process (SQLite) and on two workers
-    (PostgreSQL and Redis): every answer of every room is counted, and the report says so."""
-    for extra in ([], ["--workers", "2", "--db", postgres_url, "--redis", redis_url]):
-        done = subprocess.run(
-            [sys.executable, "-m", "polling", "bench", "--rooms", "6", "--per-room", "5", *extra],
-            capture_output=True, text=True, cwd=ROOT, timeout=300,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stdout + done.stderr
-        result = json.loads(done.stdout.strip().splitlines()[-1])
-        assert result["answers_counted"] == result["answers_sent"] == 30
-        assert result["workers"] == (2 if extra else 1)
-        assert result["room_round_p99_s"] >= result["room_round_p50_s"] > 0
+def test_many_rooms_at_once_are_all_counted(tmp_path: Path) -> None:
+    """`polling bench --rooms` at a small size on one process: every answer of every room is
+    counted, and the report says so."""
+    done = subprocess.run(
+        [sys.executable, "-m", "polling", "bench", "--rooms", "6", "--per-room", "5"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["answers_counted"] == result["answers_sent"] == 30
+    assert result["workers"] == 1
+    assert result["room_round_p99_s"] >= result["room_round_p50_s"] > 0

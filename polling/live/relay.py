@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import orjson
+
+logger = logging.getLogger("polling.relay")
 
 CHANNEL = "polling:events"
 BEAT = 1.0  # seconds between heartbeats that carry each process's connected phones
@@ -174,11 +177,15 @@ class RedisRelay(Relay):
         for event in envelope["events"]:
             if event["event"] == "barrier":
                 continue
-            if event["event"] == "connected":
-                for session_id in self._heard(envelope["origin"], event["counts"]):
-                    await self._deliver({"event": "connected", "session": session_id})
-            else:
-                await self._deliver(event)
+            try:
+                if event["event"] == "connected":
+                    for session_id in self._heard(envelope["origin"], event["counts"]):
+                        await self._deliver({"event": "connected", "session": session_id})
+                else:
+                    await self._deliver(event)
+            except Exception:
+                # One event that cannot be applied must not stop this process hearing the rest.
+                logger.exception("could not apply a %s event from another process", event["event"])
 
     # -- phones connected to each process ----------------------------------------------
 

@@ -143,10 +143,14 @@ class Polling:
         self.relay_problem: str | None = None
 
     async def start(self) -> None:
-        """Resume every stored session with its tallies rebuilt from the stored answers."""
-        for row in await self.store.sessions():
-            self._add(await self._load(row))
+        """Resume every stored session with its tallies rebuilt from the stored answers.
+
+        Listening to the other processes comes first: a change they make while this one reads
+        the database is then either read or heard, never lost between the two."""
         await self.relay.start(self.apply, self._relay_health)
+        for row in await self.store.sessions():
+            if row.id not in self.sessions:  # unless an event brought it in meanwhile
+                self._add(await self._load(row))
 
     async def _load(self, row: SessionRow) -> Session:
         """A stored session as it stood, with its answers and the phones that joined it."""
