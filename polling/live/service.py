@@ -501,10 +501,11 @@ class Polling:
                 self._storage_recovered()
             session.record(participant, question.id, value, rev, Moderation(status) if status else None)
             self.coalescer.touch(session.id)
-            await self._share(
-                {"event": "answer", "session": session.id, "question": question.id,
-                 "participant": participant, "value": value, "rev": rev, "status": status}
-            )  # fmt: skip
+            if self.relay.shared:  # checked here: the answer path builds no event for one process
+                await self._share(
+                    {"event": "answer", "session": session.id, "question": question.id,
+                     "participant": participant, "value": value, "rev": rev, "status": status}
+                )  # fmt: skip
         return {
             "type": "ack",
             "question": question.id,
