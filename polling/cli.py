@@ -140,6 +140,32 @@ def build_parser() -> argparse.ArgumentParser:
     purge.add_argument("session", metavar="SESSION", help="session id or join code")
     _db_option(purge)
 
+    archive = _command(
+        commands,
+        "archive",
+        "write everything about a session (bank, state, answers, moderation) into one file "
+        "with a checksum, to restore on another server; nothing in it identifies a participant",
+    )
+    archive.add_argument("session", metavar="SESSION", help="session id or join code")
+    archive.add_argument(
+        "--out", default=None, help="the file to write; by default SESSION-DATE.polling.json here"
+    )
+    _db_option(archive)
+
+    restore = _command(
+        commands,
+        "restore",
+        "load a session archive into a database no server is running on; damaged, foreign and "
+        "unknown-version files are refused",
+    )
+    restore.add_argument("file", metavar="FILE", help="a file written by `polling archive`")
+    restore.add_argument(
+        "--replace",
+        action="store_true",
+        help="overwrite a session of the same id already in the database (its answers are lost)",
+    )
+    _db_option(restore)
+
     migrate = commands.add_parser(
         "migrate-db",
         help="copy every session, answer and account from one database into an empty other one "
@@ -223,6 +249,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command(commands: Any, name: str, does: str) -> argparse.ArgumentParser:
+    """A command whose help shows each option's default."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=does, formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
+    return parser
+
+
 def _db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
@@ -248,6 +282,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sessions": list_sessions,
         "export": export,
         "purge": purge,
+        "archive": archive_session,
+        "restore": restore_session,
         "migrate-db": migrate_db,
         "facilitator": manage_accounts,
         "organiser": manage_accounts,
@@ -425,6 +461,71 @@ def purge(args: argparse.Namespace) -> int:
             return 1
         finally:
             await polling.store.close()
+
+    return asyncio.run(run())
+
+
+def archive_session(args: argparse.Namespace) -> int:
+    """Write one session, whole and checksummed, into a file another server can restore."""
+    from polling.reports.archive import SUFFIX, encode
+    from polling.store.copy import read_session
+
+    async def run() -> int:
+        polling = await _stored(args.db)
+        try:
+            session = _find(polling, args.session)
+            row, answers, joined = await read_session(polling.store, session.id)
+        except LookupError:
+            print(f"polling: no session {args.session!r}", file=sys.stderr)
+            return 1
+        finally:
+            await polling.store.close()
+        out = Path(args.out or f"{row.id}-{row.created[:10]}{SUFFIX}")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(encode(row, answers, joined), encoding="utf-8")
+        print(f"archived session {row.id} ({row.code}): {len(answers)} answer(s) in {out}")
+        return 0
+
+    return asyncio.run(run())
+
+
+def restore_session(args: argparse.Namespace) -> int:
+    """Load a session archive into a database, refusing a bad file or an unasked overwrite."""
+    from polling.live.joining import new_code
+    from polling.reports.archive import ArchiveError, decode
+    from polling.store import open_store, shown
+    from polling.store.base import StoreError
+    from polling.store.copy import SessionExists
+    from polling.store.copy import restore_session as write
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+        archive = decode(text, screen_key=secrets.token_urlsafe(12))
+    except (OSError, UnicodeDecodeError) as error:
+        raise SystemExit(f"polling: cannot read {args.file}: {error}") from None
+    except ArchiveError as error:
+        raise SystemExit(f"polling: {args.file}: {error}") from None
+
+    async def run() -> int:
+        # Alone: a server running on the database would not know of the session it gained.
+        store = open_store(args.db, exclusive=True)
+        try:
+            await store.open()
+        except StoreError as error:
+            raise SystemExit(f"polling: {error}; stop the server first") from None
+        try:
+            row = await write(store, archive.session, archive.answers, archive.joined, args.replace, new_code)
+        except SessionExists as error:
+            print(f"polling: {error}: pass --replace to overwrite it", file=sys.stderr)
+            return 1
+        except StoreError as error:
+            print(f"polling: {error}", file=sys.stderr)
+            return 1
+        finally:
+            await store.close()
+        moved = f", with the new join code {row.code}" if row.code != archive.session.code else ""
+        print(f"restored session {row.id} ({len(archive.answers)} answer(s)) into {shown(args.db)}{moved}")
+        return 0
 
     return asyncio.run(run())
 

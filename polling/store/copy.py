@@ -1,11 +1,17 @@
-"""Moving a whole database from one engine to another, through the one Store interface."""
+"""Moving a whole database, or one session, between databases through the one Store interface."""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from collections.abc import Callable, Container
+from dataclasses import dataclass, replace
 
-from polling.store.base import Store, StoreError
+from polling.store.base import AnswerRow, SessionRow, Store, StoreError
+
+
+class SessionExists(StoreError):
+    """The target already holds a session of that id."""
+
 
 CHUNK = 5_000  # answers written at once: the group commit makes each chunk a few transactions
 
@@ -29,14 +35,50 @@ async def copy_database(source: Store, target: Store) -> Copied:
     answers = 0
     sessions = await source.sessions()
     for row in sessions:
-        await target.create_session(row)
         stored = await source.answers(row.id)
-        for start in range(0, len(stored), CHUNK):
-            await asyncio.gather(*(target.save_answer(answer) for answer in stored[start : start + CHUNK]))
+        await _write_session(target, row, stored, await source.participants(row.id))
         answers += len(stored)
-        joined = await source.participants(row.id)
-        await asyncio.gather(*(target.add_participant(row.id, key) for key in joined))
     accounts = await source.accounts()
     for account in accounts:
         await target.add_account(account)
     return Copied(len(sessions), answers, len(accounts))
+
+
+async def _write_session(target: Store, row: SessionRow, answers: list[AnswerRow], joined: list[str]) -> None:
+    """A session, its answers in their order (with revisions and moderation) and its phones."""
+    await target.create_session(row)
+    for start in range(0, len(answers), CHUNK):
+        await asyncio.gather(*(target.save_answer(answer) for answer in answers[start : start + CHUNK]))
+    await asyncio.gather(*(target.add_participant(row.id, key) for key in joined))
+
+
+async def read_session(source: Store, session_id: str) -> tuple[SessionRow, list[AnswerRow], list[str]]:
+    """A stored session's row, answers and joined phones; LookupError when there is none."""
+    row = next((r for r in await source.sessions() if r.id == session_id), None)
+    if row is None:
+        raise LookupError(session_id)
+    return row, await source.answers(session_id), await source.participants(session_id)
+
+
+async def restore_session(
+    target: Store,
+    row: SessionRow,
+    answers: list[AnswerRow],
+    joined: list[str],
+    overwrite: bool,
+    new_code: Callable[[Container[str]], str],
+) -> SessionRow:
+    """Write a session brought from another server; returns it as stored.
+
+    A session of the same id is refused (SessionExists) unless `overwrite`, which purges it first.
+    A join code that another session of the target already uses is replaced by `new_code`."""
+    existing = await target.sessions()
+    if any(other.id == row.id for other in existing):
+        if not overwrite:
+            raise SessionExists(f"session {row.id} is already in this database")
+        await target.purge(row.id)
+    taken = {other.code for other in existing if other.id != row.id}
+    if row.code in taken:
+        row = replace(row, code=new_code(taken))
+    await _write_session(target, row, answers, joined)
+    return row

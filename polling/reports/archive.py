@@ -1,0 +1,129 @@
+"""A session in one file that travels between servers: encoded, checksummed, verified. Pure.
+
+The file is JSON: `{"kind": KIND, "version": VERSION, "checksum": "sha256:...", "body": {...}}`,
+the checksum taken over the body's canonical encoding (sorted keys, no spaces, UTF-8), so a
+file edited or cut short on the way is refused rather than loaded half right.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from polling.core.model import Bank
+from polling.store.base import AnswerRow, SessionRow
+
+KIND = "polling-session-archive"
+VERSION = 1
+SUFFIX = ".polling.json"
+
+
+class ArchiveError(Exception):
+    """A file that cannot be restored, with the reason in words for the person restoring it."""
+
+
+@dataclass(frozen=True)
+class Archive:
+    """One session as archived: its row (with no secret), its answers and the phones that joined."""
+
+    session: SessionRow
+    answers: list[AnswerRow]
+    joined: list[str]
+
+
+def checksum(body: dict[str, Any]) -> str:
+    """The SHA-256 of the body's canonical encoding."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _pseudonyms(joined: list[str], answers: list[AnswerRow]) -> dict[str, str]:
+    """A stand-in for each participant key: p1, p2... in the order phones first appear. The keys
+    themselves never leave the server, so nothing in the file links back to a phone's token."""
+    names: dict[str, str] = {}
+    for key in [*joined, *(answer.participant for answer in answers)]:
+        names.setdefault(key, f"p{len(names) + 1}")
+    return names
+
+
+def encode(row: SessionRow, answers: list[AnswerRow], joined: list[str]) -> str:
+    """The archive of a session as JSON text. Left out: the screen key (a secret of this server)
+    and the owner (an account of this server); participant keys are replaced by stand-ins."""
+    names = _pseudonyms(joined, answers)
+    body = {
+        "session": {
+            "id": row.id,
+            "code": row.code,
+            "created": row.created,
+            "hide_results": row.hide_results,
+            "control": row.control,
+        },
+        "bank": row.bank.to_dict(),
+        "answers": [
+            {
+                "question": a.question_id,
+                "participant": names[a.participant],
+                "value": a.value,
+                "language": a.language,
+                "minute": a.minute,
+                "rev": a.rev,
+                "status": a.status,
+            }
+            for a in answers
+        ],
+        "joined": [names[key] for key in joined],
+    }
+    document = {"kind": KIND, "version": VERSION, "checksum": checksum(body), "body": body}
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+def verify(text: str) -> dict[str, Any]:
+    """The body of an archive whose kind, version and checksum are right; ArchiveError otherwise."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        raise ArchiveError("the file is damaged or cut short: it is not complete JSON") from None
+    if not isinstance(document, dict) or document.get("kind") != KIND:
+        raise ArchiveError(f"the file is not a session archive (its kind is not {KIND!r})")
+    version = document.get("version")
+    if version != VERSION:
+        raise ArchiveError(
+            f"the archive's version {version!r} is not known to this polling, which reads version "
+            f"{VERSION}: restore it with the version of polling that wrote it, or a newer one"
+        )
+    body = document.get("body")
+    if not isinstance(body, dict) or document.get("checksum") != checksum(body):
+        raise ArchiveError("the file is damaged: its checksum does not match its content")
+    return body
+
+
+def decode(text: str, screen_key: str) -> Archive:
+    """A verified archive as store rows, with `screen_key` as the session's new screen secret."""
+    body = verify(text)
+    try:
+        info, bank = body["session"], Bank.from_dict(body["bank"])
+        row = SessionRow(
+            id=str(info["id"]),
+            code=str(info["code"]),
+            bank=bank,
+            screen_key=screen_key,
+            hide_results=bool(info["hide_results"]),
+            created=str(info["created"]),
+            control=dict(info["control"]),
+        )
+        answers = [
+            AnswerRow(
+                row.id, str(a["question"]), str(a["participant"]), a["value"], str(a["language"]),
+                str(a["minute"]), int(a["rev"]), a["status"],
+            )
+            for a in body["answers"]
+        ]  # fmt: skip
+        joined = [str(key) for key in body["joined"]]
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        # A checksum that matches a body of the wrong shape: made by hand, not by `polling archive`.
+        raise ArchiveError(
+            f"the archive's content is not a session ({type(error).__name__}: {error})"
+        ) from None
+    return Archive(row, answers, joined)
