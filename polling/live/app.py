@@ -18,7 +18,9 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
+from polling import data
 from polling.core.access import Principal
+from polling.core.bankschema import bank_schema
 from polling.core.session import COMMANDS, Session
 from polling.live.assets import Assets, CompressedStaticFiles
 from polling.live.hints import catalogue_link
@@ -30,7 +32,7 @@ from polling.live.views import FACILITATOR
 from polling.reports import exports as export
 from polling.store import open_store
 
-STATIC = Path(__file__).resolve().parents[2] / "static"
+STATIC = data.STATIC
 CATALOGUES = STATIC / "i18n"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
@@ -92,6 +94,7 @@ def create_app(
         Route("/console/{session}", page("console.html")),
         Route("/j/{code}", page("join.html")),
         Route("/healthz", Health(polling).check),
+        Route("/schema/bank.json", schema),
         Route("/vendor/plotly.min.js", functools.partial(plotly_js, assets)),
         Route("/qr/{code}.svg", api.qr),
         Route("/api/join/{code}", api.join_info),
@@ -189,6 +192,13 @@ class Health:
     async def check(self, request: Request) -> Response:
         problem = self.polling.problem
         return JSONResponse({"ok": problem is None, "storage": problem}, status_code=503 if problem else 200)
+
+
+async def schema(request: Request) -> Response:
+    """`/schema/bank.json`: the JSON Schema of a bank, for editors that check YAML as it is typed."""
+    return JSONResponse(
+        bank_schema(), media_type="application/schema+json", headers={"Cache-Control": "no-cache"}
+    )
 
 
 async def plotly_js(assets: Assets, request: Request) -> Response:

@@ -1,0 +1,124 @@
+"""The JSON Schema of a bank file, built from the loader's own tables. Pure.
+
+Which keys exist, which types take which keys, the id and language patterns and the limits
+all come from polling.core.banks, so a field added there appears here; only each field's
+kind is said here (FIELDS), and tests/test_bankschema.py fails while one is missing. Rules
+that need more than the shape of one value (unique ids, min below max, max_choices within
+the options, languages of a text within the bank's) stay the loader's alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from polling.core import banks
+from polling.core.model import CHOICE_TYPES, QuestionType
+
+Schema = dict[str, Any]
+
+DRAFT = "http://json-schema.org/draft-07/schema#"  # the draft editors' YAML servers read best
+REQUIRED_BANK_KEYS = ("title", "questions")
+
+
+def _anchored(pattern: str) -> str:
+    """A Python fullmatch pattern as a JSON Schema pattern, which only has to match somewhere."""
+    return f"^(?:{pattern})$"
+
+
+STRING: Schema = dict(type="string", pattern=r"\S")  # not empty, not only spaces
+ID: Schema = dict(type="string", pattern=_anchored(banks.ID_PATTERN.pattern))
+LANGUAGE: Schema = dict(type="string", pattern=_anchored(banks.LANGUAGE_PATTERN.pattern))
+TEXT: Schema = {
+    "oneOf": [
+        STRING,
+        dict(type="object", minProperties=1, propertyNames=LANGUAGE, additionalProperties=STRING),
+    ],
+}
+NUMBER: Schema = dict(type="number", minimum=-banks.MAX_NUMBER, maximum=banks.MAX_NUMBER)
+WHOLE: Schema = dict(type="integer", minimum=-banks.MAX_NUMBER, maximum=banks.MAX_NUMBER)
+
+
+def _described(schema: Schema, description: str) -> Schema:
+    return {**schema, "description": description}
+
+
+OPTION: Schema = dict(
+    type="object",
+    required=list(banks.OPTION_KEYS),
+    additionalProperties=False,
+    properties={
+        "id": _described(ID, "unique within its question; results are counted by it"),
+        "label": _described(TEXT, "what participants see and tap"),
+    },
+)
+
+# The kind of every key of a bank and of a question, as the editor completes and checks it.
+FIELDS: dict[str, Schema] = {
+    "title": _described(TEXT, "the bank's name, shown to the facilitator and in exports"),
+    "languages": dict(
+        type="array",
+        minItems=1,
+        uniqueItems=True,
+        items=LANGUAGE,
+        description="the languages of the bank; the first is the default language",
+    ),
+    "questions": dict(type="array", minItems=1, description="asked in this order"),
+    "id": _described(ID, "unique in the bank; results and exports are keyed by it"),
+    "type": {"enum": banks.TYPE_NAMES, "description": "the kind of question"},
+    "prompt": _described(TEXT, "the question as participants read it"),
+    "options": dict(type="array", minItems=2, items=OPTION, description="at least 2 options"),
+    "max_choices": dict(type="integer", minimum=1, description="at most this many options"),
+    "min": _described(NUMBER, "the lowest answer (a whole number on a scale)"),
+    "max": _described(NUMBER, "the highest answer (a whole number on a scale)"),
+    "min_label": _described(TEXT, "shown under the lowest point of the scale"),
+    "max_label": _described(TEXT, "shown under the highest point of the scale"),
+    "max_length": dict(
+        type="integer",
+        minimum=1,
+        maximum=banks.MAX_LENGTH_LIMIT,
+        description="the longest answer, in characters",
+    ),
+}
+
+# Kinds that differ by question type: a scale's ends are whole numbers.
+TYPE_FIELDS: dict[QuestionType, dict[str, Schema]] = {
+    QuestionType.SCALE: {"min": WHOLE, "max": WHOLE},
+}
+
+
+def _kind(key: str) -> Schema:
+    # A key without a kind yet is still allowed where the loader allows it, with any value.
+    return FIELDS.get(key, {})
+
+
+def _per_type(qtype: QuestionType) -> Schema:
+    """The keys a question of this type may have, and those it must have."""
+    allowed = [*banks.COMMON_KEYS, *banks.TYPE_KEYS[qtype]]
+    then: Schema = {"propertyNames": {"enum": allowed}}
+    if qtype in CHOICE_TYPES:
+        then["required"] = ["options"]
+    if qtype in TYPE_FIELDS:
+        then["properties"] = TYPE_FIELDS[qtype]
+    return {"if": {"properties": {"type": {"const": str(qtype)}}, "required": ["type"]}, "then": then}
+
+
+def bank_schema() -> Schema:
+    """The JSON Schema (draft 7) that a bank file's YAML, read as data, must satisfy."""
+    question: Schema = dict(
+        type="object",
+        required=list(banks.COMMON_KEYS),
+        additionalProperties=False,
+        properties={key: _kind(key) for key in banks.QUESTION_KEYS},
+        allOf=[_per_type(qtype) for qtype in banks.TYPE_KEYS],
+    )
+    properties = {key: _kind(key) for key in banks.BANK_KEYS}
+    properties["questions"] = {**properties["questions"], "items": question}
+    bank = dict(
+        title="polling question bank",
+        description="A question bank for polling: see docs/banks.md. Check it with `polling check`.",
+        type="object",
+        required=list(REQUIRED_BANK_KEYS),
+        additionalProperties=False,
+        properties=properties,
+    )
+    return {"$schema": DRAFT, **bank}
