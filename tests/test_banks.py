@@ -245,7 +245,8 @@ def test_misspelt_key_is_unknown_with_a_suggestion() -> None:
     assert [(p.line, p.message) for p in problems] == [
         (10, "question is missing required key 'prompt'"),
         (12, "unknown key 'promt' in question (did you mean 'prompt'?); allowed: id, type, "
-         "prompt, options, max_choices, min, max, min_label, max_label, max_length"),
+         "prompt, options, max_choices, min, max, min_label, max_label, max_length, correct, tolerance, "
+         "points, explanation, time_limit"),
     ]  # fmt: skip
 
 
@@ -491,7 +492,7 @@ def test_problems_are_sorted_by_line_and_formatted() -> None:
     assert [p.line for p in problems] == sorted(p.line for p in problems)
     assert str(problems[0]) == (
         "bank.yaml:1: error: unknown key 'titl' in the bank (did you mean 'title'?); "
-        "allowed: title, languages, questions"
+        "allowed: title, languages, questions, quiz"
     )
 
 

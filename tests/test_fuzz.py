@@ -31,7 +31,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from polling.core.answers import AnswerError, Value, check_answer, clean_text, normalize_word, tidy_word
 from polling.core.banks import ERROR, WARNING, parse_bank
-from polling.core.model import CHOICE_TYPES, Option, Question, QuestionType
+from polling.core.model import OPTION_TYPES, Option, Question, QuestionType
 from polling.live.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -445,7 +445,7 @@ def questions(draw: st.DrawFn) -> Question:
     """A question of any type with random but valid bank fields."""
     kind = draw(st.sampled_from(list(QuestionType)))
     prompt = {"en": "Question?"}
-    if kind in CHOICE_TYPES:
+    if kind in OPTION_TYPES:
         ids = draw(st.lists(st.text(ID_CHARS, min_size=1, max_size=6), min_size=2, max_size=5, unique=True))
         choices = draw(st.none() | st.integers(1, len(ids))) if kind is QuestionType.MULTIPLE else None
         options = tuple(Option(i, {"en": i}) for i in ids)
@@ -475,6 +475,7 @@ def answer_values(question: Question) -> st.SearchStrategy[Any]:
         json_values,
         st.sampled_from(ids),
         st.lists(st.sampled_from(ids), max_size=len(ids) + 2),
+        st.permutations(ids),
         st.integers(low - 2, high + 2),
         st.integers(low - 2, high + 2).map(lambda n: n + 0.5),
         st.sampled_from([math.nan, math.inf, -math.inf, 1e300, 1e20, -0.0, 2.0, 2.5]),
@@ -496,6 +497,12 @@ def clearly_valid(question: Question, value: Any) -> bool:
             and 0 < len(value) <= limit
             and all(isinstance(v, str) and v in ids for v in value)
             and len(set(value)) == len(value)
+        )
+    if question.type is QuestionType.RANKING:
+        return (
+            isinstance(value, list)
+            and all(isinstance(v, str) for v in value)
+            and sorted(value) == sorted(ids)
         )
     if question.type is QuestionType.SCALE:
         return (
@@ -523,6 +530,8 @@ def check_canonical(question: Question, value: Any, result: Value) -> None:
         case QuestionType.MULTIPLE:
             assert isinstance(result, list) and result and len(result) <= (question.max_choices or len(ids))
             assert result == [i for i in ids if i in result] and sorted(result) == sorted(value)
+        case QuestionType.RANKING:
+            assert isinstance(result, list) and result == value and sorted(result) == sorted(ids)
         case QuestionType.SCALE:
             assert type(result) is int and question.min is not None and question.max is not None
             assert question.min <= result <= question.max and result == value

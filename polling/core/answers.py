@@ -9,7 +9,8 @@ from typing import Any
 
 from polling.core.model import DEFAULT_TEXT_LENGTH, DEFAULT_WORD_LENGTH, Question, QuestionType
 
-# An answer as stored and counted: an option id, a list of option ids, a number or a string.
+# An answer as stored and counted: an option id, a list of option ids (a ranking: in order),
+# a number or a string.
 Value = str | int | float | list[str]
 
 _SPACES = re.compile(r"\s+")
@@ -42,6 +43,8 @@ def check_answer(question: Question, value: Any) -> Value:
             return _check_single(question, value)
         case QuestionType.MULTIPLE:
             return _check_multiple(question, value)
+        case QuestionType.RANKING:
+            return _check_ranking(question, value)
         case QuestionType.SCALE:
             return _check_scale(question, value)
         case QuestionType.NUMBER:
@@ -75,6 +78,18 @@ def _check_multiple(question: Question, value: Any) -> list[str]:
         raise AnswerError(f"Choose at most {limit} options")
     # Bank order, so that the same choice is always stored the same way.
     return [option for option in allowed if option in value]
+
+
+def _check_ranking(question: Question, value: Any) -> list[str]:
+    """Every option id once, first the one ranked highest: the order is the answer."""
+    allowed = question.option_ids()
+    if not isinstance(value, list) or any(not isinstance(v, str) for v in value):
+        raise AnswerError(f"Put all the options in order: {', '.join(allowed)}")
+    if len(set(value)) != len(value):
+        raise AnswerError("An option was ranked twice")
+    if sorted(value) != sorted(allowed):
+        raise AnswerError(f"Put all the options in order: {', '.join(allowed)}")
+    return list(value)
 
 
 def _check_scale(question: Question, value: Any) -> int:

@@ -15,14 +15,18 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from polling.core.model import (
-    CHOICE_TYPES,
+    DEFAULT_POINTS,
     DEFAULT_SCALE,
     DEFAULT_TEXT_LENGTH,
     DEFAULT_WORD_LENGTH,
+    MAX_RANKING_OPTIONS,
+    OPTION_TYPES,
     Bank,
+    Correct,
     Option,
     Question,
     QuestionType,
+    QuizSettings,
     Text,
 )
 
@@ -40,20 +44,37 @@ MAX_LENGTH_LIMIT = 5000
 # Numbers in a bank stay exact as floats and small enough for every JSON reader.
 MAX_NUMBER = 10**15
 MERGE_TAG = "tag:yaml.org,2002:merge"
+# Seconds to answer a timed question: under 5 nobody reads the question; an hour is no timer.
+MIN_TIME_LIMIT = 5
+MAX_TIME_LIMIT = 3600
+MAX_POINTS = 1000
 
-BANK_KEYS = ("title", "languages", "questions")
+BANK_KEYS = ("title", "languages", "questions", "quiz")
+QUIZ_KEYS = ("time_limit", "speed_bonus")
 OPTION_KEYS = ("id", "label")
 COMMON_KEYS = ("id", "type", "prompt")
-# The keys each type accepts besides COMMON_KEYS.
+# Optional keys that every type accepts.
+ANY_TYPE_KEYS = ("explanation", "time_limit")
+# The keys each type accepts besides COMMON_KEYS and ANY_TYPE_KEYS.
 TYPE_KEYS: dict[QuestionType, tuple[str, ...]] = {
-    QuestionType.SINGLE: ("options",),
-    QuestionType.MULTIPLE: ("options", "max_choices"),
+    QuestionType.SINGLE: ("options", "correct", "points"),
+    QuestionType.MULTIPLE: ("options", "max_choices", "correct", "points"),
     QuestionType.SCALE: ("min", "max", "min_label", "max_label"),
-    QuestionType.NUMBER: ("min", "max"),
+    QuestionType.NUMBER: ("min", "max", "correct", "tolerance", "points"),
     QuestionType.WORDCLOUD: ("max_length",),
     QuestionType.TEXT: ("max_length",),
+    QuestionType.RANKING: ("options", "correct", "points"),
 }
-QUESTION_KEYS = tuple(dict.fromkeys(COMMON_KEYS + sum(TYPE_KEYS.values(), ())))
+# The opinion keys first, then the quiz ones, in the order the docs list them.
+QUIZ_QUESTION_KEYS = ("correct", "tolerance", "points", "explanation", "time_limit")
+QUESTION_KEYS = (
+    tuple(
+        key
+        for key in dict.fromkeys(COMMON_KEYS + sum(TYPE_KEYS.values(), ()))
+        if key not in QUIZ_QUESTION_KEYS
+    )
+    + QUIZ_QUESTION_KEYS
+)
 TYPE_NAMES = [str(kind) for kind in QuestionType]
 # Checked in order: bool before int, since YAML's `yes` is a bool and a bool is an int.
 KINDS: tuple[tuple[type, str], ...] = (
@@ -279,10 +300,32 @@ class _Reader:
         if "languages" in fields:
             self.languages = self.language_list(*fields["languages"])
         title = self.text(fields["title"], "title") if "title" in fields else None
+        quiz = self.quiz(fields["quiz"][1]) if "quiz" in fields else None
         questions = self.questions(*fields["questions"]) if "questions" in fields else []
         if self.errors() or title is None or self.languages is None:
             return None
-        return Bank(bank_id, title, self.languages, tuple(questions))
+        return Bank(bank_id, title, self.languages, tuple(questions), quiz)
+
+    def quiz(self, node: Node) -> QuizSettings:
+        fields = self.mapping(node, "quiz", QUIZ_KEYS, ())
+        limit = self.time_limit(fields["time_limit"][1]) if "time_limit" in fields else None
+        bonus = False
+        if "speed_bonus" in fields:
+            value_node = fields["speed_bonus"][1]
+            value = self.value(value_node)
+            if isinstance(value, bool):
+                bonus = value
+            else:
+                self.wrong(value_node, value, "speed_bonus", "true or false", quote=False)
+        return QuizSettings(limit, bonus)
+
+    def time_limit(self, node: Node) -> int | None:
+        seconds = self.integer(node, "time_limit", None, None)
+        if seconds is not None and not MIN_TIME_LIMIT <= seconds <= MAX_TIME_LIMIT:
+            limits = f"from {MIN_TIME_LIMIT} to {MAX_TIME_LIMIT} seconds"
+            self.error(node, f"time_limit must be {limits}, got {seconds}")
+            return None
+        return seconds
 
     def language_list(self, key_node: Node, node: Node) -> tuple[str, ...] | None:
         kind = "a list of language codes, e.g. [en, ru]"
@@ -321,10 +364,10 @@ class _Reader:
         if qtype is None:
             return None
         for key, (key_node, _) in fields.items():
-            if key not in COMMON_KEYS and key not in TYPE_KEYS[qtype]:
+            if key not in COMMON_KEYS + ANY_TYPE_KEYS and key not in TYPE_KEYS[qtype]:
                 users = ", ".join(t for t, keys in TYPE_KEYS.items() if key in keys)
                 self.error(key_node, f"{key} does not apply to {qtype} questions (only {users})")
-        if qtype in CHOICE_TYPES:
+        if qtype in OPTION_TYPES:
             values = self.choice_fields(node, qtype, fields, qid)
         elif qtype is QuestionType.SCALE:
             values = self.scale_fields(node, fields, owner)
@@ -336,10 +379,97 @@ class _Reader:
             if "max_length" in fields:
                 length = self.integer(fields["max_length"][1], "max_length", 1, MAX_LENGTH_LIMIT)
                 values["max_length"] = length
+        values |= self.quiz_fields(fields, qtype, values, owner)
         if self.errors() > before or qid is None or prompt is None:
             return None
         missing = tuple(lang for lang in self.languages or () if lang in self.untranslated)
         return Question(qid, qtype, prompt, **values, missing=missing)
+
+    def quiz_fields(
+        self, fields: Fields, qtype: QuestionType, values: dict[str, Any], owner: str
+    ) -> dict[str, Any]:
+        """`correct`, `tolerance`, `points`, `explanation` and `time_limit` of a question whose
+        type-specific `values` are read (the options and bounds its answer is checked against)."""
+        quiz: dict[str, Any] = {}
+        if "explanation" in fields:
+            quiz["explanation"] = self.text(fields["explanation"], "explanation", owner)
+        if "time_limit" in fields:
+            quiz["time_limit"] = self.time_limit(fields["time_limit"][1])
+        if "correct" in fields and "correct" in TYPE_KEYS[qtype]:
+            quiz["correct"] = self.correct(fields["correct"][1], qtype, values)
+            quiz["points"] = DEFAULT_POINTS
+        for key in ("points", "tolerance"):
+            if key not in fields or key not in TYPE_KEYS[qtype]:
+                continue
+            key_node, value_node = fields[key]
+            if "correct" not in fields:
+                self.error(key_node, f"{key} needs a correct answer: add correct to the question")
+            elif key == "points":
+                quiz["points"] = self.integer(value_node, "points", 0, MAX_POINTS)
+            elif (tolerance := self.number(value_node, "tolerance")) is not None and tolerance < 0:
+                self.error(value_node, f"tolerance must not be negative, got {value_node.value}")
+            else:
+                quiz["tolerance"] = tolerance
+        return quiz
+
+    def not_an_option(self, node: Node, chosen: str, known: list[str]) -> None:
+        hint = _suggest(chosen, known)
+        self.error(node, f"correct {chosen!r} is not an option id{hint}; options: {', '.join(known)}")
+
+    def correct(self, node: Node, qtype: QuestionType, values: dict[str, Any]) -> Correct | None:
+        """The right answer, checked against the question's options or bounds."""
+        if qtype is QuestionType.NUMBER:
+            number = self.number(node, "correct")
+            low, high = values.get("min"), values.get("max")
+            if number is not None and (
+                (low is not None and number < low) or (high is not None and number > high)
+            ):
+                bounds = f"{'' if low is None else f'{low:g}'}..{'' if high is None else f'{high:g}'}"
+                self.error(node, f"correct ({node.value}) is outside min..max ({bounds})")
+                return None
+            return number
+        known = [option.id for option in values.get("options", ())]
+        if qtype is QuestionType.SINGLE:
+            chosen = self.string(node, "correct", "an option id")
+            if chosen is not None and chosen not in known:
+                self.not_an_option(node, chosen, known)
+                return None
+            return chosen
+        if not isinstance(node, SequenceNode) or not node.value:
+            kind = (
+                "the option ids in the expected order"
+                if qtype is QuestionType.RANKING
+                else "a list of option ids"
+            )
+            self.wrong(
+                node, self.value(node), "correct", f"{kind}, e.g. [{', '.join(known[:2])}]", quote=False
+            )
+            return None
+        ids: list[str] = []
+        for item in node.value:
+            chosen = self.string(item, "an option id in correct", "an option id")
+            if chosen is not None and chosen not in known:
+                self.not_an_option(item, chosen, known)
+            elif chosen is not None and chosen in ids:
+                self.error(item, f"option {chosen!r} is listed twice in correct")
+            elif chosen is not None:
+                ids.append(chosen)
+        if len(ids) != len(node.value):
+            return None
+        if qtype is QuestionType.RANKING and len(ids) != len(known):
+            left_out = ", ".join(o for o in known if o not in ids)
+            self.error(
+                node, f"correct of a ranking question must put every option in order; missing: {left_out}"
+            )
+            return None
+        limit = values.get("max_choices")
+        if qtype is QuestionType.MULTIPLE and limit is not None and len(ids) > limit:
+            self.error(
+                node, f"correct has {len(ids)} options, more than max_choices ({limit}) lets anyone choose"
+            )
+            return None
+        # A multiple choice set is kept in bank order, as answers are, so that the two compare.
+        return [o for o in known if o in ids] if qtype is QuestionType.MULTIPLE else ids
 
     def question_type(self, node: Node) -> QuestionType | None:
         names = ", ".join(TYPE_NAMES)
@@ -395,6 +525,9 @@ class _Reader:
         if len(node.value) < 2:
             count = len(node.value)
             self.error(key_node, f"a {qtype} question needs at least 2 options, got {count}")
+        elif qtype is QuestionType.RANKING and len(node.value) > MAX_RANKING_OPTIONS:
+            count = len(node.value)
+            self.error(key_node, f"a ranking question has at most {MAX_RANKING_OPTIONS} options, got {count}")
         seen: dict[str, int] = {}
         result = []
         for item in node.value:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from polling.core import banks
-from polling.core.model import CHOICE_TYPES, QuestionType
+from polling.core.model import MAX_RANKING_OPTIONS, OPTION_TYPES, QuestionType
 
 Schema = dict[str, Any]
 
@@ -52,8 +52,25 @@ OPTION: Schema = dict(
     },
 )
 
+SECONDS: Schema = dict(
+    type="integer",
+    minimum=banks.MIN_TIME_LIMIT,
+    maximum=banks.MAX_TIME_LIMIT,
+    description="seconds to answer",
+)
+IDS: Schema = dict(type="array", minItems=1, uniqueItems=True, items=ID)
+
 # The kind of every key of a bank and of a question, as the editor completes and checks it.
 FIELDS: dict[str, Schema] = {
+    "quiz": dict(
+        type="object",
+        additionalProperties=False,
+        properties={
+            "time_limit": SECONDS,
+            "speed_bonus": dict(type="boolean", description="a fast answer earns more points"),
+        },
+        description="quiz defaults for every question",
+    ),
     "title": _described(TEXT, "the bank's name, shown to the facilitator and in exports"),
     "languages": dict(
         type="array",
@@ -78,11 +95,26 @@ FIELDS: dict[str, Schema] = {
         maximum=banks.MAX_LENGTH_LIMIT,
         description="the longest answer, in characters",
     ),
+    "correct": {
+        "anyOf": [ID, IDS, NUMBER],
+        "description": "the right answer: an option id, option ids, or a number",
+    },
+    "tolerance": dict(type="number", minimum=0, description="how far a number may be from correct"),
+    "points": dict(type="integer", minimum=0, maximum=banks.MAX_POINTS, description="a right answer earns"),
+    "explanation": _described(TEXT, "shown with the right answer after the reveal"),
+    "time_limit": SECONDS,
 }
 
 # Kinds that differ by question type: a scale's ends are whole numbers.
 TYPE_FIELDS: dict[QuestionType, dict[str, Schema]] = {
     QuestionType.SCALE: {"min": WHOLE, "max": WHOLE},
+    QuestionType.SINGLE: {"correct": ID},
+    QuestionType.MULTIPLE: {"correct": IDS},
+    QuestionType.NUMBER: {"correct": NUMBER},
+    QuestionType.RANKING: {
+        "correct": IDS,
+        "options": {**FIELDS["options"], "maxItems": MAX_RANKING_OPTIONS},
+    },
 }
 
 
@@ -93,9 +125,9 @@ def _kind(key: str) -> Schema:
 
 def _per_type(qtype: QuestionType) -> Schema:
     """The keys a question of this type may have, and those it must have."""
-    allowed = [*banks.COMMON_KEYS, *banks.TYPE_KEYS[qtype]]
+    allowed = [*banks.COMMON_KEYS, *banks.ANY_TYPE_KEYS, *banks.TYPE_KEYS[qtype]]
     then: Schema = {"propertyNames": {"enum": allowed}}
-    if qtype in CHOICE_TYPES:
+    if qtype in OPTION_TYPES:
         then["required"] = ["options"]
     if qtype in TYPE_FIELDS:
         then["properties"] = TYPE_FIELDS[qtype]

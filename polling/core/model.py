@@ -21,14 +21,27 @@ class QuestionType(StrEnum):
     NUMBER = "number"
     WORDCLOUD = "wordcloud"
     TEXT = "text"
+    RANKING = "ranking"
 
 
 CHOICE_TYPES = frozenset({QuestionType.SINGLE, QuestionType.MULTIPLE})
+# The types whose questions list options: the choice types, and ranking (put them in order).
+OPTION_TYPES = CHOICE_TYPES | {QuestionType.RANKING}
+# The types a bank may give a `correct` answer for.
+JUDGED_TYPES = OPTION_TYPES | {QuestionType.NUMBER}
+# What would give the answer away: left out of a question as phones and the screen get it.
+SECRET_FIELDS = ("correct", "tolerance", "explanation")
+
+# The right answer as a bank gives it: an option id (single), option ids (multiple: the set,
+# in bank order; ranking: in the expected order) or a number.
+Correct = str | list[str] | int | float
 
 # Defaults that the loader applies and the answer checks rely on.
 DEFAULT_SCALE = (1, 5)
 DEFAULT_TEXT_LENGTH = 500
 DEFAULT_WORD_LENGTH = 40
+DEFAULT_POINTS = 1
+MAX_RANKING_OPTIONS = 10
 
 
 @dataclass(frozen=True)
@@ -37,6 +50,36 @@ class Option:
 
     id: str
     label: Text
+
+
+OPTIONAL_FIELDS = (
+    "max_choices",
+    "min",
+    "max",
+    "min_label",
+    "max_label",
+    "max_length",
+    "correct",
+    "tolerance",
+    "explanation",
+    "points",
+    "time_limit",
+)
+
+
+@dataclass(frozen=True)
+class QuizSettings:
+    """A bank's quiz defaults: seconds per question, and whether a fast answer earns more."""
+
+    time_limit: int | None = None
+    speed_bonus: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"time_limit": self.time_limit, "speed_bonus": self.speed_bonus}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> QuizSettings:
+        return cls(time_limit=data.get("time_limit"), speed_bonus=bool(data.get("speed_bonus", False)))
 
 
 @dataclass(frozen=True)
@@ -53,6 +96,13 @@ class Question:
     min_label: Text | None = None
     max_label: Text | None = None
     max_length: int | None = None
+    # Quiz fields: the right answer (None for an opinion question), how far a number may be
+    # from it, what the reveal explains, what a right answer is worth, seconds to answer.
+    correct: Correct | None = None
+    tolerance: float | None = None
+    explanation: Text | None = None
+    points: int | None = None
+    time_limit: int | None = None
     # Languages in which some text of this question is missing and shown in the default one.
     missing: tuple[str, ...] = ()
 
@@ -65,12 +115,19 @@ class Question:
         data: dict[str, Any] = {"id": self.id, "type": str(self.type), "prompt": self.prompt}
         if self.options:
             data["options"] = [{"id": o.id, "label": o.label} for o in self.options]
-        for name in ("max_choices", "min", "max", "min_label", "max_label", "max_length"):
+        for name in OPTIONAL_FIELDS:
             value = getattr(self, name)
             if value is not None:
-                data[name] = value
+                data[name] = list(value) if isinstance(value, list) else value
         if self.missing:
             data["missing"] = list(self.missing)
+        return data
+
+    def public_dict(self) -> dict[str, Any]:
+        """The question as phones and the screen get it before the reveal: without its answer."""
+        data = self.to_dict()
+        for name in SECRET_FIELDS:
+            data.pop(name, None)
         return data
 
     @classmethod
@@ -87,6 +144,12 @@ class Question:
             min_label=data.get("min_label"),
             max_label=data.get("max_label"),
             max_length=data.get("max_length"),
+            # Absent from snapshots taken before quizzes existed: None, an opinion question.
+            correct=data.get("correct"),
+            tolerance=data.get("tolerance"),
+            explanation=data.get("explanation"),
+            points=data.get("points"),
+            time_limit=data.get("time_limit"),
             missing=tuple(data.get("missing", ())),
         )
 
@@ -99,6 +162,7 @@ class Bank:
     title: Text
     languages: tuple[str, ...]
     questions: tuple[Question, ...]
+    quiz: QuizSettings | None = None
     _by_id: dict[str, Question] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -113,14 +177,23 @@ class Bank:
         """The question with this id, or None."""
         return self._by_id.get(question_id)
 
+    def time_limit(self, question: Question) -> int | None:
+        """Seconds to answer `question`: its own limit, else the bank's quiz default, else none."""
+        if question.time_limit is not None:
+            return question.time_limit
+        return self.quiz.time_limit if self.quiz else None
+
     def to_dict(self) -> dict[str, Any]:
         """The bank as JSON: the snapshot a session keeps."""
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "title": self.title,
             "languages": list(self.languages),
             "questions": [q.to_dict() for q in self.questions],
         }
+        if self.quiz is not None:
+            data["quiz"] = self.quiz.to_dict()
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Bank:
@@ -130,4 +203,5 @@ class Bank:
             title=data["title"],
             languages=tuple(data["languages"]),
             questions=tuple(Question.from_dict(q) for q in data["questions"]),
+            quiz=QuizSettings.from_dict(data["quiz"]) if data.get("quiz") else None,
         )

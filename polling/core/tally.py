@@ -147,6 +147,9 @@ class Tally:
                 del self._spellings[key]
 
     def _items(self, value: Value) -> list[Any]:
+        if self.question.type is QuestionType.RANKING and isinstance(value, list):
+            # (option, place) pairs: how many put each option at each place, 0 the first.
+            return list(enumerate_places(value))
         if isinstance(value, list):
             return list(value)
         if self.question.type is QuestionType.TEXT:
@@ -160,6 +163,8 @@ class Tally:
         match self.question.type:
             case QuestionType.SINGLE | QuestionType.MULTIPLE:
                 return {"counts": {o: self._counts[o] for o in self.question.option_ids()}}
+            case QuestionType.RANKING:
+                return ranking_results(self.question.option_ids(), self._counts)
             case QuestionType.SCALE:
                 return self._scale_results()
             case QuestionType.NUMBER:
@@ -178,6 +183,32 @@ class Tally:
         total = sum(self._counts[p] for p in range(low, high + 1))
         weighted = sum(p * self._counts[p] for p in range(low, high + 1))
         return {"counts": counts, "mean": round(weighted / total, 2) if total else None}
+
+
+def enumerate_places(order: list[str]) -> list[tuple[str, int]]:
+    """A ranking answer as (option, place) pairs, place 0 the highest."""
+    return [(option, place) for place, option in enumerate(order)]
+
+
+def ranking_results(options: list[str], places: Counter[Any]) -> dict[str, Any]:
+    """Each option's mean rank (1 is first) and Borda score (n - 1 points for a first place down
+    to 0 for the last, summed over participants), highest Borda first; ties in bank order."""
+    size = len(options)
+    rows: list[dict[str, Any]] = []
+    for option in options:
+        counts = [places[(option, place)] for place in range(size)]
+        answered = sum(counts)
+        ranks = sum((place + 1) * n for place, n in enumerate(counts))
+        rows.append(
+            {
+                "id": option,
+                "mean_rank": round(ranks / answered, 2) if answered else None,
+                "borda": sum((size - 1 - place) * n for place, n in enumerate(counts)),
+                "places": counts,
+            }
+        )
+    rows.sort(key=lambda row: -row["borda"])  # stable: bank order among equals
+    return {"ranking": rows}
 
 
 def common_spelling(spellings: Counter[str]) -> str:

@@ -60,7 +60,8 @@ def presenter_state(
             about.pop(secret)
     return {
         "session": about,
-        "questions": [q.to_dict() for q in session.bank.questions],
+        # The screen is projected for the room: it shows no right answer before the reveal.
+        "questions": [q.public_dict() if role == SCREEN else q.to_dict() for q in session.bank.questions],
         "states": {q: str(s) for q, s in session.states.items()},
         "display_languages": list(session.display_languages),
         "current": current,
@@ -80,7 +81,8 @@ def participant_question(session: Session, participant: str | None) -> dict[str,
     answer = session.answer_of(participant, current) if participant and current else None
     return {
         "type": "question",
-        "question": question.to_dict() if question else None,
+        # Never the right answer or its explanation: a phone could read them from the message.
+        "question": question.public_dict() if question else None,
         "state": str(session.state) if session.state else None,
         "answer": answer,
         "rev": session.rev_of(participant, current) if participant and current else 0,

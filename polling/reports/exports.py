@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from polling.core.model import Question, QuestionType
+from polling.core.model import OPTION_TYPES, Question, QuestionType
 from polling.core.session import SCREEN_SECRETS, Session
 from polling.store.base import AnswerRow
 
@@ -66,8 +66,11 @@ def _formula_like(cell: str) -> bool:
 def answer_text(question: Question, value: Any, lang: str) -> Any:
     """An answer as a person reads it: option labels rather than ids; numbers stay numbers."""
     labels = {o.id: o.label.get(lang, o.id) for o in question.options}
-    if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+    if question.type in OPTION_TYPES:
         chosen = value if isinstance(value, list) else [value]
+        # A ranking reads first to last: "1. Bribery; 2. Fraud"
+        if question.type is QuestionType.RANKING:
+            return "; ".join(f"{n}. {labels.get(v, str(v))}" for n, v in enumerate(chosen, 1))
         return "; ".join(labels.get(v, str(v)) for v in chosen)
     return value
 
@@ -126,6 +129,13 @@ def summary_rows(session: Session) -> list[list[Any]]:
                 items = [
                     ([o.label[code] for code in session.bank.languages], results["counts"][o.id])
                     for o in question.options
+                ]
+            case QuestionType.RANKING:
+                # In results order (highest Borda score first); the count is the Borda score.
+                labels = {o.id: o.label for o in question.options}
+                items = [
+                    ([labels[r["id"]][code] for code in session.bank.languages], r["borda"])
+                    for r in results["ranking"]
                 ]
             case QuestionType.SCALE:
                 items = [([point] * len(session.bank.languages), n) for point, n in results["counts"].items()]
