@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from polling import __version__
+from polling import __version__, data
 
 DEFAULT_DB = "data/polling.sqlite3"
-DEFAULT_BANKS = "question_banks"
 
 
 def _env(name: str, default: Any) -> Any:
@@ -268,8 +267,8 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
 def _banks_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--banks",
-        default=_env("BANKS", DEFAULT_BANKS),
-        help="folder of question banks (env POLLING_BANKS)",
+        default=_env("BANKS", None),
+        help="folder of question banks (env POLLING_BANKS); by default the banks that come with polling",
     )
 
 
@@ -306,6 +305,9 @@ def serve(args: argparse.Namespace) -> int:
             "polling: --workers above 1 needs --db postgresql://... and --redis redis://...: "
             "a SQLite file belongs to one process"
         )
+    if not args.banks:  # the bundled banks, named as short as the current folder allows
+        relative = os.path.relpath(data.BANKS)
+        args.banks = str(data.BANKS) if relative.startswith("..") else relative
     token = args.token or secrets.token_urlsafe(12)
     base = join_base(args.host, args.port, args.public_url)
     retention = float(args.retention_days) if args.retention_days is not None else None
@@ -392,9 +394,7 @@ async def _stored(db: str, exclusive: bool = False) -> Any:
             f"polling: {error}; delete the session from the home page (DELETE /api/sessions/ID) "
             "or stop the server first"
         ) from None
-    polling = Polling(
-        store, Path(DEFAULT_BANKS), token="", join_base=_env("PUBLIC_URL", "http://localhost:8000")
-    )
+    polling = Polling(store, data.BANKS, token="", join_base=_env("PUBLIC_URL", "http://localhost:8000"))
     await polling.start()
     return polling
 
