@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from polling.core.answers import Value, check_answer
+from polling.core.deadline import Clock, deadline_after, is_late, wall_clock
 from polling.core.model import Bank, Question, QuestionType
 from polling.core.tally import Moderation, Tally
 
@@ -35,6 +36,10 @@ class TransitionError(Exception):
 
 class NotOpenError(Exception):
     """An answer to a question that is not open for voting."""
+
+
+class TimeUpError(NotOpenError):
+    """An answer that came at or after the question's deadline."""
 
 
 # The fields of a session's info that open its screen: for the facilitator alone, never sent
@@ -72,6 +77,11 @@ class Session:
     # facilitator's limit counts these, so a new key for each hello cannot stuff the vote.
     joined: set[str] = field(default_factory=set, repr=False)
     _revs: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
+    # The quiz timer, on the server's clock (ms since the epoch): when each question was last
+    # opened, and the deadline of those opened with a time limit. Kept in the control state.
+    opened: dict[str, int] = field(default_factory=dict)
+    deadlines: dict[str, int] = field(default_factory=dict)
+    clock: Clock = field(default=wall_clock, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.display_languages:
@@ -83,10 +93,12 @@ class Session:
 
     # -- commands -----------------------------------------------------------------------
 
-    def command(self, action: str, question_id: str | None = None) -> None:
-        """Apply a facilitator command by name; raises TransitionError when it does not apply."""
+    def command(self, action: str, question_id: str | None = None, time_limit: float | None = None) -> None:
+        """Apply a facilitator command by name; raises TransitionError when it does not apply.
+
+        `time_limit` (seconds) is the facilitator's own limit for an `open`, over the bank's."""
         handlers: dict[str, Callable[[], None]] = {
-            "open": self.open,
+            "open": lambda: self.open(time_limit),
             "close": self.close,
             "reveal": self.reveal,
             "hide": self.hide,
@@ -116,19 +128,55 @@ class Session:
         if self.states[target] is QuestionState.PENDING:
             self.states[target] = QuestionState.SHOWN
 
-    def open(self) -> None:
-        """Open voting on the current question."""
+    def open(self, time_limit: float | None = None) -> None:
+        """Open voting on the current question; with a time limit (the facilitator's, else the
+        bank's), the server's clock sets its deadline."""
         question = self._require_current()
         if self.states[question] is QuestionState.OPEN:
             raise TransitionError(f'Voting is already open on question "{question}"')
         self.states[question] = QuestionState.OPEN
+        now = self.clock()
+        self.opened[question] = now
+        deadline = deadline_after(now, time_limit if time_limit is not None else self.time_limit(question))
+        if deadline is None:
+            self.deadlines.pop(question, None)
+        else:
+            self.deadlines[question] = deadline
 
     def close(self) -> None:
         """Close voting on the current question."""
         question = self._require_current()
         if self.states[question] is not QuestionState.OPEN:
             raise TransitionError(f'Voting is not open on question "{question}"')
-        self.states[question] = QuestionState.CLOSED
+        self._close_if_open(question)
+
+    def expire(self, question_id: str, deadline: int) -> bool:
+        """Close a question whose deadline has come, if it is still open with that very
+        deadline; True if it closed. Doing it again, or after a facilitator's close, changes nothing."""
+        if (
+            self.states.get(question_id) is not QuestionState.OPEN
+            or self.deadlines.get(question_id) != deadline
+            or not is_late(deadline, self.clock())
+        ):
+            return False
+        self.states[question_id] = QuestionState.CLOSED
+        return True
+
+    def time_limit(self, question_id: str) -> float | None:
+        """The bank's time limit of a question in seconds: its own, else the bank's quiz default."""
+        question = self.bank.question(question_id)
+        own = getattr(question, "time_limit", None)
+        if own is not None:
+            return float(own)
+        quiz = getattr(self.bank, "quiz", None)
+        default = getattr(quiz, "time_limit", None)
+        return float(default) if default is not None else None
+
+    def deadline(self, question_id: str | None) -> int | None:
+        """The deadline of a question while it is open with a time limit, else None."""
+        if question_id is None or self.states.get(question_id) is not QuestionState.OPEN:
+            return None
+        return self.deadlines.get(question_id)
 
     def reveal(self) -> None:
         """Show the results of the current question on the presenter screen."""
@@ -197,6 +245,9 @@ class Session:
         question = self.bank.question(question_id) if isinstance(question_id, str) else None
         if question is None:
             raise NotOpenError("There is no such question")
+        if is_late(self.deadlines.get(question_id), self.clock()):
+            # Checked first: a question the timer has not closed yet is as late as a closed one.
+            raise TimeUpError("Time is up for this question")
         if question_id != self.current or self.states[question_id] is not QuestionState.OPEN:
             raise NotOpenError("Voting is not open on this question")
         return question, check_answer(question, value)
@@ -266,6 +317,8 @@ class Session:
             "max_participants": self.max_participants,
             "display_languages": list(self.display_languages),
             "phone_results": self.phone_results,
+            "opened": dict(self.opened),
+            "deadlines": dict(self.deadlines),
         }
 
     def restore(self, control: dict[str, Any]) -> None:
@@ -279,6 +332,8 @@ class Session:
         self.max_participants = control.get("max_participants")
         self.phone_results = bool(control.get("phone_results", False))
         self.display_languages = control.get("display_languages") or [self.bank.default_language]
+        self.opened = dict(control.get("opened", {}))
+        self.deadlines = dict(control.get("deadlines", {}))
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -295,6 +350,10 @@ class Session:
     def _close_if_open(self, question_id: str) -> None:
         if self.states[question_id] is QuestionState.OPEN:
             self.states[question_id] = QuestionState.CLOSED
+            # Closed by the facilitator, not by the timer: a later answer is `not_open`.
+            deadline = self.deadlines.get(question_id)
+            if deadline is not None and not is_late(deadline, self.clock()):
+                del self.deadlines[question_id]
 
     def _neighbour(self, step: int) -> str | None:
         ids = [q.id for q in self.bank.questions]

@@ -358,7 +358,7 @@ class Api:
             raise Refused("not_found", f'No command "{action}"')
         body = await self._body(request)
         session_id = (await self._session(request, drive=True)).id
-        session = await self.polling.command(session_id, action, body.get("question"))
+        session = await self.polling.command(session_id, action, body.get("question"), body.get("time_limit"))
         return JSONResponse(self.polling.presenter_state(session, FACILITATOR))
 
     @facilitator_only

@@ -17,14 +17,16 @@ from typing import Any
 from polling.core.access import OPERATOR, Principal, Role, token_hash
 from polling.core.answers import AnswerError, Value
 from polling.core.banks import ERROR, Problem, load_banks
+from polling.core.deadline import LimitError, open_limit
 from polling.core.model import Bank, QuestionType
-from polling.core.session import NotOpenError, Session, SessionStatus, TransitionError
+from polling.core.session import NotOpenError, Session, SessionStatus, TimeUpError, TransitionError
 from polling.core.tally import Moderation
 from polling.live import views
 from polling.live.hub import Client, Coalescer, Hub
 from polling.live.joining import new_code
 from polling.live.limits import RateLimit
 from polling.live.relay import Relay, RelayError
+from polling.live.timers import Timers
 from polling.live.views import FACILITATOR, PARTICIPANT, SCREEN
 from polling.store.base import AnswerRow, SessionRow, Store, StoreError
 
@@ -71,7 +73,8 @@ def resume(row: SessionRow, answers: list[AnswerRow]) -> Session:
 
 def phone_view(session: Session) -> tuple[Any, ...]:
     """What the phones' `question` message depends on: when it changes, they are told."""
-    return (session.current, session.state, session.status, session.results_for_phones())
+    current = session.current
+    return (current, session.state, session.deadline(current), session.status, session.results_for_phones())
 
 
 class Refused(Exception):
@@ -132,6 +135,7 @@ class Polling:
         self.sessions: dict[str, Session] = {}
         self.codes: dict[str, str] = {}
         self.coalescer = Coalescer(self._push_tally)
+        self.timers = Timers(self._expire, lambda session_id: session_id in self.sessions)
         self.join_rate = join_rate
         self._joins: dict[str, RateLimit] = {}  # new phones let in, per session
         # The version of each text question's list (session, question) up to which this
@@ -151,6 +155,8 @@ class Polling:
         for row in await self.store.sessions():
             if row.id not in self.sessions:  # unless an event brought it in meanwhile
                 self._add(await self._load(row))
+        for session in self.sessions.values():
+            self.timers.follow(session)  # a deadline passed while stopped closes at once
 
     async def _load(self, row: SessionRow) -> Session:
         """A stored session as it stood, with its answers and the phones that joined it."""
@@ -159,7 +165,8 @@ class Polling:
         return session
 
     async def stop(self) -> None:
-        """Stop listening to the other processes."""
+        """Stop the timers and listening to the other processes."""
+        await self.timers.stop()
         await self.relay.stop()
 
     @property
@@ -399,6 +406,7 @@ class Polling:
         """Take a deleted session out of memory and end its connections."""
         self.sessions.pop(session.id, None)
         self.codes.pop(session.code, None)
+        self.timers.cancel(session.id)
         for key in [key for key in self._texts_sent if key[0] == session.id]:
             del self._texts_sent[key]
         for role in (FACILITATOR, SCREEN, PARTICIPANT):
@@ -419,21 +427,51 @@ class Polling:
             await self.purge(session_id)
         return expired
 
-    async def command(self, session_id: Any, action: str, question_id: Any = None) -> Session:
+    async def command(
+        self, session_id: Any, action: str, question_id: Any = None, time_limit: Any = None
+    ) -> Session:
         """Apply a facilitator command, store where the session stands, and tell everyone."""
         session = self.session(session_id)
+        try:
+            limit = open_limit(time_limit) if action == "open" else None
+        except LimitError as error:
+            raise Refused("bad_request", str(error)) from None
         async with self._exclusive(session):
             before = phone_view(session)
             control = session.control_state()
             try:
-                session.command(action, question_id if isinstance(question_id, str) else None)
+                session.command(action, question_id if isinstance(question_id, str) else None, limit)
             except TransitionError as error:
                 raise Refused("invalid_transition", str(error)) from None
             await self._save_control(session, control)
+        self._changed(session, before)
+        return session
+
+    async def _expire(self, session_id: str, question_id: str, deadline: int) -> bool:
+        """The timer's close of a question at its deadline; False when it could not be stored
+        or shared yet. Under the session's command lock, on its latest state: of several
+        processes whose timers fire, the first closes and the others find it closed."""
+        session = self.sessions.get(session_id)
+        if session is None:
+            return True
+        try:
+            async with self._exclusive(session):
+                before = phone_view(session)
+                control = session.control_state()
+                if not session.expire(question_id, deadline):
+                    return True
+                await self._save_control(session, control)
+        except Refused:
+            return False
+        self._changed(session, before)
+        return True
+
+    def _changed(self, session: Session, before: tuple[Any, ...]) -> None:
+        """Tell everyone a session moved, and arm its timer for where it stands now."""
         self._push_state(session)
         if phone_view(session) != before:
             self._push_question(session)
-        return session
+        self.timers.follow(session)
 
     async def moderate(self, session_id: Any, question_id: Any, answer_id: Any, status: Any) -> None:
         """Approve, hide or reset an open-text answer."""
@@ -470,6 +508,8 @@ class Polling:
         question_id = message.get("question")
         try:
             question, value = session.check(question_id, message.get("value"))
+        except TimeUpError as error:
+            raise Refused("time_up", str(error), question=question_id) from None
         except NotOpenError as error:
             raise Refused("not_open", str(error), question=question_id) from None
         except AnswerError as error:
@@ -571,9 +611,7 @@ class Polling:
         """Move a session to a state another process stored, telling whoever sees the change."""
         before = phone_view(session)
         session.restore(control)
-        self._push_state(session)
-        if phone_view(session) != before:
-            self._push_question(session)
+        self._changed(session, before)
 
     async def _resync(self) -> None:
         """Rebuild every session from the database, after missing the other processes' changes."""
@@ -583,6 +621,7 @@ class Polling:
             session = self.sessions.get(row.id)
             if session is None:
                 self._add(stored)
+                self.timers.follow(stored)
                 continue
             for question_id, tally in stored.tallies.items():
                 session.tallies[question_id] = tally

@@ -232,7 +232,9 @@ class Socket:
     async def command(self, client: Client, message: dict[str, Any]) -> None:
         if client.role != FACILITATOR:
             raise Refused("unauthorized", "Only the facilitator controls the session")
-        await self.polling.command(client.session_id, message["type"], message.get("question"))
+        await self.polling.command(
+            client.session_id, message["type"], message.get("question"), message.get("time_limit")
+        )
 
     async def moderate(self, client: Client, message: dict[str, Any]) -> None:
         if client.role != FACILITATOR:

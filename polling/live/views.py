@@ -71,6 +71,7 @@ def presenter_state(
         "results": results(session, role),
         **texts_view(session, current, role, texts_known),
         "storage": storage if role == FACILITATOR else None,
+        **timer(session),
     }
 
 
@@ -87,7 +88,15 @@ def participant_question(session: Session, participant: str | None) -> dict[str,
         "answer": answer,
         "rev": session.rev_of(participant, current) if participant and current else 0,
         "results": phone_results(session),
+        **timer(session),
     }
+
+
+def timer(session: Session) -> dict[str, Any]:
+    """`deadline` of the current question (ms since the epoch on the server's clock, null when
+    it has none or is not open) and the server's `now`: a client counts down from
+    `deadline - now`, so its own clock being wrong does not matter."""
+    return {"deadline": session.deadline(session.current), "now": session.clock()}
 
 
 def phone_results(session: Session) -> dict[str, Any] | None:

@@ -13,6 +13,7 @@ import {
   t,
   useLanguage,
 } from "./i18n.js";
+import { countdownIn, heard } from "./countdown.js";
 import { connect } from "./socket.js";
 import { Memory, endSummary, resultsBlock } from "./results.js";
 import { matchLanguage, pick, setLanguage } from "./text.js";
@@ -120,6 +121,7 @@ const handlers = {
         break;
       case "invalid_answer":
       case "not_open":
+      case "time_up":
         failAnswer(message);
         break;
       default:
@@ -130,6 +132,7 @@ const handlers = {
 };
 
 function onQuestion(message) {
+  heard(message);
   question = message.question;
   questionState = message.state;
   answer = message.answer === undefined ? null : message.answer;
@@ -165,6 +168,7 @@ function failAnswer(message) {
   const code = message.code;
   problem = () => {
     if (code === "not_open") return t("join.errorNotOpen");
+    if (code === "time_up") return t("join.errorTimeUp");
     if (code === "not_found") return t("join.errorNotFound");
     return t("join.errorInvalid");
   };
@@ -408,6 +412,7 @@ function questionCard() {
     "section",
     { class: `card question is-${questionState}` },
     el("p", { class: "state", "data-state": questionState, text: stateLabel() }),
+    questionState === "open" ? countdownIn(el("p", { class: "countdown", role: "timer", id: "countdown" })) : null,
     inLanguage(el("h2", { class: "prompt", id: "prompt", text: text(question.prompt) })),
     hint,
     body,

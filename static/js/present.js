@@ -14,6 +14,7 @@ import {
   useLanguage,
 } from "./i18n.js";
 import { chosenLanguages, displayLanguages, fillDisplayControls, showInLanguages } from "./languages.js";
+import { countdownIn, heard } from "./countdown.js";
 import { connect } from "./socket.js";
 import { isRtl, pick } from "./text.js";
 import {
@@ -92,6 +93,7 @@ const handlers = {
 };
 
 function onState(message) {
+  heard(message);
   applyState(view, message);
   render();
 }
@@ -544,6 +546,7 @@ async function main() {
     await ensureToken();
     wireControls();
   }
+  countdownIn($("#q-countdown"));
   start();
 }
 
