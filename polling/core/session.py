@@ -165,12 +165,8 @@ class Session:
     def time_limit(self, question_id: str) -> float | None:
         """The bank's time limit of a question in seconds: its own, else the bank's quiz default."""
         question = self.bank.question(question_id)
-        own = getattr(question, "time_limit", None)
-        if own is not None:
-            return float(own)
-        quiz = getattr(self.bank, "quiz", None)
-        default = getattr(quiz, "time_limit", None)
-        return float(default) if default is not None else None
+        limit = self.bank.time_limit(question) if question is not None else None
+        return float(limit) if limit is not None else None
 
     def deadline(self, question_id: str | None) -> int | None:
         """The deadline of a question while it is open with a time limit, else None."""
