@@ -122,14 +122,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser(
         "export",
-        help="write a session's results as CSV or JSON",
+        help="write sessions' results as CSV or JSON files, or as one Excel workbook",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    export.add_argument("session", metavar="SESSION", help="session id or join code")
     export.add_argument(
-        "--format", choices=["csv", "json"], default="csv", help="csv: answers and summary tables"
+        "sessions",
+        nargs="+",
+        metavar="SESSION",
+        help="session id or join code; with --format xlsx, several sessions go side by side in one workbook",
+    )
+    export.add_argument(
+        "--format",
+        choices=["csv", "json", "xlsx"],
+        default="csv",
+        help="csv: answers and summary tables; json: the whole session; xlsx: a workbook with a summary, "
+        "a sheet and chart per question and the answers",
     )
     export.add_argument("--out", default=".", help="folder to write the files into")
+    _lang_option(export)
     _db_option(export)
     purge = commands.add_parser(
         "purge",
@@ -254,6 +264,15 @@ def _command(commands: Any, name: str, does: str) -> argparse.ArgumentParser:
         name, help=does, formatter_class=argparse.ArgumentDefaultsHelpFormatter
     )
     return parser
+
+
+def _lang_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        default=None,
+        help="language of the headers and the bank's texts in a workbook or report (a language of the "
+        "bank or of the pages: en, ru, ar...); by default the bank's first language",
+    )
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
@@ -420,29 +439,65 @@ def list_sessions(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    """Write a session's answers and summary (CSV) or the whole session (JSON)."""
+    """Write each session's answers and summary (CSV) or the whole session (JSON), or one workbook
+    of all the sessions (xlsx)."""
     from polling.reports import exports as exporting
 
-    async def run() -> int:
-        polling = await _stored(args.db)
-        try:
-            session = _find(polling, args.session)
-        except LookupError:
-            print(f"polling: no session {args.session!r}", file=sys.stderr)
-            await polling.store.close()
-            return 1
-        answers = await polling.store.answers(session.id)
+    async def run(polling: Any, sessions: list[Any]) -> int:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
-        info = polling.info(session)
-        for kind in ("json",) if args.format == "json" else ("answers", "summary"):
-            document = exporting.render(kind, session, info, answers)
-            (out / document.filename).write_text(document.body, encoding="utf-8")
-            print(out / document.filename)
-        await polling.store.close()
+        if args.format == "xlsx":
+            return await _write_report(polling, sessions, "xlsx", args.lang, None, out)
+        for session in sessions:
+            answers = await polling.store.answers(session.id)
+            info = polling.info(session)
+            for kind in ("json",) if args.format == "json" else ("answers", "summary"):
+                document = exporting.render(kind, session, info, answers)
+                (out / document.filename).write_text(document.body, encoding="utf-8")
+                print(out / document.filename)
         return 0
 
+    return _with_sessions(args.db, args.sessions, run)
+
+
+def _with_sessions(db: str, wanted: list[str], then: Any) -> int:
+    """Open the database, find each session by id or join code, and run `then(polling, sessions)`."""
+
+    async def run() -> int:
+        polling = await _stored(db)
+        try:
+            sessions = []
+            for name in wanted:
+                try:
+                    sessions.append(_find(polling, name))
+                except LookupError:
+                    print(f"polling: no session {name!r}", file=sys.stderr)
+                    return 1
+            result: int = await then(polling, sessions)
+            return result
+        finally:
+            await polling.store.close()
+
     return asyncio.run(run())
+
+
+async def _write_report(
+    polling: Any, sessions: list[Any], kind: str, lang: str | None, path: str | None, folder: Path
+) -> int:
+    """Write one report of `sessions` to `path`, or under its own name into `folder`."""
+    from polling.reports import report
+    from polling.reports.tables import LanguageError
+
+    answers = [await polling.store.answers(s.id) for s in sessions]
+    try:
+        document = report.build(kind, sessions, answers, lang)
+    except LanguageError as error:
+        print(f"polling: {error}", file=sys.stderr)
+        return 1
+    target = Path(path) if path else folder / document.filename
+    target.write_bytes(document.body)
+    print(target)
+    return 0
 
 
 def purge(args: argparse.Namespace) -> int:

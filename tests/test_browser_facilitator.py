@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from polling.live.app import PLOTLY_JS
@@ -23,13 +24,15 @@ def scheme(info: dict[str, str], name: str) -> str:
 def test_the_console_saves_exports_under_the_one_naming_scheme(
     live_server: LiveServer, open_page: Callable[..., Page], tmp_path: Path
 ) -> None:
-    """Each console download is saved under the name the server gives it, with the same bytes."""
+    """Each console download is saved under the name the server gives it, with the same bytes; the
+    workbook opens in openpyxl, in the console's language."""
     info = live_server.create_session("e2e")
     console = open_page(f"{live_server.url}/console/{info['id']}#token={live_server.token}")
     buttons = {
         "Answers (CSV)": "answers.csv",
         "Summary (CSV)": "summary.csv",
         "Whole session (JSON)": "export.json",
+        "Workbook (Excel)": "export.xlsx",
     }
     for label, name in buttons.items():
         button = console.locator("#exports").get_by_role("button", name=label)
@@ -41,6 +44,8 @@ def test_the_console_saves_exports_under_the_one_naming_scheme(
         download.value.save_as(saved)
         if name.endswith(".csv"):
             assert saved.read_bytes().startswith(b"\xef\xbb\xbf")
+        elif name.endswith(".xlsx"):
+            assert load_workbook(saved).sheetnames[0] == "Summary"
         else:
             assert info["screen_key"] not in saved.read_text(encoding="utf-8")
 

@@ -365,3 +365,43 @@ def test_session_json_leaves_out_the_screen_key() -> None:
     data = session_json(session, info, [])
     assert data["session"] == {"id": "s-1"}
     assert "secret-screen-key" not in json.dumps(data)
+
+
+def _number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("kind", ["answers", "summary"])
+def test_no_csv_cell_can_run_as_a_formula(kind: str) -> None:
+    """In both CSV files, every user-written column (bank title, prompts and labels in each
+    language, choices, words, open text) that begins like a formula gets a leading quote; a
+    negative number answer stays a number."""
+    from polling.reports.cells import formula_like
+    from tests.reportdata import HOSTILE_ANSWERS, answered, hostile_session
+
+    session = hostile_session()
+    rows = answered(session, HOSTILE_ANSWERS)
+    document = render(kind, session, {}, rows)
+    table = list(csv.reader(io.StringIO(document.body.removeprefix("\ufeff"), newline="")))
+    cells = [cell for row in table[1:] for cell in row]
+    assert not [cell for cell in cells if formula_like(cell) and not _number(cell)]
+    quoted = {cell for cell in cells if cell.startswith("'")}
+    if kind == "answers":
+        assert {
+            "'@pick",
+            "'-pick",
+            "'=a",
+            "'@a",
+            "'=tags",
+            "'=cmd()",
+            "'@evil",
+            "'-1+2",
+            "'+call()",
+        } <= quoted
+        assert "-7" in cells
+    else:
+        assert {"'@pick", "'-pick", "'=a", "'@a", "'-b", "'+b", "'=cmd()", "'@evil", "'=count"} <= quoted

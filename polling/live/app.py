@@ -30,6 +30,8 @@ from polling.live.service import JOIN_RATE, Polling, Refused
 from polling.live.sockets import MAX_PENDING, RATE_PER_SECOND, Socket
 from polling.live.views import FACILITATOR
 from polling.reports import exports as export
+from polling.reports import report
+from polling.reports.tables import LanguageError
 from polling.store import open_store
 
 STATIC = data.STATIC
@@ -107,6 +109,7 @@ def create_app(
         Route("/api/sessions/{session}/languages", api.languages, methods=["POST"]),
         Route("/api/sessions/{session}/moderate", api.moderate, methods=["POST"]),
         *(Route(f"/api/sessions/{{session}}/{name}", api.export) for name in EXPORTS),
+        *(Route(f"/api/sessions/{{session}}/{name}", api.report) for name in REPORTS),
         Route("/api/sessions/{session}/{action}", api.command, methods=["POST"]),
         WebSocketRoute("/ws", socket.serve),
         # Revalidated on each load (a cheap 304), so pages never run a script older than the server.
@@ -383,11 +386,32 @@ class Api:
             document.body, media_type=document.media_type, headers={"Content-Disposition": disposition}
         )
 
+    @facilitator_only
+    async def report(self, request: Request) -> Response:
+        """A report (workbook) of the session, and of the sessions named in `with` beside it,
+        in the language `lang`; each session must be one the caller may see."""
+        first = await self._session(request)
+        sessions = [first]
+        for other in filter(None, request.query_params.get("with", "").split(",")):
+            await self.polling.located(self.polling.session, other)
+            sessions.append(self.polling.visible(other, request.state.principal, False))
+        answers = [await self.polling.store.answers(s.id) for s in sessions]
+        kind = REPORTS[request.url.path.rpartition("/")[2]]
+        try:
+            document = report.build(kind, sessions, answers, request.query_params.get("lang"))
+        except LanguageError as problem:
+            raise Refused("bad_request", str(problem)) from None
+        disposition = f'attachment; filename="{document.filename}"'
+        return Response(
+            document.body, media_type=document.media_type, headers={"Content-Disposition": disposition}
+        )
+
 
 MAX_LIMIT = 1_000_000
 
-# The export endpoints by the last part of their path.
+# The export and report endpoints by the last part of their path.
 EXPORTS = {name: kind for kind, name in export.FILES.items()}
+REPORTS = {export.REPORT_FILES[kind]: kind for kind in report.KINDS}
 
 
 def flag(body: dict[str, Any], name: str) -> bool:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from polling.core.model import OPTION_TYPES, Question, QuestionType
 from polling.core.session import SCREEN_SECRETS, Session
+from polling.reports.cells import neutral_row
 from polling.store.base import AnswerRow
 
 ANSWER_COLUMNS = [
@@ -42,25 +42,9 @@ def _csv(columns: list[str], rows: Iterable[list[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerows(_safe(row) for row in rows)
+    # Answers and bank texts are typed by anyone: none may run as a formula.
+    writer.writerows(neutral_row(row) for row in rows)
     return buffer.getvalue()
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(row: list[Any]) -> list[Any]:
-    """Neutralise cells a spreadsheet would run as a formula (answers are typed by anyone)."""
-    return ["'" + c if isinstance(c, str) and _formula_like(c) else c for c in row]
-
-
-def _formula_like(cell: str) -> bool:
-    """Whether a spreadsheet could read the cell as a formula, also behind leading spaces and
-    invisible characters (U+200B, U+FEFF) that some spreadsheets skip."""
-    start = 0
-    while start < len(cell) and (cell[start] in " \u00a0" or unicodedata.category(cell[start]) == "Cf"):
-        start += 1
-    return cell[start : start + 1] in FORMULA_STARTS or cell[:1] in FORMULA_STARTS
 
 
 def answer_text(question: Question, value: Any, lang: str) -> Any:
@@ -75,15 +59,23 @@ def answer_text(question: Question, value: Any, lang: str) -> Any:
     return value
 
 
-def _other_languages(session: Session) -> list[str]:
-    return list(session.bank.languages[1:])
+def _other_languages(session: Session, lang: str | None = None) -> list[str]:
+    first = lang or session.bank.default_language
+    return [code for code in session.bank.languages if code != first]
 
 
-def answers_csv(session: Session, answers: Iterable[AnswerRow]) -> str:
-    """One row per answer: the last answer of each participant to each question, with the
-    question and answer in the default language, then in each other language of the bank."""
-    lang = session.bank.default_language
-    others = _other_languages(session)
+def answer_columns(session: Session, lang: str | None = None) -> list[str]:
+    """The answers table's columns: those of ANSWER_COLUMNS, then the question and answer in
+    each other language of the bank."""
+    others = _other_languages(session, lang)
+    return ANSWER_COLUMNS + [c for other in others for c in (f"question_{other}", f"answer_{other}")]
+
+
+def answer_rows(session: Session, answers: Iterable[AnswerRow], lang: str | None = None) -> list[list[Any]]:
+    """One row per answer, the question and answer in `lang` (by default the bank's default
+    language), then in each other language of the bank."""
+    lang = lang or session.bank.default_language
+    others = _other_languages(session, lang)
     rows = []
     for answer in answers:
         question = session.bank.question(answer.question_id)
@@ -106,8 +98,13 @@ def answers_csv(session: Session, answers: Iterable[AnswerRow]) -> str:
                 *translations,
             ]
         )
-    columns = ANSWER_COLUMNS + [c for other in others for c in (f"question_{other}", f"answer_{other}")]
-    return _csv(columns, rows)
+    return rows
+
+
+def answers_csv(session: Session, answers: Iterable[AnswerRow]) -> str:
+    """One row per answer: the last answer of each participant to each question, with the
+    question and answer in the default language, then in each other language of the bank."""
+    return _csv(answer_columns(session), answer_rows(session, answers))
 
 
 def summary_rows(session: Session) -> list[list[Any]]:
@@ -212,6 +209,8 @@ class Document:
 
 # Each export by kind, named as the last part of its HTTP path and at the end of its file name.
 FILES = {"answers": "answers.csv", "summary": "summary.csv", "json": "export.json"}
+# The reports (polling/reports/xlsx.py and html.py), named the same way.
+REPORT_FILES = {"xlsx": "export.xlsx", "html": "report.html"}
 
 
 def filename(session: Session, kind: str) -> str:
@@ -219,6 +218,14 @@ def filename(session: Session, kind: str) -> str:
     -summary.csv or -export.json, so the files of a workshop sort together by bank and day.
     Bank ids and codes are letters, digits, `_` and `-` only: safe in every file system."""
     return f"{session.bank.id}-{session.created[:10]}-{session.code}-{FILES[kind]}"
+
+
+def report_filename(sessions: list[Session], kind: str) -> str:
+    """The name of a report (`xlsx` or `html`) of one session, BANK-DATE-CODE-export.xlsx, or
+    of several side by side, BANK-DATE-CODE-CODE-...: the first session's bank and day."""
+    first = sessions[0]
+    codes = "-".join(s.code for s in sessions)
+    return f"{first.bank.id}-{first.created[:10]}-{codes}-{REPORT_FILES[kind]}"
 
 
 def render(kind: str, session: Session, info: dict[str, Any], answers: list[AnswerRow]) -> Document:

@@ -1,6 +1,6 @@
 // The facilitator's HTTP API: JSON over fetch with the bearer token.
 import { askToken, forgetToken, token } from "./auth.js";
-import { t } from "./i18n.js";
+import { language, t } from "./i18n.js";
 
 /** An error answer from the API, with its code (e.g. "unauthorized", "not_found"). */
 export class ApiError extends Error {
@@ -105,12 +105,14 @@ export function errorText(error) {
   }
 }
 
-/** The export files of a session: [label, path]. */
+/** The export files of a session: [label, path]; the workbook in the interface language. */
 export function exportLinks(session) {
   const base = `/api/sessions/${encodeURIComponent(session.id)}`;
+  const lang = `lang=${encodeURIComponent(language() || "en")}`;
   return [
     [t("export.answers"), `${base}/answers.csv`],
     [t("export.summary"), `${base}/summary.csv`],
     [t("export.json"), `${base}/export.json`],
+    [t("export.xlsx"), `${base}/export.xlsx?${lang}`],
   ];
 }

@@ -1,0 +1,35 @@
+"""A report of one session or several side by side, as a file: the one entry point of the
+command line and the HTTP API. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from polling.core.session import Session
+from polling.reports import xlsx
+from polling.reports.exports import report_filename
+from polling.reports.tables import report_language
+from polling.store.base import AnswerRow
+
+# The kinds of report, as `--format` and the end of their HTTP path name them.
+KINDS = ("xlsx",)
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report ready to be written or served."""
+
+    filename: str
+    media_type: str
+    body: bytes
+
+
+def build(
+    kind: str, sessions: Sequence[Session], answers: Sequence[Sequence[AnswerRow]], lang: str | None
+) -> Report:
+    """The report `kind` of `sessions` (each with its answers) in `lang`, by default the first
+    bank's default language; LanguageError when no bank nor the report speaks `lang`."""
+    language = report_language(list(sessions), lang)
+    name = report_filename(list(sessions), kind)
+    return Report(name, xlsx.MEDIA_TYPE, xlsx.workbook(sessions, answers, language))
