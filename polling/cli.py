@@ -666,7 +666,7 @@ def manage_accounts(args: argparse.Namespace) -> int:
 
 def _find(polling: Any, wanted: str) -> Any:
     """A stored session by id or join code; LookupError when there is none."""
-    from polling.live.service import Refused
+    from polling.live.refusals import Refused
 
     for lookup in (polling.session, polling.by_code):
         try:

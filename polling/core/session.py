@@ -47,6 +47,7 @@ class TimeUpError(NotOpenError):
 SCREEN_SECRETS = ("screen_key", "screen_url")
 
 MAX_DISPLAY_LANGUAGES = 2
+SELF_PACED_REFUSAL = "A self-paced session has no current question: each phone moves at its own pace"
 COMMANDS = ("show", "open", "close", "reveal", "hide", "next", "previous", "end")
 
 
@@ -64,6 +65,12 @@ class Session:
     phone_results: bool = False
     max_participants: int | None = None
     owner: str | None = None  # the facilitator who created it; None: the operator
+    # Self-paced: every question is open at once and each phone moves at its own pace, until
+    # the facilitator ends the session; `live_results` lets the screen show results before that.
+    self_paced: bool = False
+    live_results: bool = False
+    course: str | None = None  # the course this session belongs to, if any
+    course_role: str | None = None  # its role in the course: "pre" or "post"
     display_languages: list[str] = field(default_factory=list)
     status: SessionStatus = SessionStatus.WAITING
     current: str | None = None
@@ -76,6 +83,11 @@ class Session:
     # Phones that joined, over the whole session (those that answered among them): the
     # facilitator's limit counts these, so a new key for each hello cannot stuff the vote.
     joined: set[str] = field(default_factory=set, repr=False)
+    # Self-paced: the phones that submitted their questionnaire.
+    finished: set[str] = field(default_factory=set, repr=False)
+    # The keyed hash of each phone's course token, which pairs its answers across the
+    # sessions of a course; never the token itself.
+    course_keys: dict[str, str] = field(default_factory=dict, repr=False)
     _revs: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
     # The quiz timer, on the server's clock (ms since the epoch): when each question was last
     # opened, and the deadline of those opened with a time limit. Kept in the control state.
@@ -90,6 +102,8 @@ class Session:
             self.states.setdefault(question.id, QuestionState.PENDING)
             self.tallies.setdefault(question.id, Tally(question))
             self._revs.setdefault(question.id, {})
+        if self.self_paced and self.status is SessionStatus.WAITING:
+            self.status = SessionStatus.RUNNING  # open from the start: phones begin when they join
 
     # -- commands -----------------------------------------------------------------------
 
@@ -106,7 +120,9 @@ class Session:
             "previous": self.previous,
             "end": self.end,
         }
-        if action == "show":
+        if self.self_paced and action in SELF_PACED_COMMANDS:
+            SELF_PACED_COMMANDS[action](self)
+        elif action == "show":
             self.show(question_id)
         elif action in handlers:
             handlers[action]()
@@ -244,6 +260,8 @@ class Session:
         if is_late(self.deadlines.get(question_id), self.clock()):
             # Checked first: a question the timer has not closed yet is as late as a closed one.
             raise TimeUpError("Time is up for this question")
+        if self.self_paced:
+            return question, check_answer(question, value)
         if question_id != self.current or self.states[question_id] is not QuestionState.OPEN:
             raise NotOpenError("Voting is not open on this question")
         return question, check_answer(question, value)
@@ -270,6 +288,15 @@ class Session:
         self.joined.add(participant)
         return True
 
+    def finish(self, participant: str) -> None:
+        """A phone submitted its self-paced questionnaire; raises NotOpenError when that does not apply."""
+        if not self.self_paced:
+            raise NotOpenError("Only a self-paced questionnaire is submitted")
+        if self.status is SessionStatus.ENDED:
+            raise NotOpenError("The session has ended")
+        self.finished.add(participant)
+        self.joined.add(participant)
+
     def admits(self, participant: str) -> bool:
         """Whether a phone may join: one that joined before always may (it comes back), a new
         one while fewer distinct phones than the facilitator's limit have joined."""
@@ -288,7 +315,10 @@ class Session:
         return self.states[self.current] if self.current is not None else None
 
     def results_visible(self) -> bool:
-        """Whether the presenter screen may show the current question's results."""
+        """Whether the presenter screen may show the current question's results (self-paced:
+        every question's, once the session ended or while the facilitator shows them live)."""
+        if self.self_paced:
+            return self.live_results or self.status is SessionStatus.ENDED
         return not self.hide_results or self.current in self.revealed
 
     def results_for_phones(self) -> bool:
@@ -315,6 +345,8 @@ class Session:
             "phone_results": self.phone_results,
             "opened": dict(self.opened),
             "deadlines": dict(self.deadlines),
+            "self_paced": self.self_paced,
+            "live_results": self.live_results,
         }
 
     def restore(self, control: dict[str, Any]) -> None:
@@ -327,6 +359,8 @@ class Session:
         self.revealed = set(control["revealed"])
         self.max_participants = control.get("max_participants")
         self.phone_results = bool(control.get("phone_results", False))
+        self.self_paced = bool(control.get("self_paced", False))
+        self.live_results = bool(control.get("live_results", False))
         self.display_languages = control.get("display_languages") or [self.bank.default_language]
         self.opened = dict(control.get("opened", {}))
         self.deadlines = dict(control.get("deadlines", {}))
@@ -355,3 +389,28 @@ class Session:
         ids = [q.id for q in self.bank.questions]
         index = ids.index(self.current) + step if self.current is not None else 0
         return ids[index] if 0 <= index < len(ids) else None
+
+
+def _refuse_self_paced(session: Session) -> None:
+    raise TransitionError(SELF_PACED_REFUSAL)
+
+
+def _live_results(shown: bool) -> Callable[[Session], None]:
+    def apply(session: Session) -> None:
+        session._require_not_ended()
+        session.live_results = shown
+
+    return apply
+
+
+# What the commands do in a self-paced session: `reveal` and `hide` show or hide every
+# question's results live; `end` closes it as ever; stepping through questions does not apply.
+SELF_PACED_COMMANDS: dict[str, Callable[[Session], None]] = {
+    "show": _refuse_self_paced,
+    "open": _refuse_self_paced,
+    "close": _refuse_self_paced,
+    "next": _refuse_self_paced,
+    "previous": _refuse_self_paced,
+    "reveal": _live_results(True),
+    "hide": _live_results(False),
+}

@@ -25,8 +25,9 @@ from polling.core.session import COMMANDS, Session
 from polling.live.assets import Assets, CompressedStaticFiles
 from polling.live.hints import catalogue_link
 from polling.live.joining import qr_svg
+from polling.live.refusals import Refused
 from polling.live.relay import RedisRelay
-from polling.live.service import JOIN_RATE, Polling, Refused
+from polling.live.service import JOIN_RATE, Polling
 from polling.live.sockets import MAX_PENDING, RATE_PER_SECOND, Socket
 from polling.live.views import FACILITATOR
 from polling.reports import exports as export
@@ -101,6 +102,9 @@ def create_app(
         Route("/qr/{code}.svg", api.qr),
         Route("/api/join/{code}", api.join_info),
         Route("/api/banks", api.banks),
+        Route("/api/courses", api.courses, methods=["GET"]),
+        Route("/api/courses", api.create_course, methods=["POST"]),
+        Route("/api/courses/{course}", api.course, methods=["GET"]),
         Route("/api/sessions", api.sessions, methods=["GET"]),
         Route("/api/sessions", api.create_session, methods=["POST"]),
         Route("/api/sessions/{session}", api.session_state, methods=["GET"]),
@@ -325,8 +329,29 @@ class Api:
             participant_limit(body),
             request.state.principal,
             phone_results=flag(body, "phone_results"),
+            self_paced=flag(body, "self_paced"),
+            live_results=flag(body, "live_results"),
+            course=body.get("course"),
+            course_role=body.get("role"),
         )
         return JSONResponse(self.polling.info(session), status_code=201)
+
+    @facilitator_only
+    async def courses(self, request: Request) -> Response:
+        principal: Principal = request.state.principal
+        rows = [r for r in reversed(self.polling.courses.rows.values()) if principal.may_see(r.owner)]
+        return JSONResponse({"courses": [self.polling.courses.info(r) for r in rows]})
+
+    @facilitator_only
+    async def create_course(self, request: Request) -> Response:
+        body = await self._body(request)
+        row = await self.polling.create_course(body.get("name"), request.state.principal)
+        return JSONResponse(self.polling.courses.info(row), status_code=201)
+
+    @facilitator_only
+    async def course(self, request: Request) -> Response:
+        row = await self.polling.courses.visible(request.path_params["course"], request.state.principal)
+        return JSONResponse(self.polling.courses.info(row))
 
     @facilitator_only
     async def limit(self, request: Request) -> Response:

@@ -22,13 +22,15 @@ from polling.core.model import Bank, QuestionType
 from polling.core.session import NotOpenError, Session, SessionStatus, TimeUpError, TransitionError
 from polling.core.tally import Moderation
 from polling.live import views
+from polling.live.courses import Courses
 from polling.live.hub import Client, Coalescer, Hub
 from polling.live.joining import new_code
 from polling.live.limits import RateLimit
+from polling.live.refusals import Refused
 from polling.live.relay import Relay, RelayError
 from polling.live.timers import Timers
 from polling.live.views import FACILITATOR, PARTICIPANT, SCREEN
-from polling.store.base import AnswerRow, SessionRow, Store, StoreError
+from polling.store.base import AnswerRow, CourseRow, SessionRow, Store, StoreError
 
 MAX_REV = 2**53
 # New phones a session lets in a second, after a burst: a room of 300 joins at once, while a
@@ -63,6 +65,8 @@ def resume(row: SessionRow, answers: list[AnswerRow]) -> Session:
         created=row.created,
         hide_results=row.hide_results,
         owner=row.owner,
+        course=row.course,
+        course_role=row.course_role,
     )
     session.restore(row.control)
     for answer in answers:
@@ -75,19 +79,6 @@ def phone_view(session: Session) -> tuple[Any, ...]:
     """What the phones' `question` message depends on: when it changes, they are told."""
     current = session.current
     return (current, session.state, session.deadline(current), session.status, session.results_for_phones())
-
-
-class Refused(Exception):
-    """A request that the service turns down, with a protocol error code."""
-
-    def __init__(self, code: str, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.extra = extra
-
-    def to_message(self) -> dict[str, Any]:
-        return {"type": "error", "code": self.code, "message": self.message, **self.extra}
 
 
 @dataclass(frozen=True)
@@ -136,6 +127,7 @@ class Polling:
         self.codes: dict[str, str] = {}
         self.coalescer = Coalescer(self._push_tally)
         self.timers = Timers(self._expire, lambda session_id: session_id in self.sessions)
+        self.courses = Courses(self)
         self.join_rate = join_rate
         self._joins: dict[str, RateLimit] = {}  # new phones let in, per session
         # The version of each text question's list (session, question) up to which this
@@ -152,6 +144,7 @@ class Polling:
         Listening to the other processes comes first: a change they make while this one reads
         the database is then either read or heard, never lost between the two."""
         await self.relay.start(self.apply, self._relay_health)
+        await self.courses.load()
         for row in await self.store.sessions():
             if row.id not in self.sessions:  # unless an event brought it in meanwhile
                 self._add(await self._load(row))
@@ -162,6 +155,11 @@ class Polling:
         """A stored session as it stood, with its answers and the phones that joined it."""
         session = resume(row, await self.store.answers(row.id))
         session.joined.update(await self.store.participants(row.id))
+        for phone in await self.store.phones(row.id):
+            if phone.course_key is not None:
+                session.course_keys[phone.participant] = phone.course_key
+            if phone.finished:
+                session.finished.add(phone.participant)
         return session
 
     async def stop(self) -> None:
@@ -310,10 +308,16 @@ class Polling:
         max_participants: int | None = None,
         principal: Principal = OPERATOR,
         phone_results: bool = False,
+        self_paced: bool = False,
+        live_results: bool = False,
+        course: str | None = None,
+        course_role: str | None = None,
     ) -> Session:
         """Start a session from a bank file, keeping a snapshot of the bank."""
         if not principal.may_create:
             raise Refused("forbidden", "Organisers read and export sessions; they do not start them")
+        if course is not None:
+            await self.courses.check_member(course, course_role, principal)
         listing = next((b for b in self.banks() if b.id == bank_id), None)
         if listing is None:
             raise Refused("not_found", f'No bank "{bank_id}"')
@@ -330,6 +334,10 @@ class Polling:
             phone_results=phone_results,
             max_participants=max_participants,
             owner=principal.owner,
+            self_paced=self_paced,
+            live_results=live_results,
+            course=course,
+            course_role=course_role if course is not None else None,
         )
         row = SessionRow(
             session.id,
@@ -340,11 +348,17 @@ class Polling:
             session.created,
             session.control_state(),
             session.owner,
+            session.course,
+            session.course_role,
         )
         await self._durably(self.store.create_session(row))
         self._add(session)
         await self._share({"event": "session", "session": session.id})
         return session
+
+    async def create_course(self, name: Any, principal: Principal = OPERATOR) -> CourseRow:
+        """Start a course, to which sessions are then added with a role."""
+        return await self.courses.create(name, principal, utc_minute())
 
     async def set_limit(self, session_id: Any, max_participants: int | None) -> Session:
         """Set how many phones may join a session (None: no limit); those in stay."""
@@ -518,6 +532,8 @@ class Polling:
         rev = message.get("rev", stored_rev + 1)
         if isinstance(rev, bool) or not isinstance(rev, int) or not 0 < rev < MAX_REV:
             raise Refused("invalid_answer", "rev must be a positive integer", question=question.id)
+        if rev > stored_rev and participant in session.finished:
+            raise Refused("not_open", "Your answers were submitted", question=question.id)
         if rev > stored_rev:
             lang = message.get("lang")
             if lang not in session.bank.languages:
@@ -553,6 +569,34 @@ class Polling:
             "rev": session.rev_of(participant, question.id),
         }
 
+    async def submit(self, client: Client) -> dict[str, Any]:
+        """A phone submits its self-paced questionnaire: stored durably, then counted."""
+        session = self.session(client.session_id)
+        participant = client.participant
+        assert participant is not None
+        if participant not in session.finished:
+            try:
+                session.finish(participant)
+            except NotOpenError as error:
+                raise Refused("not_open", str(error)) from None
+            try:
+                await self.save_phone(session, participant)
+            except Refused:
+                session.finished.discard(participant)
+                raise
+            self.coalescer.touch(session.id)
+        return {"type": "submitted"}
+
+    async def save_phone(self, session: Session, participant: str) -> None:
+        """Store what a session keeps of a phone (course key, finished), then tell the other processes."""
+        course_key = session.course_keys.get(participant)
+        finished = participant in session.finished
+        await self._durably(self.store.save_phone(session.id, participant, course_key, finished))
+        await self._share(
+            {"event": "phone", "session": session.id, "participant": participant,
+             "course_key": course_key, "finished": finished}
+        )  # fmt: skip
+
     @staticmethod
     def _text_status(session: Session, participant: str, question_id: str, value: Value) -> str | None:
         tally = session.tallies[question_id]
@@ -582,6 +626,9 @@ class Polling:
         if kind == "resync":
             await self._resync()
             return
+        if kind == "course":
+            await self.courses.load()
+            return
         session = self.sessions.get(event["session"])
         if kind == "session" and session is None:
             row = next((r for r in await self.store.sessions() if r.id == event["session"]), None)
@@ -606,6 +653,12 @@ class Polling:
             self.coalescer.touch(session.id)
         elif kind == "connected":
             self.coalescer.touch(session.id)
+        elif kind == "phone":
+            if event["course_key"] is not None:
+                session.course_keys[event["participant"]] = event["course_key"]
+            if event["finished"]:
+                session.finished.add(event["participant"])
+            self.coalescer.touch(session.id)
 
     def _restore(self, session: Session, control: dict[str, Any]) -> None:
         """Move a session to a state another process stored, telling whoever sees the change."""
@@ -615,6 +668,7 @@ class Polling:
 
     async def _resync(self) -> None:
         """Rebuild every session from the database, after missing the other processes' changes."""
+        await self.courses.load()
         rows = await self.store.sessions()
         for row in rows:
             stored = await self._load(row)
@@ -626,6 +680,8 @@ class Polling:
             for question_id, tally in stored.tallies.items():
                 session.tallies[question_id] = tally
             session.joined |= stored.joined
+            session.finished |= stored.finished
+            session.course_keys.update(stored.course_keys)
             self._restore(session, row.control)
             self.coalescer.touch(session.id)
         for session in [s for s in self.sessions.values() if s.id not in {r.id for r in rows}]:

@@ -18,7 +18,8 @@ from polling.core.session import COMMANDS, Session
 from polling.live import views
 from polling.live.hub import Client
 from polling.live.limits import RateLimit
-from polling.live.service import Polling, Refused, participant_key
+from polling.live.refusals import Refused
+from polling.live.service import Polling, participant_key
 from polling.live.views import FACILITATOR, PARTICIPANT, SCREEN
 
 MAX_MESSAGE = 4096
@@ -77,6 +78,7 @@ class Socket:
         self.handlers: dict[str, Callable[[Client, dict[str, Any]], Awaitable[None]]] = {
             "hello": self.hello,
             "answer": self.answer,
+            "submit": self.submit,
             "moderate": self.moderate,
             "languages": self.languages,
             "ping": self.ping,
@@ -172,6 +174,7 @@ class Socket:
                 client.finish()  # the page connects again a moment later and is let in
                 return
             client.participant = key
+            await self.polling.courses.link(session, key, message.get("course_token"))
             lang = message.get("lang")
             client.lang = lang if lang in session.bank.languages else None
             welcome = {
@@ -181,8 +184,11 @@ class Socket:
                     "title": session.bank.title,
                     "languages": list(session.bank.languages),
                     "status": str(session.status),
+                    "self_paced": session.self_paced,
+                    "course": session.course,
                 },
                 **views.participant_question(session, client.participant),
+                **views.questionnaire(session, client.participant),
             }
         elif role == FACILITATOR:
             # The token first: without it, nobody learns whether a session id exists.
@@ -228,6 +234,11 @@ class Socket:
         if client.role != PARTICIPANT:
             raise Refused("unauthorized", "Only participants answer")
         await client.reply(await self.polling.answer(client, message))
+
+    async def submit(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role != PARTICIPANT:
+            raise Refused("unauthorized", "Only participants submit")
+        await client.reply(await self.polling.submit(client))
 
     async def command(self, client: Client, message: dict[str, Any]) -> None:
         if client.role != FACILITATOR:

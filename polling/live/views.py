@@ -34,6 +34,12 @@ def info(session: Session, join_base: str, participants: int) -> dict[str, Any]:
         "max_participants": session.max_participants,
         "participants": participants,
         "answered": len(session.answered),
+        "self_paced": session.self_paced,
+        "live_results": session.live_results,
+        # Self-paced: phones that submitted (those that started are the ones that `answered`).
+        "finished": len(session.finished),
+        "course": session.course,
+        "course_role": session.course_role,
         # Distinct phones that joined: far more than answered, or than the room holds, is a
         # script saying hello as new phones.
         "joined": len(session.joined),
@@ -69,6 +75,7 @@ def presenter_state(
         "revealed": current in session.revealed,
         "responses": tally.responses if tally else 0,
         "results": results(session, role),
+        "all_results": all_results(session, role),
         **texts_view(session, current, role, texts_known),
         "storage": storage if role == FACILITATOR else None,
         **timer(session),
@@ -97,6 +104,31 @@ def timer(session: Session) -> dict[str, Any]:
     it has none or is not open) and the server's `now`: a client counts down from
     `deadline - now`, so its own clock being wrong does not matter."""
     return {"deadline": session.deadline(session.current), "now": session.clock()}
+
+
+def questionnaire(session: Session, participant: str | None) -> dict[str, Any]:
+    """What a phone of a self-paced session is given at once: every question, its own answers
+    with their `rev`, and whether it submitted; nothing for a live session."""
+    if not session.self_paced:
+        return {}
+    answers = {}
+    for question in session.bank.questions:
+        value = session.answer_of(participant, question.id) if participant else None
+        if value is not None and participant is not None:
+            answers[question.id] = {"value": value, "rev": session.rev_of(participant, question.id)}
+    return {
+        "questions": [q.to_dict() for q in session.bank.questions],
+        "answers": answers,
+        "finished": participant in session.finished,
+    }
+
+
+def all_results(session: Session, role: str) -> dict[str, Any] | None:
+    """Self-paced: every question's results as `role` may see them (a screen: once the session
+    ended, or while the facilitator shows them live); None for a live session."""
+    if not session.self_paced or (role == SCREEN and not session.results_visible()):
+        return None
+    return {q.id: session.tallies[q.id].results() for q in session.bank.questions}
 
 
 def phone_results(session: Session) -> dict[str, Any] | None:
@@ -171,6 +203,8 @@ def tally_message(session: Session, role: str, participants: int) -> dict[str, A
         "participants": participants,
         "answered": len(session.answered),
         "joined": len(session.joined),
+        "finished": len(session.finished),
+        "all_results": all_results(session, role),
     }
 
 

@@ -28,6 +28,31 @@ class SessionRow:
     created: str
     control: dict[str, Any]
     owner: str | None = None  # the facilitator who created it; None: the operator
+    course: str | None = None  # the course it belongs to, if any
+    course_role: str | None = None  # its role in that course: "pre" or "post"
+
+
+@dataclass(frozen=True)
+class CourseRow:
+    """A course: sessions grouped so that a phone's answers pair up across them.
+
+    `key` is the secret of the keyed hash of phones' course tokens: never sent or exported."""
+
+    id: str
+    name: str
+    key: str
+    created: str
+    owner: str | None = None
+
+
+@dataclass(frozen=True)
+class PhoneRow:
+    """What a session keeps of a phone beyond its answers: its course key and whether it
+    submitted a self-paced questionnaire."""
+
+    participant: str
+    course_key: str | None
+    finished: bool
 
 
 @dataclass(frozen=True)
@@ -83,6 +108,20 @@ class Store(Protocol):
 
     async def participants(self, session_id: str) -> list[str]:
         """The anonymous keys of the phones that joined a session."""
+
+    async def save_phone(
+        self, session_id: str, participant: str, course_key: str | None, finished: bool
+    ) -> None:
+        """Store a phone's course key and whether it finished (a phone not joined yet is added)."""
+
+    async def phones(self, session_id: str) -> list[PhoneRow]:
+        """The phones of a session that have a course key or finished."""
+
+    async def create_course(self, row: CourseRow) -> None:
+        """Store a new course."""
+
+    async def courses(self) -> list[CourseRow]:
+        """Every course, oldest first."""
 
     async def sessions(self) -> list[SessionRow]:
         """Every session, oldest first."""

@@ -26,18 +26,22 @@ class Copied:
 
 
 async def copy_database(source: Store, target: Store) -> Copied:
-    """Copy every session (with its bank, state and owner), answer and account into an empty target.
+    """Copy every course, session (with its bank, state and owner), answer and account into an empty target.
 
     Answers keep their revisions and moderation, and each session's answers keep their order.
     A target that already holds sessions or accounts is refused, so nothing is mixed."""
     if await target.sessions() or await target.accounts():
         raise StoreError("the target database is not empty")
     answers = 0
+    for course in await source.courses():  # before the sessions that name them
+        await target.create_course(course)
     sessions = await source.sessions()
     for row in sessions:
         stored = await source.answers(row.id)
         await _write_session(target, row, stored, await source.participants(row.id))
         answers += len(stored)
+        for phone in await source.phones(row.id):
+            await target.save_phone(row.id, phone.participant, phone.course_key, phone.finished)
     accounts = await source.accounts()
     for account in accounts:
         await target.add_account(account)

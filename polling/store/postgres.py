@@ -15,7 +15,7 @@ import orjson
 
 from polling.core.model import Bank
 from polling.store import shown
-from polling.store.base import AccountRow, AnswerRow, SessionRow, StoreError
+from polling.store.base import AccountRow, AnswerRow, CourseRow, PhoneRow, SessionRow, StoreError
 from polling.store.batching import GroupCommit, Run
 
 # Each entry upgrades the schema by one version; a database remembers the last one applied.
@@ -63,6 +63,23 @@ MIGRATIONS = (
         participant TEXT NOT NULL,       -- a one-way hash of the phone's random token
         PRIMARY KEY (session_id, participant)
     );
+    """,
+    """
+    -- Courses group sessions (a pre-test and a post-test) so that one phone's answers pair up.
+    CREATE TABLE courses (
+        id      TEXT PRIMARY KEY,
+        name    TEXT NOT NULL,
+        key     TEXT NOT NULL,           -- the secret of the keyed hash of phones' course tokens
+        created TEXT NOT NULL,
+        owner   TEXT,
+        seq     BIGSERIAL
+    );
+    ALTER TABLE sessions ADD COLUMN course TEXT;       -- the course it belongs to, if any
+    ALTER TABLE sessions ADD COLUMN course_role TEXT;  -- "pre" or "post"
+    -- A keyed hash of the phone's course token (never the token): pairs it across a course.
+    ALTER TABLE participants ADD COLUMN course_key TEXT;
+    -- Whether the phone submitted a self-paced questionnaire.
+    ALTER TABLE participants ADD COLUMN finished BOOLEAN NOT NULL DEFAULT FALSE;
     """,
 )
 
@@ -188,8 +205,8 @@ class PostgresStore:
     async def create_session(self, row: SessionRow) -> None:
         """Store a new session with its bank snapshot."""
         await self._write(
-            "INSERT INTO sessions (id, code, bank, screen_key, hide_results, created, control, owner)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO sessions (id, code, bank, screen_key, hide_results, created, control, owner,"
+            " course, course_role) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             [
                 (
                     row.id,
@@ -200,6 +217,8 @@ class PostgresStore:
                     row.created,
                     json.dumps(row.control),
                     row.owner,
+                    row.course,
+                    row.course_role,
                 )
             ],
         )
@@ -233,6 +252,24 @@ class PostgresStore:
             [(session_id, participant)],
         )
 
+    async def save_phone(
+        self, session_id: str, participant: str, course_key: str | None, finished: bool
+    ) -> None:
+        """Store a phone's course key and whether it finished (a phone not joined yet is added)."""
+        await self._write(
+            "INSERT INTO participants (session_id, participant, course_key, finished)"
+            " VALUES ($1, $2, $3, $4) ON CONFLICT (session_id, participant) DO UPDATE SET"
+            " course_key = excluded.course_key, finished = excluded.finished",
+            [(session_id, participant, course_key, finished)],
+        )
+
+    async def create_course(self, row: CourseRow) -> None:
+        """Store a new course."""
+        await self._write(
+            "INSERT INTO courses (id, name, key, created, owner) VALUES ($1, $2, $3, $4, $5)",
+            [(row.id, row.name, row.key, row.created, row.owner)],
+        )
+
     # -- reads -------------------------------------------------------------------------
 
     async def participants(self, session_id: str) -> list[str]:
@@ -247,8 +284,8 @@ class PostgresStore:
         """Every session, oldest first."""
         async with self.pool.acquire() as connection:
             rows = await connection.fetch(
-                "SELECT id, code, bank, screen_key, hide_results, created, control, owner"
-                " FROM sessions ORDER BY seq"
+                "SELECT id, code, bank, screen_key, hide_results, created, control, owner,"
+                " course, course_role FROM sessions ORDER BY seq"
             )
         return [
             SessionRow(
@@ -260,6 +297,8 @@ class PostgresStore:
                 created=r["created"],
                 control=json.loads(r["control"]),
                 owner=r["owner"],
+                course=r["course"],
+                course_role=r["course_role"],
             )
             for r in rows
         ]
@@ -273,6 +312,22 @@ class PostgresStore:
                 session_id,
             )
         return [AnswerRow(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6], r[7]) for r in rows]
+
+    async def phones(self, session_id: str) -> list[PhoneRow]:
+        """The phones of a session that have a course key or finished."""
+        async with self.pool.acquire() as connection:
+            rows = await connection.fetch(
+                "SELECT participant, course_key, finished FROM participants"
+                " WHERE session_id = $1 AND (course_key IS NOT NULL OR finished)",
+                session_id,
+            )
+        return [PhoneRow(r[0], r[1], bool(r[2])) for r in rows]
+
+    async def courses(self) -> list[CourseRow]:
+        """Every course, oldest first."""
+        async with self.pool.acquire() as connection:
+            rows = await connection.fetch("SELECT id, name, key, created, owner FROM courses ORDER BY seq")
+        return [CourseRow(*r) for r in rows]
 
     # -- accounts ----------------------------------------------------------------------
 

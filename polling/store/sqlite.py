@@ -17,7 +17,7 @@ import aiosqlite
 import orjson
 
 from polling.core.model import Bank
-from polling.store.base import AccountRow, AnswerRow, SessionRow, StoreError
+from polling.store.base import AccountRow, AnswerRow, CourseRow, PhoneRow, SessionRow, StoreError
 from polling.store.batching import GroupCommit, Run
 
 # Each entry upgrades the schema by one version; the file remembers the last one applied in
@@ -62,6 +62,22 @@ MIGRATIONS = (
         participant TEXT NOT NULL,       -- a one-way hash of the phone's random token
         PRIMARY KEY (session_id, participant)
     );
+    """,
+    """
+    -- Courses group sessions (a pre-test and a post-test) so that one phone's answers pair up.
+    CREATE TABLE courses (
+        id      TEXT PRIMARY KEY,
+        name    TEXT NOT NULL,
+        key     TEXT NOT NULL,           -- the secret of the keyed hash of phones' course tokens
+        created TEXT NOT NULL,
+        owner   TEXT
+    );
+    ALTER TABLE sessions ADD COLUMN course TEXT;       -- the course it belongs to, if any
+    ALTER TABLE sessions ADD COLUMN course_role TEXT;  -- "pre" or "post"
+    -- A keyed hash of the phone's course token (never the token): pairs it across a course.
+    ALTER TABLE participants ADD COLUMN course_key TEXT;
+    -- Whether the phone submitted a self-paced questionnaire.
+    ALTER TABLE participants ADD COLUMN finished INTEGER NOT NULL DEFAULT 0;
     """,
 )
 
@@ -239,8 +255,8 @@ class SqliteStore:
     async def create_session(self, row: SessionRow) -> None:
         """Store a new session with its bank snapshot."""
         await self._write(
-            "INSERT INTO sessions (id, code, bank, screen_key, hide_results, created, control, owner)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sessions (id, code, bank, screen_key, hide_results, created, control, owner,"
+            " course, course_role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     row.id,
@@ -251,6 +267,8 @@ class SqliteStore:
                     row.created,
                     json.dumps(row.control),
                     row.owner,
+                    row.course,
+                    row.course_role,
                 )
             ],
         )
@@ -283,6 +301,24 @@ class SqliteStore:
             [(session_id, participant)],
         )
 
+    async def save_phone(
+        self, session_id: str, participant: str, course_key: str | None, finished: bool
+    ) -> None:
+        """Store a phone's course key and whether it finished (a phone not joined yet is added)."""
+        await self._write(
+            "INSERT INTO participants (session_id, participant, course_key, finished)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (session_id, participant) DO UPDATE SET"
+            " course_key = excluded.course_key, finished = excluded.finished",
+            [(session_id, participant, course_key, int(finished))],
+        )
+
+    async def create_course(self, row: CourseRow) -> None:
+        """Store a new course."""
+        await self._write(
+            "INSERT INTO courses (id, name, key, created, owner) VALUES (?, ?, ?, ?, ?)",
+            [(row.id, row.name, row.key, row.created, row.owner)],
+        )
+
     # -- reads -------------------------------------------------------------------------
 
     async def participants(self, session_id: str) -> list[str]:
@@ -295,7 +331,7 @@ class SqliteStore:
     async def sessions(self) -> list[SessionRow]:
         """Every session, oldest first."""
         async with self.db.execute(
-            "SELECT id, code, bank, screen_key, hide_results, created, control, owner"
+            "SELECT id, code, bank, screen_key, hide_results, created, control, owner, course, course_role"
             " FROM sessions ORDER BY rowid"
         ) as cursor:
             rows = await cursor.fetchall()
@@ -309,6 +345,8 @@ class SqliteStore:
                 created=r[5],
                 control=json.loads(r[6]),
                 owner=r[7],
+                course=r[8],
+                course_role=r[9],
             )
             for r in rows
         ]
@@ -322,6 +360,22 @@ class SqliteStore:
         ) as cursor:
             rows = await cursor.fetchall()
         return [AnswerRow(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6], r[7]) for r in rows]
+
+    async def phones(self, session_id: str) -> list[PhoneRow]:
+        """The phones of a session that have a course key or finished."""
+        async with self.db.execute(
+            "SELECT participant, course_key, finished FROM participants"
+            " WHERE session_id = ? AND (course_key IS NOT NULL OR finished)",
+            (session_id,),
+        ) as cursor:
+            return [PhoneRow(r[0], r[1], bool(r[2])) for r in await cursor.fetchall()]
+
+    async def courses(self) -> list[CourseRow]:
+        """Every course, oldest first."""
+        async with self.db.execute(
+            "SELECT id, name, key, created, owner FROM courses ORDER BY rowid"
+        ) as cursor:
+            return [CourseRow(*r) for r in await cursor.fetchall()]
 
     # -- accounts ----------------------------------------------------------------------
 

@@ -1,0 +1,130 @@
+"""Courses: stored on each engine, created over the API, and phones paired by a keyed hash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from polling.live.courses import course_key
+from polling.store import open_store
+from polling.store.base import CourseRow, SessionRow
+from tests.conftest import LiveServer
+from tests.test_store import BANK
+from tests.wsclient import Peer
+
+pytestmark = pytest.mark.usefixtures("close_connections")
+
+
+@pytest.fixture
+def database(both_engines: str | Path) -> str | Path:
+    """The servers of these tests run on each engine in turn."""
+    return both_engines
+
+
+async def test_courses_sessions_roles_and_phones_are_stored(both_engines: str | Path) -> None:
+    """A course, a session's role in it, a phone's course key and its `finished` survive reopening."""
+    store = open_store(both_engines)
+    await store.open()
+    await store.create_course(CourseRow("c1", "Trafficking indicators", "secret", "2026-12-01T09:00Z", "ana"))
+    row = SessionRow("s1", "ACDEF", BANK, "key", False, "2026-12-01T09:00Z", {}, None, "c1", "pre")
+    await store.create_session(row)
+    await store.add_participant("s1", "p1")
+    await store.save_phone("s1", "p1", "k1", False)
+    await store.save_phone("s1", "p2", None, True)  # one that never said hello here is added
+    await store.save_phone("s1", "p1", "k1", True)
+    await store.close()
+
+    store = open_store(both_engines)
+    await store.open()
+    assert await store.courses() == [
+        CourseRow("c1", "Trafficking indicators", "secret", "2026-12-01T09:00Z", "ana")
+    ]
+    (stored,) = await store.sessions()
+    assert (stored.course, stored.course_role) == ("c1", "pre")
+    phones = {p.participant: (p.course_key, p.finished) for p in await store.phones("s1")}
+    assert phones == {"p1": ("k1", True), "p2": (None, True)}
+    assert sorted(await store.participants("s1")) == ["p1", "p2"]
+    await store.close()
+
+
+def test_a_course_key_is_keyed_and_never_the_token() -> None:
+    """The same token gives the same key in one course, another key in another course, never itself."""
+    token = "T" * 22
+    assert course_key("course-a", token) == course_key("course-a", token)
+    assert course_key("course-a", token) != course_key("course-b", token)
+    assert token not in course_key("course-a", token)
+
+
+def course_phones(server: LiveServer, course: str) -> dict[str, Any]:
+    response = server.api("GET", f"/api/courses/{course}")
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def test_courses_are_created_and_sessions_join_them_with_a_role(live_server: LiveServer) -> None:
+    """A course lists its sessions with their roles; bad names, roles and courses are refused clearly."""
+    created = live_server.api("POST", "/api/courses", {"name": "  Border   course 7 "})
+    assert created.status_code == 201, created.text
+    course = created.json()
+    assert course["name"] == "Border course 7" and course["sessions"] == [] and "key" not in course
+    pre = live_server.create_session("workshop-evaluation", course=course["id"], role="pre", self_paced=True)
+    assert (pre["course"], pre["course_role"]) == (course["id"], "pre")
+    live_server.create_session("workshop-evaluation", course=course["id"], role="post")
+    listed = live_server.api("GET", "/api/courses").json()["courses"]
+    assert [[s["role"] for s in c["sessions"]] for c in listed] == [["pre", "post"]]
+
+    bad_role = live_server.api(
+        "POST", "/api/sessions", {"bank": "workshop-evaluation", "course": course["id"], "role": "x"}
+    )
+    assert bad_role.status_code == 400 and bad_role.json()["message"] == "role must be pre or post"
+    unknown = live_server.api(
+        "POST", "/api/sessions", {"bank": "workshop-evaluation", "course": "nope", "role": "pre"}
+    )
+    assert unknown.status_code == 404
+    for name in ("", "a\u0007b", 5, "x" * 121):
+        refused = live_server.api("POST", "/api/courses", {"name": name})
+        assert refused.status_code == 400 and refused.json()["error"] == "bad_request"
+    assert live_server.api("GET", "/api/courses", token="wrong-token-0123456789").status_code == 401
+
+
+async def test_a_phone_pairs_across_the_pre_and_post_sessions_and_a_restart(server_factory: Any) -> None:
+    """The same course token gives one course key in the pre and the post session, across a restart,
+    and the key is stored in place of the token."""
+    server = server_factory()
+    server.start()
+    course = server.api("POST", "/api/courses", {"name": "Pre and post"}).json()
+    pre = server.create_session("workshop-evaluation", course=course["id"], role="pre", self_paced=True)
+    tokens = ["A" * 20 + str(i) for i in range(2)]
+    phones = []
+    for token in tokens:
+        peer, welcome = await _course_phone(server, pre["code"], token)
+        assert welcome["session"]["course"] == course["id"]
+        await peer.answer("years", 3)
+        phones.append(peer)
+    for peer in phones:
+        await peer.close()
+    server.stop(kill=True)
+    server.start()
+    post = server.create_session("workshop-evaluation", course=course["id"], role="post", self_paced=True)
+    for token in reversed(tokens):
+        peer, _ = await _course_phone(server, post["code"], token)
+        await peer.answer("years", 4)
+        await peer.close()
+    server.stop()
+
+    store = open_store(server.db)
+    await store.open()
+    keys = [{p.course_key for p in await store.phones(s["id"])} for s in (pre, post)]
+    assert len(keys[0]) == 2 and keys[0] == keys[1]
+    assert not any(token in key for key in keys[0] for token in tokens)
+    await store.close()
+
+
+async def _course_phone(server: LiveServer, code: str, token: str) -> tuple[Peer, dict[str, Any]]:
+    """A new phone (a new participant token) that holds this course token."""
+    return await Peer.connect(
+        server.ws_url, role="participant", code=code, participant=None, lang="en", course_token=token
+    )
