@@ -163,3 +163,37 @@ def test_no_cell_of_the_workbook_can_run_as_a_formula(lang: str) -> None:
     expected = {"'=cmd()", "'@evil", "'-1+2", "'+call()"} | (english if lang == "en" else french)
     assert expected <= set(texts)
     assert -7 in [c.value for c in cells]  # the negative number stays a number
+
+
+def test_a_ranking_shows_points_and_mean_ranks_and_a_quiz_question_its_right_answers() -> None:
+    """A ranking's sheet has each option's Borda points (highest first) and mean rank; a quiz
+    question marks its right option and its headline gives the share of right answers."""
+    from polling.core.model import Option, Question, QuestionType
+    from polling.core.session import Session
+    from tests.factories import make_bank, text
+
+    order = Question(
+        "order",
+        QuestionType.RANKING,
+        text("Rank the risks"),
+        options=(Option("a", text("Bribery")), Option("b", text("Fraud")), Option("c", text("Theft"))),
+    )
+    cities = (Option("lyon", text("Lyon")), Option("paris", text("Paris")))
+    capital = Question("capital", QuestionType.SINGLE, text("Capital?"), options=cities, correct="paris")
+    session = Session(
+        id="s-3", code="QUIZ", bank=make_bank(order, capital), screen_key="k", created="2024-05-01"
+    )
+    given = [("order", "p1", ["b", "a", "c"]), ("order", "p2", ["b", "c", "a"])]
+    given += [("capital", "p1", "paris"), ("capital", "p2", "paris"), ("capital", "p3", "lyon")]
+    rows = answered(session, given)
+    book = _open(workbook([session], [rows], "en"))
+    ranking = _rows(book, "1 order")
+    header = ranking.index(("Item", "Points"))
+    assert ranking[header + 1 : header + 4] == [("Fraud", 4), ("Bribery", 1), ("Theft", 1)]
+    assert ("Mean rank: Fraud", 1) in ranking and ("Mean rank: Theft", 2.5) in ranking
+    assert book["1 order"]._charts
+    quiz = _rows(book, "2 capital")
+    assert ("Paris", 2, 0.6667, "✓") in quiz and ("Lyon", 1, 0.3333, None) in quiz
+    summary = {row[0]: row[4] for row in _rows(book, "Summary")}
+    assert summary["order"] == "Ranked highest: Fraud"
+    assert summary["capital"] == "Correct answer: 67%; Most chosen: Paris (67%)"

@@ -41,6 +41,7 @@ no_answers: No answers
 word_cloud: Word cloud
 correct: Correct answer
 points: Points
+mean_rank: Mean rank
 type_single: Single choice
 type_multiple: Multiple choice
 type_scale: Scale
@@ -84,6 +85,7 @@ no_answers: Ответов нет
 word_cloud: Облако слов
 correct: Правильный ответ
 points: Баллы
+mean_rank: Средний ранг
 type_single: Один вариант
 type_multiple: Несколько вариантов
 type_scale: Шкала
@@ -127,6 +129,7 @@ no_answers: Відповідей немає
 word_cloud: Хмара слів
 correct: Правильна відповідь
 points: Бали
+mean_rank: Середній ранг
 type_single: Один варіант
 type_multiple: Кілька варіантів
 type_scale: Шкала
@@ -170,6 +173,7 @@ no_answers: Aucune réponse
 word_cloud: Nuage de mots
 correct: Bonne réponse
 points: Points
+mean_rank: Rang moyen
 type_single: Choix unique
 type_multiple: Choix multiple
 type_scale: Échelle
@@ -213,6 +217,7 @@ no_answers: Keine Antworten
 word_cloud: Wortwolke
 correct: Richtige Antwort
 points: Punkte
+mean_rank: Mittlerer Rang
 type_single: Einfachauswahl
 type_multiple: Mehrfachauswahl
 type_scale: Skala
@@ -256,6 +261,7 @@ no_answers: Sin respuestas
 word_cloud: Nube de palabras
 correct: Respuesta correcta
 points: Puntos
+mean_rank: Posición media
 type_single: Opción única
 type_multiple: Opción múltiple
 type_scale: Escala
@@ -299,6 +305,7 @@ no_answers: Nessuna risposta
 word_cloud: Nuvola di parole
 correct: Risposta corretta
 points: Punti
+mean_rank: Posizione media
 type_single: Scelta singola
 type_multiple: Scelta multipla
 type_scale: Scala
@@ -342,6 +349,7 @@ no_answers: لا توجد إجابات
 word_cloud: سحابة الكلمات
 correct: الإجابة الصحيحة
 points: النقاط
+mean_rank: متوسط الترتيب
 type_single: اختيار واحد
 type_multiple: اختيار متعدد
 type_scale: مقياس
@@ -385,6 +393,7 @@ no_answers: Nema odgovora
 word_cloud: Oblak reči
 correct: Tačan odgovor
 points: Poeni
+mean_rank: Prosečan rang
 type_single: Jedan izbor
 type_multiple: Više izbora
 type_scale: Skala
@@ -428,6 +437,7 @@ no_answers: Asnjë përgjigje
 word_cloud: Re fjalësh
 correct: Përgjigjja e saktë
 points: Pikë
+mean_rank: Renditja mesatare
 type_single: Zgjedhje e vetme
 type_multiple: Zgjedhje e shumëfishtë
 type_scale: Shkallë
@@ -471,6 +481,7 @@ no_answers: Нема одговори
 word_cloud: Облак од зборови
 correct: Точен одговор
 points: Поени
+mean_rank: Просечен ранг
 type_single: Еден избор
 type_multiple: Повеќе избори
 type_scale: Скала
@@ -514,6 +525,7 @@ no_answers: Yanıt yok
 word_cloud: Kelime bulutu
 correct: Doğru yanıt
 points: Puan
+mean_rank: Ortalama sıra
 type_single: Tek seçim
 type_multiple: Çoklu seçim
 type_scale: Ölçek

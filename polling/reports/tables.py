@@ -9,7 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from polling.core.model import Question, QuestionType
+from polling.core.model import CHOICE_TYPES, Question, QuestionType
+from polling.core.quiz import judge
 from polling.core.session import Session
 from polling.core.tally import MAX_WORDS, Moderation, number_results
 from polling.reports.labels import CATALOGUES, Labels
@@ -58,6 +59,11 @@ class QuestionTable:
     # Open text: the approved answers of each session; word clouds: each session's words.
     texts: list[list[str]] = field(default_factory=list)
     words: list[list[tuple[str, int]]] = field(default_factory=list)
+    # What the counts are: answers, or a ranking's Borda points (n - 1 for a first place).
+    measure: str = "count"
+    # Quiz questions: which items are the right answer, and each session's share of right answers.
+    correct: list[bool] = field(default_factory=list)
+    right: list[float | None] = field(default_factory=list)
 
     def shares(self, index: int) -> list[float | None]:
         """Session `index`'s counts as a share (0 to 1) of its responses."""
@@ -97,6 +103,8 @@ def question_table(sessions: list[Session], question: Question, lang: str) -> Qu
             _numbers(table, sessions, labels)
         case QuestionType.WORDCLOUD:
             _words(table, results)
+        case QuestionType.RANKING:
+            _ranking(table, results, first, lang, labels)
         case QuestionType.TEXT:
             statuses = list(Moderation)
             table.items = [labels(f"status_{s}") for s in statuses]
@@ -108,8 +116,42 @@ def question_table(sessions: list[Session], question: Question, lang: str) -> Qu
             names = {o.id: o.label[text_language(first, lang)] for o in question.options}
             table.items = [names.get(k, k) for k in keys]
             table.counts = [[r.get("counts", {}).get(k, 0) for k in keys] for r in results]
+    if question.correct is not None:
+        _quiz(table, sessions, first, lang)
     table.headlines = [_headline(table, i, results[i], labels) for i in range(len(sessions))]
     return table
+
+
+def _ranking(
+    table: QuestionTable, results: list[dict[str, Any]], first: Session, lang: str, labels: Labels
+) -> None:
+    """A ranking: each option's Borda points per session (in the first session's order, highest
+    first), and its mean rank below."""
+    order = [row["id"] for row in results[0].get("ranking", [])] or table.question.option_ids()
+    names = {o.id: o.label[text_language(first, lang)] for o in table.question.options}
+    rows = [{row["id"]: row for row in r.get("ranking", [])} for r in results]
+    table.measure = "points"
+    table.items = [names.get(o, o) for o in order]
+    table.counts = [[by_id.get(o, {}).get("borda", 0) for o in order] for by_id in rows]
+    table.statistics = [
+        (f"{labels('mean_rank')}: {names.get(o, o)}", [by_id.get(o, {}).get("mean_rank") for by_id in rows])
+        for o in order
+    ]
+
+
+def _quiz(table: QuestionTable, sessions: list[Session], first: Session, lang: str) -> None:
+    """Which items are right, and how many of each session's answers were fully right."""
+    question = table.question
+    wanted = question.correct if isinstance(question.correct, list) else [question.correct]
+    names = {o.id: o.label[text_language(first, lang)] for o in question.options}
+    right = {names.get(str(c), str(c)) for c in wanted}
+    if question.type in CHOICE_TYPES:
+        table.correct = [item in right for item in table.items]
+    for session in sessions:
+        tally = session.tallies.get(question.id)
+        answers = list(tally.answers.values()) if tally is not None else []
+        judged = [j for j in (judge(question, a) for a in answers) if j is not None]
+        table.right.append(round(sum(j.correct for j in judged) / len(judged), 4) if judged else None)
 
 
 def _results(session: Session, question_id: str) -> dict[str, Any]:
@@ -168,7 +210,14 @@ def _in_bin(counter: Counter[Any], edges: dict[str, Any], last: bool) -> int:
 
 
 def _headline(table: QuestionTable, index: int, results: dict[str, Any], labels: Labels) -> str:
-    """The one figure an organiser quotes for a question in a session."""
+    """The one figure an organiser quotes for a question in a session: for a quiz question, the
+    share of right answers first."""
+    figure = _figure(table, index, results, labels)
+    right = table.right[index] if table.right else None
+    return f"{labels('correct')}: {round(100 * right)}%; {figure}" if right is not None else figure
+
+
+def _figure(table: QuestionTable, index: int, results: dict[str, Any], labels: Labels) -> str:
     counts = table.counts[index] if table.counts else []
     if not table.responses[index]:
         return labels("no_answers")
@@ -182,6 +231,9 @@ def _headline(table: QuestionTable, index: int, results: dict[str, Any], labels:
             return f"{labels('top_word')}: {word} ({count})"
         case QuestionType.TEXT:
             return f"{labels('approved_answers')}: {len(table.texts[index])}"
+        case QuestionType.RANKING:
+            best = max(range(len(counts)), key=lambda i: counts[i])
+            return f"{labels('top_ranked')}: {table.items[best]}"
     if not counts:
         return labels("no_answers")
     best = max(range(len(counts)), key=lambda i: counts[i])

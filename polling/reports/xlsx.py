@@ -112,14 +112,18 @@ def _question(sheet: Worksheet, table: QuestionTable, labels: Labels) -> None:
     _append(sheet, [table.type_label])
     _append(sheet, [])
     several = len(table.sessions) > 1
-    counts = [f"{labels('count')} {s}" if several else labels("count") for s in table.sessions]
+    counts = [f"{labels(table.measure)} {s}" if several else labels(table.measure) for s in table.sessions]
+    # A share of responses means something for answers counted, not for ranking points.
     shares = [f"{labels('share')} {s}" if several else labels("share") for s in table.sessions]
-    header = _append(sheet, [labels("item"), *counts, *shares], bold=True)
+    shares = shares if table.measure == "count" else []
+    marks = [labels("correct")] if table.correct else []
+    header = _append(sheet, [labels("item"), *counts, *shares, *marks], bold=True)
     for index, item in enumerate(table.items):
         row = [item, *[c[index] for c in table.counts]]
-        row += [table.shares(s)[index] for s in range(len(table.sessions))]
+        row += [table.shares(s)[index] for s in range(len(shares))]
+        row += ["✓" if table.correct[index] else ""] if marks else []
         last = _append(sheet, row)
-        for cell in sheet[last][1 + len(counts) :]:
+        for cell in sheet[last][1 + len(counts) : 1 + len(counts) + len(shares)]:
             cell.number_format = "0%"
     if table.items:
         _chart(sheet, table, header, len(counts))
