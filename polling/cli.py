@@ -113,6 +113,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="treat warnings (missing translations) as errors"
     )
 
+    imports = _command(
+        commands,
+        "import",
+        "convert questions from Moodle XML, GIFT or Aiken into a bank, keeping the correct answers; "
+        "print what could not be converted, at its line in FILE",
+    )
+    imports.add_argument("file", metavar="FILE", help="the questions to convert")
+    imports.add_argument(
+        "--format",
+        choices=["gift", "aiken", "moodle-xml"],
+        default=None,
+        help="the format of FILE; by default guessed from its extension (.gift, .xml) and content",
+    )
+    imports.add_argument(
+        "--lang",
+        default="en",
+        help="the language of the questions; with Moodle's multilang texts, the default language "
+        "of the bank when they have it",
+    )
+    imports.add_argument(
+        "--out", required=True, metavar="BANK.yaml", help="the bank to write; its name is the bank id"
+    )
+
     sessions = commands.add_parser(
         "sessions",
         help="list the stored sessions",
@@ -297,6 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {
         "serve": serve,
         "check": check,
+        "import": import_bank,
         "sessions": list_sessions,
         "export": export,
         "purge": purge,
@@ -396,6 +420,53 @@ def check(args: argparse.Namespace) -> int:
     warnings = len(problems) - errors
     print(f"{len(files)} bank(s) checked: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
     return 0 if ok else 1
+
+
+def import_bank(args: argparse.Namespace) -> int:
+    """Convert a file of questions into a bank, then check the bank as `polling check` does."""
+    from polling.core.banks import ID_PATTERN, ID_RULE, LANGUAGE_KIND, LANGUAGE_PATTERN, load_bank
+    from polling.reports.imports import SourceError, guess_format
+    from polling.reports.imports.convert import convert, title_of
+
+    source, out = Path(args.file), Path(args.out)
+    if not ID_PATTERN.fullmatch(out.stem) or out.suffix not in (".yaml", ".yml"):
+        raise SystemExit(
+            f"polling: --out {out.name}: name a .yaml file whose name {ID_RULE} (it is the bank id)"
+        )
+    if not LANGUAGE_PATTERN.fullmatch(args.lang):
+        raise SystemExit(f"polling: --lang {args.lang!r} is not {LANGUAGE_KIND}")
+    try:
+        data = source.read_bytes()
+        text = data.decode("utf-8-sig")
+    except OSError as error:
+        raise SystemExit(f"polling: cannot read {source}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        print(f"{source}:{line}: error: the file is not UTF-8 text: save it with the UTF-8 encoding")
+        return 1
+    fmt = args.format or guess_format(source.name, text)
+    try:
+        bank, notices = convert(text, fmt, args.lang, source.name, title_of(source.stem))
+    except SourceError as error:
+        print(f"{source}:{error.line}: error: {error.message}")
+        return 1
+    for notice in notices:
+        print(f"{source}:{notice.line}: warning: {notice.message}")
+    if bank is None:
+        print(f"{source}: error: no question could be converted from it as {fmt}")
+        return 1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(bank, encoding="utf-8")
+    loaded, problems = load_bank(out)
+    for problem in problems:
+        print(problem)
+    count = len(loaded.questions) if loaded else 0
+    print(
+        f"{count} question(s) converted from {source} ({fmt}) into {out}; "
+        f"{len(notices)} thing(s) left out or changed",
+        file=sys.stderr,
+    )
+    return 0 if loaded is not None else 1
 
 
 async def _stored(db: str, exclusive: bool = False) -> Any:

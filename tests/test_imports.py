@@ -1,0 +1,272 @@
+"""`polling import`: GIFT, Aiken and Moodle XML files, written by hand, become banks that pass `check`."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from polling.core.banks import parse_bank
+from polling.core.model import Bank, QuestionType
+from polling.reports.imports import SourceError, guess_format
+from polling.reports.imports.convert import convert
+from polling.reports.imports.texts import languages_of
+from tests.conftest import ROOT
+
+FIXTURES = ROOT / "tests" / "imports"
+GIFT = FIXTURES / "border-checks.gift"
+AIKEN = FIXTURES / "border-checks-aiken.txt"
+MOODLE = FIXTURES / "border-quiz.xml"
+
+
+def imported(path: Path, fmt: str, lang: str = "en") -> tuple[Bank, str, dict[int, str]]:
+    """The bank made from a fixture (it must load without errors), its YAML, and notices by line."""
+    text, notices = convert(path.read_text(encoding="utf-8"), fmt, lang, path.name, "Imported")
+    assert text is not None
+    bank, problems = parse_bank(text, "imported.yaml", "imported")
+    assert bank is not None, problems
+    assert [p for p in problems if p.severity == "error"] == []
+    return bank, text, {notice.line: notice.message for notice in notices}
+
+
+def correct(text: str, qid: str) -> str | None:
+    """The correct answer the bank keeps for a question, as written after `correct:`."""
+    block = re.search(rf"- id: {qid}\n(.*?)(?=\n  #|\n  - id:|\Z)", text, re.DOTALL)
+    assert block is not None, qid
+    found = re.search(r"^\s+#? ?correct: (.*)$", block.group(1), re.MULTILINE)
+    return found.group(1) if found else None
+
+
+def options(bank: Bank, qid: str, lang: str = "en") -> list[str]:
+    question = bank.question(qid)
+    assert question is not None, qid
+    return [option.label[lang] for option in question.options]
+
+
+def prompt(bank: Bank, qid: str, lang: str = "en") -> str:
+    question = bank.question(qid)
+    assert question is not None, qid
+    return question.prompt[lang]
+
+
+def test_gift_types_titles_and_correct_answers() -> None:
+    """Multiple choice and answer, true/false, numerical, short answer and essay convert with answers."""
+    bank, text, _ = imported(GIFT, "gift")
+    kinds = {q.id: q.type for q in bank.questions}
+    assert kinds == {
+        "document-check": QuestionType.SINGLE,
+        "escapes": QuestionType.SINGLE,
+        "missing-word": QuestionType.SINGLE,
+        "several-answers": QuestionType.MULTIPLE,
+        "schengen": QuestionType.SINGLE,
+        "visa": QuestionType.SINGLE,
+        "staff": QuestionType.NUMBER,
+        "range": QuestionType.NUMBER,
+        "weighted": QuestionType.NUMBER,
+        "spell": QuestionType.WORDCLOUD,
+        "reflection": QuestionType.TEXT,
+        "languages": QuestionType.SINGLE,
+    }
+    assert options(bank, "document-check") == ["A passport", "A boarding pass", "A hotel booking"]
+    assert correct(text, "document-check") == "a"
+    assert correct(text, "missing-word") == "b"
+    assert prompt(bank, "missing-word") == "The 1951 Refugee Convention forbids _____ of refugees."
+    assert correct(text, "several-answers") in ("a, b", "[a, b]")
+    assert (correct(text, "schengen"), correct(text, "visa")) == ("'true'", "'false'")
+    assert options(bank, "schengen") == ["True", "False"]
+    assert correct(text, "staff") in ("12 (within 3)", "12")
+    assert correct(text, "range") in ("90 (within 10)", "90")
+    assert correct(text, "weighted") == "2000"
+    assert "# accepted answers: specialist; specialised officer" in text
+    assert "Article 5 of the Schengen Borders Code." in text  # the general feedback
+
+
+def test_gift_escapes_comments_and_formats() -> None:
+    """\\~ \\= \\# \\{ \\} \\: \\\\ are the characters, // lines are comments, [html] is made plain."""
+    bank, text, _ = imported(GIFT, "gift")
+    assert prompt(bank, "escapes") == (
+        "In the GIFT format, 1 + 1 = 2 and a title ends with :: while {braces} and #hashes and "
+        "~tildes are written with a backslash \\ before them. Which sign marks a wrong answer?"
+    )
+    assert options(bank, "escapes") == ["~ (a tilde)", "= (an equals sign)", "# (a hash)"]
+    assert prompt(bank, "staff") == "How many officers work at a typical crossing point on a night shift?"
+    assert "Written by hand" not in text and "does not end a question" not in text
+    assert "No: it names a seat" not in prompt(bank, "document-check")
+
+
+def test_gift_multilang_becomes_the_bank_languages() -> None:
+    """Multilang spans and escaped {mlang} markers give the bank English and Russian texts."""
+    bank, _, _ = imported(GIFT, "gift")
+    assert bank.languages == ("en", "ru")
+    assert prompt(bank, "languages", "ru") == "На каком языке вы работаете?"
+    assert options(bank, "languages", "ru") == ["Русский", "Английский"]
+    assert options(bank, "schengen", "ru") == ["Верно", "Неверно"]  # true/false in each language
+
+
+def test_gift_reports_what_it_left_out_at_its_line() -> None:
+    """The category, the matching question and the description are each reported at their line."""
+    _, _, notices = imported(GIFT, "gift")
+    lines = GIFT.read_text(encoding="utf-8").splitlines()
+    assert lines[2].startswith("$CATEGORY:") and "category" in notices[3]
+    assert lines[42].startswith("::Documents and issuers::") and "matching" in notices[43]
+    assert lines[50].startswith("This text has no answers") and "description" in notices[51]
+    assert len(notices) == 3
+
+
+def test_aiken_answer_line_variants() -> None:
+    """ANSWER: A, Answer:a, ANSWER:   B and ANSWER: A, C are read; a multi-line question is one prompt."""
+    bank, text, _ = imported(AIKEN, "aiken")
+    assert [q.type for q in bank.questions] == [QuestionType.SINGLE] * 2 + [QuestionType.MULTIPLE] + [
+        QuestionType.SINGLE
+    ] * 3
+    assert options(bank, "q1") == [
+        "The OSCE Ministerial Council",
+        "The UN Security Council",
+        "The European Parliament",
+    ]
+    assert [correct(text, qid) for qid in ("q1", "q2", "q3", "q4")] == ["a", "a", "a, c", "b"] or [
+        correct(text, qid) for qid in ("q1", "q2", "q3", "q4")
+    ] == ["a", "a", "[a, c]", "b"]
+    assert prompt(bank, "q4") == "What does the second-line check look at more closely than the first line?"
+
+
+def test_aiken_reports_missing_and_wrong_answers_and_too_few_choices() -> None:
+    """No ANSWER: line or an unknown letter keeps the question without an answer; one choice is skipped."""
+    bank, text, notices = imported(AIKEN, "aiken")
+    assert correct(text, "q5") is None and correct(text, "q6") is None
+    assert "no ANSWER: line" in notices[26]
+    assert "ANSWER: 'E' names no choice" in notices[33]
+    assert "fewer than 2 choices" in notices[35]
+    assert len(bank.questions) == 6
+
+
+def test_moodle_xml_types_cdata_html_and_answers() -> None:
+    """Multichoice (one and several), truefalse, numerical, shortanswer and essay convert; HTML is text."""
+    bank, text, _ = imported(MOODLE, "moodle-xml")
+    assert [(q.id, q.type) for q in bank.questions] == [
+        ("uncac-scope", QuestionType.SINGLE),
+        ("indicators", QuestionType.MULTIPLE),
+        ("non-refoulement", QuestionType.SINGLE),
+        ("year", QuestionType.NUMBER),
+        ("one-word", QuestionType.WORDCLOUD),
+        ("remarks", QuestionType.TEXT),
+    ]
+    assert prompt(bank, "uncac-scope") == "Which convention covers both public and private sector bribery?"
+    assert options(bank, "uncac-scope")[2] == "Neither: x < 5 & y"  # CDATA, tags and entities
+    assert correct(text, "uncac-scope") == "a"
+    assert correct(text, "indicators") in ("a, b", "[a, b]")
+    assert correct(text, "non-refoulement") == "'true'"
+    assert correct(text, "year") in ("2005 (within 1)", "2005")
+    assert "# accepted answers: trust; time" in text
+
+
+def test_moodle_multilang_spans_become_languages_with_lang_first() -> None:
+    """<span class="multilang"> and {mlang} give Russian and English; --lang ru makes Russian the default."""
+    bank, _, _ = imported(MOODLE, "moodle-xml", lang="ru")
+    assert bank.languages == ("ru", "en")
+    assert prompt(bank, "uncac-scope", "ru").startswith("Какая конвенция охватывает")
+    assert options(bank, "indicators", "ru") == [
+        "Паспорт у другого человека",
+        "Долг вербовщику",
+        "Действующая виза",
+    ]
+    assert options(bank, "indicators", "en")[2] == "A valid visa"  # {mlang other} fills only Russian
+    english, _, _ = imported(MOODLE, "moodle-xml")
+    assert english.languages == ("en", "ru")
+
+
+def test_moodle_reports_types_with_no_equivalent_and_images() -> None:
+    """Matching, Cloze and description questions are skipped, warned at their line; an image is reported."""
+    _, _, notices = imported(MOODLE, "moodle-xml")
+    lines = MOODLE.read_text(encoding="utf-8").splitlines()
+    for word, message in (("matching", "matching"), ("multianswer", "Cloze"), ("description", "description")):
+        line = next(n for n, text in enumerate(lines, start=1) if f'<question type="{word}">' in text)
+        assert message in notices[line] and "no equivalent" in notices[line]
+    image = next(n for n, text in enumerate(lines, start=1) if "<text>Indicators</text>" in text) - 2
+    assert "img" in notices[image]
+
+
+def test_moodle_bad_xml_is_refused_at_its_line() -> None:
+    """XML that is not well formed, a DOCTYPE (entity expansion) and a file with no <quiz> are refused."""
+    with pytest.raises(SourceError) as broken:
+        convert(
+            '<?xml version="1.0"?>\n<quiz>\n<question type="essay">\n</quiz>\n', "moodle-xml", "en", "x", "X"
+        )
+    assert broken.value.line == 4 and "not well-formed" in broken.value.message
+    doctype = '<?xml version="1.0"?>\n<!DOCTYPE quiz [<!ENTITY a "aaaa">]>\n<quiz></quiz>\n'
+    with pytest.raises(SourceError, match="DOCTYPE"):
+        convert(doctype, "moodle-xml", "en", "x", "X")
+    with pytest.raises(SourceError, match="no <quiz>"):
+        convert("<questions/>", "moodle-xml", "en", "x", "X")
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        (
+            '<span lang="en" class="multilang">Yes</span><span lang="fr" class="multilang">Oui</span>',
+            {"en": "Yes", "fr": "Oui"},
+        ),
+        (
+            'A <span class="multilang" lang="sr_lt">b <span>c</span></span>!',
+            {"sr-Latn": "A b <span>c</span>!"},
+        ),
+        ("{mlang en}Hi{mlang}{mlang other}Salut{mlang}", {"en": "Hi", "other": "Salut"}),
+        ("{mlang en,fr}Same{mlang}", {"en": "Same", "fr": "Same"}),
+        ("no markup", "no markup"),
+    ],
+)
+def test_multilang_markup(html: str, expected: Any) -> None:
+    """Both multilang filters, nested spans, Moodle's language codes, `other` and shared text around spans."""
+    assert languages_of(html) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "fmt"),
+    [
+        ("q.gift", "Q {T}", "gift"),
+        ("q.xml", "<quiz/>", "moodle-xml"),
+        ("q.txt", '<?xml version="1.0"?><quiz/>', "moodle-xml"),
+        ("q.txt", "Q?\nA) a\nB) b\nANSWER: A\n", "aiken"),
+        ("q.txt", "::t:: Q {=a ~b}\n", "gift"),
+    ],
+)
+def test_the_format_is_guessed_from_the_extension_and_content(name: str, text: str, fmt: str) -> None:
+    """.gift, .xml, an XML prologue, an ANSWER: line and braces each name their format."""
+    assert guess_format(name, text) == fmt
+
+
+def polling(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "polling", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.mark.parametrize("source", [GIFT, AIKEN, MOODLE], ids=lambda p: p.suffix)
+def test_the_command_writes_a_bank_that_passes_check(source: Path, tmp_path: Path) -> None:
+    """`polling import FILE --out BANK.yaml` guesses the format, warns at FILE:LINE, and `check` passes."""
+    out = tmp_path / "imported.yaml"
+    done = polling("import", source, "--out", out, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(rf"^{re.escape(str(source))}:\d+: warning: ", done.stdout, re.MULTILINE)
+    assert "question(s) converted" in done.stderr
+    checked = polling("check", out, cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout
+
+
+def test_the_command_refuses_what_it_cannot_convert(tmp_path: Path) -> None:
+    """A file with no convertible question, broken XML and a bad --out name each fail with a clear message."""
+    matching = tmp_path / "matching.gift"
+    matching.write_text("::m:: Match {=a -> b =c -> d}\n", encoding="utf-8")
+    done = polling("import", matching, "--out", tmp_path / "m.yaml", cwd=tmp_path)
+    assert done.returncode == 1 and "no question could be converted" in done.stdout
+    assert f"{matching}:1: warning: a matching question" in done.stdout and not (tmp_path / "m.yaml").exists()
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<quiz>\n<question>\n</quiz>\n", encoding="utf-8")
+    done = polling("import", broken, "--out", tmp_path / "b.yaml", cwd=tmp_path)
+    assert done.returncode == 1 and f"{broken}:3: error: not well-formed XML" in done.stdout
+    done = polling("import", GIFT, "--out", tmp_path / "bad name.yaml", cwd=tmp_path)
+    assert done.returncode != 0 and "bank id" in done.stderr
