@@ -436,12 +436,12 @@ def import_bank(args: argparse.Namespace) -> int:
     if not LANGUAGE_PATTERN.fullmatch(args.lang):
         raise SystemExit(f"polling: --lang {args.lang!r} is not {LANGUAGE_KIND}")
     try:
-        data = source.read_bytes()
-        text = data.decode("utf-8-sig")
+        raw = source.read_bytes()
+        text = raw.decode("utf-8-sig")
     except OSError as error:
         raise SystemExit(f"polling: cannot read {source}: {error.strerror}") from None
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
+        line = raw.count(b"\n", 0, error.start) + 1
         print(f"{source}:{line}: error: the file is not UTF-8 text: save it with the UTF-8 encoding")
         return 1
     fmt = args.format or guess_format(source.name, text)

@@ -33,12 +33,11 @@ def imported(path: Path, fmt: str, lang: str = "en") -> tuple[Bank, str, dict[in
     return bank, text, {notice.line: notice.message for notice in notices}
 
 
-def correct(text: str, qid: str) -> str | None:
-    """The correct answer the bank keeps for a question, as written after `correct:`."""
-    block = re.search(rf"- id: {qid}\n(.*?)(?=\n  #|\n  - id:|\Z)", text, re.DOTALL)
-    assert block is not None, qid
-    found = re.search(r"^\s+#? ?correct: (.*)$", block.group(1), re.MULTILINE)
-    return found.group(1) if found else None
+def quiz(bank: Bank, qid: str) -> tuple[Any, Any]:
+    """A question's correct answer and tolerance, as the loader read them from the bank."""
+    question = bank.question(qid)
+    assert question is not None, qid
+    return question.correct, question.tolerance
 
 
 def options(bank: Bank, qid: str, lang: str = "en") -> list[str]:
@@ -72,17 +71,18 @@ def test_gift_types_titles_and_correct_answers() -> None:
         "languages": QuestionType.SINGLE,
     }
     assert options(bank, "document-check") == ["A passport", "A boarding pass", "A hotel booking"]
-    assert correct(text, "document-check") == "a"
-    assert correct(text, "missing-word") == "b"
+    assert quiz(bank, "document-check") == ("a", None)
+    assert quiz(bank, "missing-word") == ("b", None)
     assert prompt(bank, "missing-word") == "The 1951 Refugee Convention forbids _____ of refugees."
-    assert correct(text, "several-answers") in ("a, b", "[a, b]")
-    assert (correct(text, "schengen"), correct(text, "visa")) == ("'true'", "'false'")
+    assert quiz(bank, "several-answers") == (["a", "b"], None)
+    assert (quiz(bank, "schengen")[0], quiz(bank, "visa")[0]) == ("true", "false")
     assert options(bank, "schengen") == ["True", "False"]
-    assert correct(text, "staff") in ("12 (within 3)", "12")
-    assert correct(text, "range") in ("90 (within 10)", "90")
-    assert correct(text, "weighted") == "2000"
+    assert quiz(bank, "staff") == (12, 3)
+    assert quiz(bank, "range") == (90, 10)
+    assert quiz(bank, "weighted") == (2000, None)
     assert "# accepted answers: specialist; specialised officer" in text
-    assert "Article 5 of the Schengen Borders Code." in text  # the general feedback
+    explanation = bank.question("document-check").explanation  # type: ignore[union-attr]
+    assert explanation is not None and explanation["en"] == "Article 5 of the Schengen Borders Code."
 
 
 def test_gift_escapes_comments_and_formats() -> None:
@@ -128,16 +128,14 @@ def test_aiken_answer_line_variants() -> None:
         "The UN Security Council",
         "The European Parliament",
     ]
-    assert [correct(text, qid) for qid in ("q1", "q2", "q3", "q4")] == ["a", "a", "a, c", "b"] or [
-        correct(text, qid) for qid in ("q1", "q2", "q3", "q4")
-    ] == ["a", "a", "[a, c]", "b"]
+    assert [quiz(bank, qid)[0] for qid in ("q1", "q2", "q3", "q4")] == ["a", "a", ["a", "c"], "b"]
     assert prompt(bank, "q4") == "What does the second-line check look at more closely than the first line?"
 
 
 def test_aiken_reports_missing_and_wrong_answers_and_too_few_choices() -> None:
     """No ANSWER: line or an unknown letter keeps the question without an answer; one choice is skipped."""
-    bank, text, notices = imported(AIKEN, "aiken")
-    assert correct(text, "q5") is None and correct(text, "q6") is None
+    bank, _, notices = imported(AIKEN, "aiken")
+    assert quiz(bank, "q5") == quiz(bank, "q6") == (None, None)
     assert "no ANSWER: line" in notices[26]
     assert "ANSWER: 'E' names no choice" in notices[33]
     assert "fewer than 2 choices" in notices[35]
@@ -154,14 +152,24 @@ def test_moodle_xml_types_cdata_html_and_answers() -> None:
         ("year", QuestionType.NUMBER),
         ("one-word", QuestionType.WORDCLOUD),
         ("remarks", QuestionType.TEXT),
+        ("steps", QuestionType.RANKING),
     ]
     assert prompt(bank, "uncac-scope") == "Which convention covers both public and private sector bribery?"
     assert options(bank, "uncac-scope")[2] == "Neither: x < 5 & y"  # CDATA, tags and entities
-    assert correct(text, "uncac-scope") == "a"
-    assert correct(text, "indicators") in ("a, b", "[a, b]")
-    assert correct(text, "non-refoulement") == "'true'"
-    assert correct(text, "year") in ("2005 (within 1)", "2005")
+    assert quiz(bank, "uncac-scope") == ("a", None)
+    assert bank.question("uncac-scope").explanation == {  # type: ignore[union-attr]
+        "en": "UNCAC articles 15 and 21.",
+        "ru": "Статьи 15 и 21 UNCAC.",
+    }
+    assert quiz(bank, "indicators") == (["a", "b"], None)
+    assert quiz(bank, "non-refoulement") == ("true", None)
+    assert quiz(bank, "year") == (2005, 1)
     assert "# accepted answers: trust; time" in text
+    # The ordering plugin's fractions are the places: Refuse, Record, Report.
+    assert options(bank, "steps") == ["Report", "Refuse", "Record"] and quiz(bank, "steps") == (
+        ["b", "c", "a"],
+        None,
+    )
 
 
 def test_moodle_multilang_spans_become_languages_with_lang_first() -> None:

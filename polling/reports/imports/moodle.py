@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
-from polling.core.model import QuestionType
+from polling.core.model import MAX_RANKING_OPTIONS
 from polling.reports.imports import Conversion, Draft, Label, SourceError
 from polling.reports.imports.texts import clean, first
 
@@ -201,16 +201,21 @@ def _essay(reader: _Reader, question: Element, draft: Draft) -> bool:
 
 
 def _ordering(reader: _Reader, question: Element, draft: Draft) -> bool:
-    """Moodle's ordering plugin: its answers are listed in the right order."""
-    if "ranking" not in [str(kind) for kind in QuestionType]:
+    """Moodle's ordering plugin: each answer's fraction is its place (1, 2, 3...), or else the
+    answers are listed in the right order."""
+    answers = question.all("answer")
+    if len(answers) > MAX_RANKING_OPTIONS:
         reader.conversion.skip(
-            draft.line, f"ordering question {draft.name!r} has no equivalent in a bank: skipped"
+            draft.line, f"ordering question {draft.name!r} has more than {MAX_RANKING_OPTIONS} items: skipped"
         )
         return False
     if not _choices(reader, question, draft):
         return False
+    places = [_fraction(answer) for answer in answers]
+    in_order = len(set(places)) == len(places) and min(places) > 0
     draft.type, draft.source = "ranking", "ordering"
-    draft.correct = list(range(len(draft.options)))
+    order = list(range(len(places)))
+    draft.correct = sorted(order, key=places.__getitem__) if in_order else order
     return True
 
 
