@@ -600,7 +600,7 @@ def archive_session(args: argparse.Namespace) -> int:
         polling = await _stored(args.db)
         try:
             session = _find(polling, args.session)
-            row, answers, joined = await read_session(polling.store, session.id)
+            row, answers, joined, finished = await read_session(polling.store, session.id)
         except LookupError:
             print(f"polling: no session {args.session!r}", file=sys.stderr)
             return 1
@@ -608,7 +608,7 @@ def archive_session(args: argparse.Namespace) -> int:
             await polling.store.close()
         out = Path(args.out or f"{row.id}-{row.created[:10]}{SUFFIX}")
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(encode(row, answers, joined), encoding="utf-8")
+        out.write_text(encode(row, answers, joined, finished), encoding="utf-8")
         print(f"archived session {row.id} ({row.code}): {len(answers)} answer(s) in {out}")
         return 0
 
@@ -640,7 +640,15 @@ def restore_session(args: argparse.Namespace) -> int:
         except StoreError as error:
             raise SystemExit(f"polling: {error}; stop the server first") from None
         try:
-            row = await write(store, archive.session, archive.answers, archive.joined, args.replace, new_code)
+            row = await write(
+                store,
+                archive.session,
+                archive.answers,
+                archive.joined,
+                archive.finished,
+                args.replace,
+                new_code,
+            )
         except SessionExists as error:
             print(f"polling: {error}: pass --replace to overwrite it", file=sys.stderr)
             return 1

@@ -33,7 +33,7 @@ def polling(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "polling", *args], capture_output=True, text=True, cwd=cwd)
 
 
-def session_rows() -> tuple[SessionRow, list[AnswerRow], list[str]]:
+def session_rows() -> tuple[SessionRow, list[AnswerRow], list[str], list[str]]:
     """A session part-way through: choices, a revised answer, and open text approved and hidden."""
     bank, _ = load_bank(TEST_BANKS / "e2e.yaml")
     assert bank is not None
@@ -49,18 +49,20 @@ def session_rows() -> tuple[SessionRow, list[AnswerRow], list[str]]:
         AnswerRow(SESSION, "remarks", "key-aaaa", "More cases, please", "ru", minute, 1, "approved"),
         AnswerRow(SESSION, "remarks", "key-bbbb", "=HYPERLINK(1)", "en", minute, 1, "hidden"),
     ]
-    return row, answers, ["key-aaaa", "key-bbbb", "key-cccc", "key-dddd"]
+    return row, answers, ["key-aaaa", "key-bbbb", "key-cccc", "key-dddd"], ["key-bbbb"]
 
 
 async def fill(db: str | Path) -> None:
     store = open_store(db)
     await store.open()
-    row, answers, joined = session_rows()
+    row, answers, joined, finished = session_rows()
     await store.create_session(row)
     for answer in answers:
         await store.save_answer(answer)
     for key in joined:
         await store.add_participant(SESSION, key)
+    for key in finished:
+        await store.save_phone(SESSION, key, "course-key-bbbb", True)
     await store.close()
 
 
@@ -78,12 +80,14 @@ def test_a_session_archived_and_restored_exports_the_same(both_engines: str | Pa
     asyncio.run(fill(source))
     original = exports(source, tmp_path / "before", tmp_path)
     assert len(original) == 3
+    assert '"finished": 1' in next(text for name, text in original.items() if name.endswith(".json"))
 
     archive = tmp_path / "session.polling.json"
     done = polling("archive", CODE, "--out", str(archive), "--db", str(source), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     text = archive.read_text(encoding="utf-8")
-    for secret in ("key-aaaa", "secret-screen-key", "alice"):  # participant keys, screen secret, owner
+    # Participant keys, the screen secret, the owner and the course key stay on the laptop.
+    for secret in ("key-aaaa", "secret-screen-key", "alice", "course-key-bbbb"):
         assert secret not in text
     assert json.loads(text)["body"]["answers"][7]["status"] == "hidden"
 
@@ -101,7 +105,7 @@ def test_a_session_archived_and_restored_exports_the_same(both_engines: str | Pa
 
 def test_a_taken_join_code_is_replaced_on_restore(both_engines: str | Path, tmp_path: Path) -> None:
     """A session restored where another session holds its join code gets a fresh code, and is told so."""
-    row, answers, joined = session_rows()
+    row, answers, joined, finished = session_rows()
 
     async def occupy() -> None:
         store = open_store(both_engines)
@@ -111,7 +115,7 @@ def test_a_taken_join_code_is_replaced_on_restore(both_engines: str | Path, tmp_
 
     asyncio.run(occupy())
     archive = tmp_path / "a.json"
-    archive.write_text(encode(row, answers, joined), encoding="utf-8")
+    archive.write_text(encode(row, answers, joined, finished), encoding="utf-8")
     done = polling("restore", str(archive), "--db", str(both_engines), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "with the new join code" in done.stdout
@@ -129,11 +133,11 @@ def test_a_taken_join_code_is_replaced_on_restore(both_engines: str | Path, tmp_
 
 def test_archive_round_trips_rows_with_stand_ins_for_participants() -> None:
     """decode(encode(...)) gives back the session, answers and joined phones, keys replaced consistently."""
-    row, answers, joined = session_rows()
-    archive = decode(encode(row, answers, joined), screen_key="new-key")
+    row, answers, joined, finished = session_rows()
+    archive = decode(encode(row, answers, joined, finished), screen_key="new-key")
     assert archive.session.bank == row.bank and archive.session.control == CONTROL
     assert archive.session.screen_key == "new-key" and archive.session.owner is None
-    assert archive.joined == ["p1", "p2", "p3", "p4"]
+    assert archive.joined == ["p1", "p2", "p3", "p4"] and archive.finished == ["p2"]
     assert [(a.question_id, a.participant, a.value, a.rev, a.status) for a in archive.answers] == [
         (a.question_id, f"p{joined.index(a.participant) + 1}", a.value, a.rev, a.status) for a in answers
     ]
@@ -153,8 +157,8 @@ def test_archive_round_trips_rows_with_stand_ins_for_participants() -> None:
 )
 def test_damaged_foreign_and_unknown_files_are_refused(damage: object, message: str) -> None:
     """A truncated, edited, foreign or newer-version file raises ArchiveError saying which it is."""
-    row, answers, joined = session_rows()
-    text = encode(row, answers, joined)
+    row, answers, joined, finished = session_rows()
+    text = encode(row, answers, joined, finished)
     assert callable(damage)
     with pytest.raises(ArchiveError, match=message):
         decode(damage(text), screen_key="k")
@@ -162,9 +166,11 @@ def test_damaged_foreign_and_unknown_files_are_refused(damage: object, message: 
 
 def test_restore_refuses_a_damaged_file_with_a_clear_message(tmp_path: Path) -> None:
     """`polling restore` of a tampered file or of an export exits non-zero, names the file, stores nothing."""
-    row, answers, joined = session_rows()
+    row, answers, joined, finished = session_rows()
     tampered = tmp_path / "tampered.json"
-    tampered.write_text(encode(row, answers, joined).replace('"Trust"', '"Distrust"'), encoding="utf-8")
+    tampered.write_text(
+        encode(row, answers, joined, finished).replace('"Trust"', '"Distrust"'), encoding="utf-8"
+    )
     db = tmp_path / "hq.sqlite3"
     done = polling("restore", str(tampered), "--db", str(db), cwd=tmp_path)
     assert done.returncode != 0 and f"{tampered}: the file is damaged" in done.stderr

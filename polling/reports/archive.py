@@ -26,11 +26,13 @@ class ArchiveError(Exception):
 
 @dataclass(frozen=True)
 class Archive:
-    """One session as archived: its row (with no secret), its answers and the phones that joined."""
+    """One session as archived: its row (with no secret), its answers, the phones that joined
+    and those that submitted a self-paced questionnaire."""
 
     session: SessionRow
     answers: list[AnswerRow]
     joined: list[str]
+    finished: list[str]
 
 
 def checksum(body: dict[str, Any]) -> str:
@@ -39,19 +41,20 @@ def checksum(body: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _pseudonyms(joined: list[str], answers: list[AnswerRow]) -> dict[str, str]:
+def _pseudonyms(joined: list[str], answers: list[AnswerRow], finished: list[str]) -> dict[str, str]:
     """A stand-in for each participant key: p1, p2... in the order phones first appear. The keys
     themselves never leave the server, so nothing in the file links back to a phone's token."""
     names: dict[str, str] = {}
-    for key in [*joined, *(answer.participant for answer in answers)]:
+    for key in [*joined, *(answer.participant for answer in answers), *finished]:
         names.setdefault(key, f"p{len(names) + 1}")
     return names
 
 
-def encode(row: SessionRow, answers: list[AnswerRow], joined: list[str]) -> str:
-    """The archive of a session as JSON text. Left out: the screen key (a secret of this server)
-    and the owner (an account of this server); participant keys are replaced by stand-ins."""
-    names = _pseudonyms(joined, answers)
+def encode(row: SessionRow, answers: list[AnswerRow], joined: list[str], finished: list[str]) -> str:
+    """The archive of a session as JSON text; participant keys are replaced by stand-ins. Left out
+    as things of this server alone: the screen key (a secret), the owner (an account), the course
+    and the phones' course keys (which pair a phone's answers across the course's sessions)."""
+    names = _pseudonyms(joined, answers, finished)
     body = {
         "session": {
             "id": row.id,
@@ -74,6 +77,7 @@ def encode(row: SessionRow, answers: list[AnswerRow], joined: list[str]) -> str:
             for a in answers
         ],
         "joined": [names[key] for key in joined],
+        "finished": [names[key] for key in finished],
     }
     document = {"kind": KIND, "version": VERSION, "checksum": checksum(body), "body": body}
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
@@ -121,9 +125,10 @@ def decode(text: str, screen_key: str) -> Archive:
             for a in body["answers"]
         ]  # fmt: skip
         joined = [str(key) for key in body["joined"]]
+        finished = [str(key) for key in body["finished"]]
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         # A checksum that matches a body of the wrong shape: made by hand, not by `polling archive`.
         raise ArchiveError(
             f"the archive's content is not a session ({type(error).__name__}: {error})"
         ) from None
-    return Archive(row, answers, joined)
+    return Archive(row, answers, joined, finished)

@@ -56,12 +56,16 @@ async def _write_session(target: Store, row: SessionRow, answers: list[AnswerRow
     await asyncio.gather(*(target.add_participant(row.id, key) for key in joined))
 
 
-async def read_session(source: Store, session_id: str) -> tuple[SessionRow, list[AnswerRow], list[str]]:
-    """A stored session's row, answers and joined phones; LookupError when there is none."""
+async def read_session(
+    source: Store, session_id: str
+) -> tuple[SessionRow, list[AnswerRow], list[str], list[str]]:
+    """A stored session's row, answers, joined phones and the phones that finished its
+    self-paced questionnaire; LookupError when there is none."""
     row = next((r for r in await source.sessions() if r.id == session_id), None)
     if row is None:
         raise LookupError(session_id)
-    return row, await source.answers(session_id), await source.participants(session_id)
+    finished = [phone.participant for phone in await source.phones(session_id) if phone.finished]
+    return row, await source.answers(session_id), await source.participants(session_id), finished
 
 
 async def restore_session(
@@ -69,6 +73,7 @@ async def restore_session(
     row: SessionRow,
     answers: list[AnswerRow],
     joined: list[str],
+    finished: list[str],
     overwrite: bool,
     new_code: Callable[[Container[str]], str],
 ) -> SessionRow:
@@ -85,4 +90,6 @@ async def restore_session(
     if row.code in taken:
         row = replace(row, code=new_code(taken))
     await _write_session(target, row, answers, joined)
+    for participant in finished:
+        await target.save_phone(row.id, participant, None, True)
     return row
