@@ -81,7 +81,7 @@ export function bilingualLabel(value, languages, fallback, width) {
 }
 
 /**
- * The plotly figure {data, layout} for a single, multiple, scale or number question.
+ * The plotly figure {data, layout} for a single, multiple, scale, number or ranking question.
  * languages: the screen's one or two bank languages; fallback: the bank's default language;
  * t: the interface strings; number: the interface language's number format; rtl: mirror
  * the chart for a right-to-left first language.
@@ -106,6 +106,8 @@ export function figure(question, results, options = {}) {
       return scaleFigure(question, results, context);
     case "number":
       return numberFigure(results, context);
+    case "ranking":
+      return rankingFigure(question, results, context);
     default:
       return null;
   }
@@ -116,22 +118,63 @@ function choiceFigure(question, results, { label, fontSize, responses, number, r
   const options = question.options || [];
   const values = options.map((option) => counts[option.id] || 0);
   const total = question.type === "single" ? values.reduce((a, b) => a + b, 0) : responses;
-  const top = Math.max(1, ...values);
   const width = options.length > 6 || twoLines ? 40 : 30;
-  const positions = options.map((_, index) => index);
   const share = (n) => number(total > 0 ? n / total : 0, { style: "percent", maximumFractionDigits: 0 });
+  return horizontalBars({
+    ids: options.map((option) => option.id),
+    values,
+    texts: values.map((n) => (rtl ? `${share(n)}  <b>${number(n)}</b>` : `<b>${number(n)}</b>  ${share(n)}`)),
+    ticks: options.map((option) => label(option.label, width)),
+    headroom: 1.28,
+    fontSize,
+    rtl,
+    twoLines,
+  });
+}
+
+/** A ranking: one bar per option, its Borda score, sorted highest first as the server sends
+ * them, each with its mean rank beside the score. */
+function rankingFigure(question, results, { label, fontSize, t, number, rtl, twoLines }) {
+  const options = question.options || [];
+  const empty = options.map((option) => ({ id: option.id, borda: 0, mean_rank: null }));
+  const rows = (results && results.ranking) || empty;
+  const byId = {};
+  for (const option of options) byId[option.id] = option;
+  const width = rows.length > 6 || twoLines ? 40 : 30;
+  const note = (row) => {
+    if (row.mean_rank === null || row.mean_rank === undefined) return "";
+    return escapeLabel(t("chart.meanRank", { value: number(row.mean_rank, { maximumFractionDigits: 1 }) }));
+  };
+  const name = (row) => (byId[row.id] ? label(byId[row.id].label, width) : escapeLabel(row.id));
+  return horizontalBars({
+    ids: rows.map((row) => row.id),
+    values: rows.map((row) => row.borda),
+    texts: rows.map((row) => (rtl ? `${note(row)}  <b>${number(row.borda)}</b>` : `<b>${number(row.borda)}</b>  ${note(row)}`)),
+    ticks: rows.map((row, index) => `<b>${number(index + 1)}.</b> ${name(row)}`),
+    headroom: 1.5, // the mean rank beside the score needs more room than a share
+    fontSize,
+    rtl,
+    twoLines,
+  });
+}
+
+/** Labelled horizontal bars, first at the top; right to left they grow leftwards from labels
+ * on the right. `headroom`: the axis' length as a multiple of the longest bar, for its text. */
+function horizontalBars({ ids, values, texts, ticks, headroom, fontSize, rtl, twoLines }) {
+  const top = Math.max(1, ...values);
+  const positions = ids.map((_, index) => index);
   const data = [
     {
       type: "bar",
       orientation: "h",
-      ids: options.map((option) => option.id),
+      ids,
       y: positions,
       x: values,
-      text: values.map((n) => (rtl ? `${share(n)}  <b>${number(n)}</b>` : `<b>${number(n)}</b>  ${share(n)}`)),
+      text: texts,
       textposition: "outside",
       cliponaxis: false,
       textfont: { size: fontSize * 1.05, color: INK },
-      marker: { color: options.map((_, index) => PALETTE[index % PALETTE.length]) },
+      marker: { color: ids.map((_, index) => PALETTE[index % PALETTE.length]) },
       hoverinfo: "none",
     },
   ];
@@ -143,14 +186,13 @@ function choiceFigure(question, results, { label, fontSize, responses, number, r
       side: rtl ? "right" : "left",
       tickmode: "array",
       tickvals: positions,
-      ticktext: options.map((option) => label(option.label, width)),
+      ticktext: ticks,
       tickfont: { size: fontSize * (twoLines ? 0.95 : 1.05), color: INK },
       showgrid: false,
       zeroline: false,
       fixedrange: true,
     },
-    // Right to left: the bars grow leftwards from the labels on the right.
-    xaxis: { visible: false, range: rtl ? [top * 1.28, 0] : [0, top * 1.28], fixedrange: true },
+    xaxis: { visible: false, range: rtl ? [top * headroom, 0] : [0, top * headroom], fixedrange: true },
   };
   if (rtl) layout.margin = { ...layout.margin, l: 24, r: 12 };
   return { data, layout };

@@ -217,6 +217,13 @@ function renderMini(question) {
     for (const option of question.options) rows.push([text(option.label), results.counts[option.id] || 0]);
   } else if (question.type === "scale") {
     for (let point = question.min; point <= question.max; point += 1) rows.push([formatNumber(point), results.counts[String(point)] || 0]);
+  } else if (question.type === "ranking") {
+    const labels = {};
+    for (const option of question.options) labels[option.id] = text(option.label);
+    for (const row of results.ranking || []) {
+      const rank = row.mean_rank === null ? "" : ` (${t("chart.meanRank", { value: formatNumber(row.mean_rank, { maximumFractionDigits: 1 }) })})`;
+      rows.push([`${labels[row.id] || row.id}${rank}`, row.borda]);
+    }
   } else if (question.type === "wordcloud") {
     for (const [word, count] of (results.words || []).slice(0, 8)) rows.push([word, count]);
   }
@@ -290,6 +297,8 @@ function typeLabel(type) {
       return t("type.wordcloud");
     case "text":
       return t("type.text");
+    case "ranking":
+      return t("type.ranking");
     default:
       return type;
   }

@@ -14,6 +14,7 @@ import {
   useLanguage,
 } from "./i18n.js";
 import { countdownIn, heard } from "./countdown.js";
+import { describeOrder, rankingForm } from "./ranking.js";
 import { connect } from "./socket.js";
 import { Memory, endSummary, resultsBlock } from "./results.js";
 import { matchLanguage, pick, setLanguage } from "./text.js";
@@ -270,6 +271,7 @@ function describe(value) {
   };
   if (question.type === "single") return label(value);
   if (question.type === "multiple") return listOf(value.map(label));
+  if (question.type === "ranking") return describeOrder(value, label, listOf);
   if (question.type === "scale" || question.type === "number") return formatNumber(value, { maximumFractionDigits: 10 });
   return String(value);
 }
@@ -418,7 +420,15 @@ function questionCard() {
     body,
     el("div", { class: "feedback", id: "feedback", role: "status", "aria-live": "polite" }),
   );
-  const builders = { single: choiceButtons, multiple: checkboxes, scale: scaleButtons, number: numberField, wordcloud: textField, text: textField };
+  const builders = {
+    single: choiceButtons,
+    multiple: checkboxes,
+    scale: scaleButtons,
+    number: numberField,
+    wordcloud: textField,
+    text: textField,
+    ranking: rankingField,
+  };
   const build = builders[question.type];
   if (build) build(body, readOnly);
   if (questionState === "closed") hint.textContent = "";
@@ -509,6 +519,20 @@ function checkboxes(body, readOnly) {
   });
   body.append(form);
   sync();
+}
+
+function rankingField(body, readOnly) {
+  setHint(t("join.rankHint"));
+  rankingForm(body, {
+    question,
+    text,
+    inLanguage,
+    readOnly,
+    start: startValue(),
+    sendLabel: answer === null ? t("join.send") : t("join.change"),
+    onChange: keepDraft,
+    onSubmit: submit,
+  });
 }
 
 function scaleButtons(body, readOnly) {
@@ -637,7 +661,7 @@ function renderStatus() {
     button.setAttribute("aria-pressed", String(value !== null && value !== undefined && button.dataset.value === String(value)));
   }
   const submitButton = $(".answer-form .submit");
-  if (submitButton && question.type === "multiple") submitButton.textContent = answer === null ? t("join.send") : t("join.change");
+  if (submitButton && (question.type === "multiple" || question.type === "ranking")) submitButton.textContent = answer === null ? t("join.send") : t("join.change");
   const feedback = $("#feedback");
   if (!feedback) return;
   const parts = [];

@@ -22,6 +22,12 @@ function rows(question, results, lang, fallback) {
           const label = end ? `${formatNumber(point)} · ${text(end)}` : formatNumber(point);
           return [label, results.counts[String(point)] || 0];
         });
+    case "ranking": {
+      // Best first, as the server sorts them; the bar is the Borda score.
+      const labels = {};
+      for (const option of question.options) labels[option.id] = text(option.label);
+      return (results.ranking || []).map((row, index) => [`${formatNumber(index + 1)}. ${labels[row.id] || row.id}`, row.borda]);
+    }
     case "wordcloud":
       return (results.words || []).slice(0, MAX_WORDS).map(([word, count]) => [word, count]);
     default:
@@ -35,6 +41,7 @@ function summary(question, results) {
   if (question.type === "scale" && results.mean !== null && results.mean !== undefined) {
     return t("join.resultsMean", { mean: number(results.mean) });
   }
+  if (question.type === "ranking") return t("join.resultsBorda");
   if (question.type === "number" && results.count) {
     return t("join.resultsNumbers", { mean: number(results.mean), median: number(results.median) });
   }
