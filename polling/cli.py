@@ -148,12 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write sessions' results as CSV or JSON files, or as one Excel workbook",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    export.add_argument(
-        "sessions",
-        nargs="+",
-        metavar="SESSION",
-        help="session id or join code; with --format xlsx, several sessions go side by side in one workbook",
-    )
+    _sessions_argument(export, "with --format xlsx, several sessions go side by side in one workbook")
     export.add_argument(
         "--format",
         choices=["csv", "json", "xlsx"],
@@ -164,6 +159,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", default=".", help="folder to write the files into")
     _lang_option(export)
     _db_option(export)
+
+    report = commands.add_parser(
+        "report",
+        help="write one self-contained HTML report (charts, tables, approved open answers, word clouds) "
+        "of a session, or of several side by side; it opens offline and prints to PDF",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    _sessions_argument(report, "several sessions go side by side, a bar colour each")
+    _lang_option(report)
+    report.add_argument(
+        "--out", default=None, help="file to write; by default BANK-DATE-CODE-report.html in this folder"
+    )
+    _db_option(report)
     purge = commands.add_parser(
         "purge",
         help="delete a session and its answers for good; refused while a server holds the database",
@@ -289,6 +297,10 @@ def _command(commands: Any, name: str, does: str) -> argparse.ArgumentParser:
     return parser
 
 
+def _sessions_argument(parser: argparse.ArgumentParser, several: str) -> None:
+    parser.add_argument("sessions", nargs="+", metavar="SESSION", help=f"session id or join code; {several}")
+
+
 def _lang_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--lang",
@@ -323,6 +335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "import": import_bank,
         "sessions": list_sessions,
         "export": export,
+        "report": write_report,
         "purge": purge,
         "archive": archive_session,
         "restore": restore_session,
@@ -527,6 +540,15 @@ def export(args: argparse.Namespace) -> int:
                 (out / document.filename).write_text(document.body, encoding="utf-8")
                 print(out / document.filename)
         return 0
+
+    return _with_sessions(args.db, args.sessions, run)
+
+
+def write_report(args: argparse.Namespace) -> int:
+    """Write the HTML report of one session or several side by side."""
+
+    async def run(polling: Any, sessions: list[Any]) -> int:
+        return await _write_report(polling, sessions, "html", args.lang, args.out, Path("."))
 
     return _with_sessions(args.db, args.sessions, run)
 

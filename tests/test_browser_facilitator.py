@@ -25,7 +25,7 @@ def test_the_console_saves_exports_under_the_one_naming_scheme(
     live_server: LiveServer, open_page: Callable[..., Page], tmp_path: Path
 ) -> None:
     """Each console download is saved under the name the server gives it, with the same bytes; the
-    workbook opens in openpyxl, in the console's language."""
+    workbook opens in openpyxl and the report is a page, both in the console's language."""
     info = live_server.create_session("e2e")
     console = open_page(f"{live_server.url}/console/{info['id']}#token={live_server.token}")
     buttons = {
@@ -33,6 +33,7 @@ def test_the_console_saves_exports_under_the_one_naming_scheme(
         "Summary (CSV)": "summary.csv",
         "Whole session (JSON)": "export.json",
         "Workbook (Excel)": "export.xlsx",
+        "Report (HTML)": "report.html",
     }
     for label, name in buttons.items():
         button = console.locator("#exports").get_by_role("button", name=label)
@@ -46,6 +47,8 @@ def test_the_console_saves_exports_under_the_one_naming_scheme(
             assert saved.read_bytes().startswith(b"\xef\xbb\xbf")
         elif name.endswith(".xlsx"):
             assert load_workbook(saved).sheetnames[0] == "Summary"
+        elif name.endswith(".html"):
+            assert saved.read_text(encoding="utf-8").startswith('<!doctype html>\n<html lang="en"')
         else:
             assert info["screen_key"] not in saved.read_text(encoding="utf-8")
 

@@ -108,3 +108,42 @@ async def test_polling_export_writes_one_workbook_of_several_sessions(
     assert missing.returncode == 1 and "no session 'NOPE'" in missing.stderr
     foreign = polling("export", first["id"], "--format", "xlsx", "--lang", "xx", "--db", str(server.db))
     assert foreign.returncode == 1 and 'No language "xx"' in foreign.stderr
+
+
+async def test_the_report_endpoint_serves_organisers_and_refuses_strangers(server_factory: Any) -> None:
+    """GET report.html: 401 without a token; to an organiser the self-contained report, in the
+    language asked for (Arabic: right to left), named like the other exports."""
+    server: LiveServer = server_factory()
+    olga = organiser(server)
+    server.start()
+    info = await answered_session(server, [("slow", "en"), ("fast", "ru")])
+    path = f"/api/sessions/{info['id']}/report.html"
+    assert server.api("GET", path, token=None).status_code == 401
+    response = server.api("GET", path + "?lang=ar", token=olga)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    name = f"e2e-{info['created'][:10]}-{info['code']}-report.html"
+    assert response.headers["content-disposition"] == f'attachment; filename="{name}"'
+    assert '<html lang="ar" dir="rtl">' in response.text
+    assert response.text.count('class="chart"') == 1  # the one question answered
+
+
+async def test_polling_report_writes_the_html_report_of_several_sessions(
+    server_factory: Any, tmp_path: Path
+) -> None:
+    """`polling report S1 S2 --lang ru --out FILE` writes one report with both sessions side by side."""
+    server: LiveServer = server_factory()
+    server.start()
+    first = await answered_session(server, [("slow", "en")])
+    second = await answered_session(server, [("fast", "ru")])
+    server.stop()
+    out = tmp_path / "report.html"
+    done = polling("report", first["code"], second["code"], "--lang", "ru", "--out", str(out),
+                   "--db", str(server.db))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    page = out.read_text(encoding="utf-8")
+    assert '<html lang="ru" dir="ltr">' in page and "Как вам темп?" in page
+    assert (
+        f"{first['created'][:10]} {first['code']}" in page
+        and f"{second['created'][:10]} {second['code']}" in page
+    )

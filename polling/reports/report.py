@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from polling.core.session import Session
-from polling.reports import xlsx
+from polling.reports import html, xlsx
 from polling.reports.exports import report_filename
 from polling.reports.tables import report_language
 from polling.store.base import AnswerRow
 
 # The kinds of report, as `--format` and the end of their HTTP path name them.
-KINDS = ("xlsx",)
+KINDS = ("xlsx", "html")
 
 
 @dataclass(frozen=True)
@@ -32,4 +32,6 @@ def build(
     bank's default language; LanguageError when no bank nor the report speaks `lang`."""
     language = report_language(list(sessions), lang)
     name = report_filename(list(sessions), kind)
+    if kind == "html":
+        return Report(name, html.MEDIA_TYPE, html.report(list(sessions), language).encode())
     return Report(name, xlsx.MEDIA_TYPE, xlsx.workbook(sessions, answers, language))

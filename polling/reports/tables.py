@@ -65,6 +65,29 @@ class QuestionTable:
     correct: list[bool] = field(default_factory=list)
     right: list[float | None] = field(default_factory=list)
 
+    @property
+    def has_shares(self) -> bool:
+        """Whether the table shows shares: of answers counted, not of ranking points."""
+        return self.measure == "count"
+
+    def grid(self, labels: Labels) -> tuple[list[str], list[list[Any]]]:
+        """The table as both reports show it: its header, then per item the item, its count (or
+        points) in each session, its share in each session, and a mark on a quiz's right option."""
+        several = len(self.sessions) > 1
+
+        def named(key: str) -> list[str]:
+            return [f"{labels(key)} {s}" if several else labels(key) for s in self.sessions]
+
+        header = [labels("item"), *named(self.measure), *(named("share") if self.has_shares else [])]
+        header += [labels("correct")] if self.correct else []
+        rows = []
+        for index, item in enumerate(self.items):
+            row: list[Any] = [item, *[counts[index] for counts in self.counts]]
+            row += [self.shares(s)[index] for s in range(len(self.sessions))] if self.has_shares else []
+            row += ["✓" if self.correct[index] else ""] if self.correct else []
+            rows.append(row)
+        return header, rows
+
     def shares(self, index: int) -> list[float | None]:
         """Session `index`'s counts as a share (0 to 1) of its responses."""
         total = self.responses[index]

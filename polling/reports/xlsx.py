@@ -112,21 +112,16 @@ def _question(sheet: Worksheet, table: QuestionTable, labels: Labels) -> None:
     _append(sheet, [table.type_label])
     _append(sheet, [])
     several = len(table.sessions) > 1
-    counts = [f"{labels(table.measure)} {s}" if several else labels(table.measure) for s in table.sessions]
-    # A share of responses means something for answers counted, not for ranking points.
-    shares = [f"{labels('share')} {s}" if several else labels("share") for s in table.sessions]
-    shares = shares if table.measure == "count" else []
-    marks = [labels("correct")] if table.correct else []
-    header = _append(sheet, [labels("item"), *counts, *shares, *marks], bold=True)
-    for index, item in enumerate(table.items):
-        row = [item, *[c[index] for c in table.counts]]
-        row += [table.shares(s)[index] for s in range(len(shares))]
-        row += ["✓" if table.correct[index] else ""] if marks else []
+    columns, rows = table.grid(labels)
+    header = _append(sheet, columns, bold=True)
+    series = len(table.sessions)
+    for row in rows:
         last = _append(sheet, row)
-        for cell in sheet[last][1 + len(counts) : 1 + len(counts) + len(shares)]:
-            cell.number_format = "0%"
+        if table.has_shares:
+            for cell in sheet[last][1 + series : 1 + 2 * series]:
+                cell.number_format = "0%"
     if table.items:
-        _chart(sheet, table, header, len(counts))
+        _chart(sheet, table, header, series)
     if table.statistics:
         _append(sheet, [])
         for name, values in table.statistics:

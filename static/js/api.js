@@ -105,7 +105,7 @@ export function errorText(error) {
   }
 }
 
-/** The export files of a session: [label, path]; the workbook in the interface language. */
+/** The export files of a session: [label, path]; the workbook and the report in the interface language. */
 export function exportLinks(session) {
   const base = `/api/sessions/${encodeURIComponent(session.id)}`;
   const lang = `lang=${encodeURIComponent(language() || "en")}`;
@@ -114,5 +114,6 @@ export function exportLinks(session) {
     [t("export.summary"), `${base}/summary.csv`],
     [t("export.json"), `${base}/export.json`],
     [t("export.xlsx"), `${base}/export.xlsx?${lang}`],
+    [t("export.report"), `${base}/report.html?${lang}`],
   ];
 }
