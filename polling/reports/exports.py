@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from polling.core.model import OPTION_TYPES, Question, QuestionType
+from polling.core.quiz import judge, score
 from polling.core.session import SCREEN_SECRETS, Session
 from polling.reports.cells import neutral_row
 from polling.store.base import AnswerRow
@@ -23,6 +24,8 @@ ANSWER_COLUMNS = [
     "language",
     "minute",
     "status",
+    "correct",
+    "points",
 ]
 SUMMARY_COLUMNS = [
     "session",
@@ -35,6 +38,8 @@ SUMMARY_COLUMNS = [
     "count",
     "share",
     "mean",
+    "share_correct",
+    "mean_score",
 ]
 
 
@@ -57,6 +62,25 @@ def answer_text(question: Question, value: Any, lang: str) -> Any:
             return "; ".join(f"{n}. {labels.get(v, str(v))}" for n, v in enumerate(chosen, 1))
         return "; ".join(labels.get(v, str(v)) for v in chosen)
     return value
+
+
+def marking(question: Question, value: Any) -> tuple[int, int] | None:
+    """(1 if right else 0, points earned) of an answer to a quiz question; None for an opinion
+    question. Points are without the speed bonus: the store keeps an answer's time only to the
+    minute (nothing finer that could tell participants apart), too coarse to time an answer."""
+    judgement = judge(question, value)
+    if judgement is None:
+        return None
+    return int(judgement.correct), score(question, judgement)
+
+
+def quiz_summary(question: Question, values: Iterable[Any]) -> tuple[float, float] | None:
+    """(share of right answers, mean points) of a quiz question's answers; None for an opinion
+    question or one nobody answered."""
+    marks = [m for m in (marking(question, value) for value in values) if m is not None]
+    if not marks:
+        return None
+    return round(sum(m[0] for m in marks) / len(marks), 4), round(sum(m[1] for m in marks) / len(marks), 2)
 
 
 def _other_languages(session: Session, lang: str | None = None) -> list[str]:
@@ -85,6 +109,7 @@ def answer_rows(session: Session, answers: Iterable[AnswerRow], lang: str | None
             cell for other in others
             for cell in (question.prompt[other], answer_text(question, answer.value, other))
         ]  # fmt: skip
+        marks = marking(question, answer.value) or ("", "")
         rows.append(
             [
                 session.id,
@@ -95,6 +120,7 @@ def answer_rows(session: Session, answers: Iterable[AnswerRow], lang: str | None
                 answer.language,
                 answer.minute,
                 answer.status or "",
+                *marks,
                 *translations,
             ]
         )
@@ -119,8 +145,10 @@ def summary_rows(session: Session) -> list[list[Any]]:
         results = tally.results()
         responses = tally.responses
         mean = results.get("mean")
-        # (item in each language of the bank, count)
+        quiz = quiz_summary(question, tally.answers.values()) or ("", "")
+        # (item in each language of the bank, count, and for a ranking the item's mean rank)
         items: list[tuple[list[Any], int]]
+        ranks: list[Any] = []
         match question.type:
             case QuestionType.SINGLE | QuestionType.MULTIPLE:
                 items = [
@@ -128,12 +156,14 @@ def summary_rows(session: Session) -> list[list[Any]]:
                     for o in question.options
                 ]
             case QuestionType.RANKING:
-                # In results order (highest Borda score first); the count is the Borda score.
+                # In results order (highest Borda score first); the count is the Borda score and
+                # the mean the option's mean rank.
                 labels = {o.id: o.label for o in question.options}
-                items = [
-                    ([labels[r["id"]][code] for code in session.bank.languages], r["borda"])
-                    for r in results["ranking"]
-                ]
+                items = []
+                for r in results["ranking"]:
+                    names = [labels[r["id"]][code] for code in session.bank.languages]
+                    items.append((names, r["borda"]))
+                    ranks.append(r["mean_rank"])
             case QuestionType.SCALE:
                 items = [([point] * len(session.bank.languages), n) for point, n in results["counts"].items()]
             case QuestionType.NUMBER:
@@ -147,11 +177,12 @@ def summary_rows(session: Session) -> list[list[Any]]:
         base = [session.id, question.id, question.prompt[lang], str(question.type), responses, answered]
         prompts = [question.prompt[other] for other in others]
         if not items:
-            rows.append([*base, "", 0, "", _blank(mean), *[c for p in prompts for c in (p, "")]])
-        for names, count in items:
-            share = round(count / responses, 4) if responses else ""
+            rows.append([*base, "", 0, "", _blank(mean), *quiz, *[c for p in prompts for c in (p, "")]])
+        for index, (names, count) in enumerate(items):
+            share = round(count / responses, 4) if responses and not ranks else ""
+            item_mean = ranks[index] if ranks else mean
             translated = [c for p, name in zip(prompts, names[1:], strict=True) for c in (p, name)]
-            rows.append([*base, names[0], count, share, _blank(mean), *translated])
+            rows.append([*base, names[0], count, share, _blank(item_mean), *quiz, *translated])
     return rows
 
 
@@ -180,17 +211,25 @@ def session_json(session: Session, info: dict[str, Any], answers: Iterable[Answe
         "bank": session.bank.to_dict(),
         "states": session.control_state(),
         "results": {q.id: session.tallies[q.id].results() for q in session.bank.questions},
-        "answers": [
-            {
-                "question": a.question_id,
-                "value": a.value,
-                "language": a.language,
-                "minute": a.minute,
-                "status": a.status,
-            }
-            for a in answers
-        ],
+        "answers": [_answer_json(session, a) for a in answers],
     }
+
+
+def _answer_json(session: Session, answer: AnswerRow) -> dict[str, Any]:
+    """One answer of export.json; with `correct` (true or false) and `points` where its
+    question has a right answer."""
+    data = {
+        "question": answer.question_id,
+        "value": answer.value,
+        "language": answer.language,
+        "minute": answer.minute,
+        "status": answer.status,
+    }
+    question = session.bank.question(answer.question_id)
+    marks = marking(question, answer.value) if question is not None else None
+    if marks is not None:
+        data["correct"], data["points"] = bool(marks[0]), marks[1]
+    return data
 
 
 # Excel on Windows reads a CSV file without it in the local code page, garbling Cyrillic and
