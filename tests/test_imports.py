@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from polling.core.banks import parse_bank
 from polling.core.model import Bank, QuestionType
@@ -278,3 +280,74 @@ def test_the_command_refuses_what_it_cannot_convert(tmp_path: Path) -> None:
     assert done.returncode == 1 and f"{broken}:3: error: not well-formed XML" in done.stdout
     done = polling("import", GIFT, "--out", tmp_path / "bad name.yaml", cwd=tmp_path)
     assert done.returncode != 0 and "bank id" in done.stderr
+
+
+# Texts that hold each format's special characters, so that some are read as structure.
+WORDS = st.text(alphabet=st.sampled_from(list("ab Ж:#=~{}\\<>&%-.1T/")), max_size=12)
+MULTILANG = st.sampled_from(
+    ["", '<span lang="ru" class="multilang">Да</span>', "{mlang en}Yes{mlang}", "<b>x</b>", "<img src=x>"]
+)
+TEXTS = st.tuples(WORDS, MULTILANG, WORDS).map("".join)
+GIFT_ANSWER = st.tuples(
+    st.sampled_from(["=", "~", "~%50%", "=%-100%", "~%-50%"]), TEXTS, WORDS.map("#".__add__)
+)
+GIFT_ANSWERS = st.one_of(
+    st.lists(GIFT_ANSWER, max_size=5).map(lambda answers: " ".join(m + t + f for m, t, f in answers)),
+    st.sampled_from(["T", "F", "TRUE", "FALSE#x#y", "", "#1822:5", "#1..5", "#=2000:0 =%50%2000:1", "#abc"]),
+)
+GIFT_QUESTION = st.tuples(st.sampled_from(["", "::t::", "::Ж 1::"]), TEXTS, GIFT_ANSWERS, WORDS).map(
+    lambda q: f"{q[0]}{q[1]}{{{q[2]}}}{q[3]}"
+)
+AIKEN_QUESTION = st.tuples(
+    TEXTS,
+    st.lists(st.tuples(st.sampled_from(["A) ", "B. ", "c) ", "D) "]), TEXTS), max_size=4),
+    st.sampled_from(["", "ANSWER: A", "Answer:b", "ANSWER: A, C", "ANSWER: E", "ANSWER:"]),
+).map(lambda q: "\n".join([q[0], *(letter + text for letter, text in q[1]), q[2]]))
+XML_ANSWER = st.tuples(st.sampled_from(["100", "0", "50", "-100", "1", "2", "x"]), TEXTS).map(
+    lambda a: f'<answer fraction="{a[0]}"><text><![CDATA[{a[1]}]]></text><tolerance>1</tolerance></answer>'
+)
+XML_QUESTION = st.tuples(
+    st.sampled_from(
+        ["multichoice", "truefalse", "numerical", "shortanswer", "essay", "ordering", "matching", ""]
+    ),
+    TEXTS,
+    st.sampled_from(["", "<single>false</single>"]),
+    st.lists(XML_ANSWER, max_size=4).map("".join),
+).map(
+    lambda q: (
+        f'<question type="{q[0]}"><name><text>n</text></name>'
+        f"<questiontext><text><![CDATA[{q[1]}]]></text></questiontext>{q[2]}{q[3]}</question>"
+    )
+)
+
+
+def well_formed_or_refused(text: str, fmt: str) -> None:
+    """A reader either refuses the file (SourceError) or writes a bank the loader takes without error."""
+    try:
+        bank_text, _ = convert(text, fmt, "en", "f", "F")
+    except SourceError:
+        return
+    if bank_text is not None:
+        bank, problems = parse_bank(bank_text, "f.yaml", "f")
+        assert bank is not None, (text, bank_text, problems)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(GIFT_QUESTION, max_size=5).map("\n\n".join))
+def test_any_gift_text_gives_a_bank_that_loads(text: str) -> None:
+    """Whatever GIFT-like text is given, the bank written from it loads without error."""
+    well_formed_or_refused(text, "gift")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(AIKEN_QUESTION, max_size=5).map("\n\n".join))
+def test_any_aiken_text_gives_a_bank_that_loads(text: str) -> None:
+    """Whatever Aiken-like text is given, the bank written from it loads without error."""
+    well_formed_or_refused(text, "aiken")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(XML_QUESTION, max_size=5).map(lambda questions: "<quiz>" + "".join(questions) + "</quiz>"))
+def test_any_moodle_xml_gives_a_bank_that_loads_or_is_refused(text: str) -> None:
+    """Whatever Moodle-like XML is given, it is refused at a line or the bank written from it loads."""
+    well_formed_or_refused(text, "moodle-xml")
