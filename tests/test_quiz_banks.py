@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
-from polling.core.banks import Problem, parse_bank
+from polling.core.banks import Problem, load_bank, parse_bank
 from polling.core.model import Bank, Question, QuestionType, QuizSettings
+
+BUNDLED = Path(__file__).resolve().parent.parent / "question_banks"
 
 QUIZ = """\
 title: Quiz
@@ -230,3 +233,21 @@ def test_ranking_needs_two_to_ten_options() -> None:
     assert (many.line, many.message) == (6, "a ranking question has at most 10 options, got 11")
     ten = loaded(few + "".join(f"      - {{id: o{i}, label: O{i}}}\n" for i in range(10)))
     assert len(ten.questions[0].options) == 10
+
+
+def test_bundled_anti_corruption_quiz_is_a_complete_quiz() -> None:
+    """The bundled quiz: four languages, right answers, translated explanations, a ranking, sources."""
+    path = BUNDLED / "anti-corruption-quiz.yaml"
+    bank, problems = load_bank(path)
+    assert bank is not None and problems == []
+    assert bank.languages == ("en", "ru", "fr", "ar")
+    assert all(q.correct is not None and q.points for q in bank.questions)
+    for question in bank.questions:
+        assert question.explanation is not None and question.missing == ()
+        assert len(set(question.explanation.values())) == 4, question.id  # really translated
+    assert QuestionType.RANKING in {q.type for q in bank.questions}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines):
+        if line.startswith("  - id: "):
+            above = "\n".join(lines[max(0, number - 5) : number])
+            assert "# Source:" in above, line
