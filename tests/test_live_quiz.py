@@ -62,6 +62,16 @@ async def test_phones_and_screen_never_get_the_correct_answer_before_the_reveal(
         await peer.close()
 
 
+async def test_a_self_paced_phone_never_gets_the_correct_answers(live_server: LiveServer) -> None:
+    """A self-paced phone receives every question at once, none with its correct answer or explanation."""
+    info = live_server.create_session("quiz", self_paced=True)
+    phone, welcome = await participant(live_server.ws_url, info["code"])
+    assert [q["id"] for q in welcome["questions"]] == ["treaty", "order"]
+    for question in welcome["questions"]:
+        assert_no_answer_in(question)
+    await phone.close()
+
+
 async def test_a_ranking_answer_is_counted_in_the_results(live_server: LiveServer) -> None:
     """Phones' orders reach the facilitator's results as mean ranks and Borda scores, best first."""
     info = live_server.create_session("quiz")

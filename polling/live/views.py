@@ -117,7 +117,8 @@ def questionnaire(session: Session, participant: str | None) -> dict[str, Any]:
         if value is not None and participant is not None:
             answers[question.id] = {"value": value, "rev": session.rev_of(participant, question.id)}
     return {
-        "questions": [q.to_dict() for q in session.bank.questions],
+        # Every question, and never its right answer: the phone has them all at once.
+        "questions": [q.public_dict() for q in session.bank.questions],
         "answers": answers,
         "finished": participant in session.finished,
     }
