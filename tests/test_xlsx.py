@@ -167,7 +167,8 @@ def test_no_cell_of_the_workbook_can_run_as_a_formula(lang: str) -> None:
 
 def test_a_ranking_shows_points_and_mean_ranks_and_a_quiz_question_its_right_answers() -> None:
     """A ranking's sheet has each option's Borda points (highest first) and mean rank; a quiz
-    question marks its right option and its headline gives the share of right answers."""
+    question marks its right option, its headline gives the share of right answers and the mean
+    points, and the answers sheet says which answers were right and what each earned."""
     from polling.core.model import Option, Question, QuestionType
     from polling.core.session import Session
     from tests.factories import make_bank, text
@@ -179,7 +180,9 @@ def test_a_ranking_shows_points_and_mean_ranks_and_a_quiz_question_its_right_ans
         options=(Option("a", text("Bribery")), Option("b", text("Fraud")), Option("c", text("Theft"))),
     )
     cities = (Option("lyon", text("Lyon")), Option("paris", text("Paris")))
-    capital = Question("capital", QuestionType.SINGLE, text("Capital?"), options=cities, correct="paris")
+    capital = Question(
+        "capital", QuestionType.SINGLE, text("Capital?"), options=cities, correct="paris", points=2
+    )
     session = Session(
         id="s-3", code="QUIZ", bank=make_bank(order, capital), screen_key="k", created="2024-05-01"
     )
@@ -196,4 +199,25 @@ def test_a_ranking_shows_points_and_mean_ranks_and_a_quiz_question_its_right_ans
     assert ("Paris", 2, 0.6667, "✓") in quiz and ("Lyon", 1, 0.3333, None) in quiz
     summary = {row[0]: row[4] for row in _rows(book, "Summary")}
     assert summary["order"] == "Ranked highest: Fraud"
-    assert summary["capital"] == "Correct answer: 67%; Most chosen: Paris (67%)"
+    assert summary["capital"] == "Right answers: 67%; Mean points: 1.33; Most chosen: Paris (67%)"
+    answers = _rows(book, "Answers")
+    assert answers[0][8:10] == ("Answered right", "Points")
+    assert [row[8:10] for row in answers if row[1] == "capital"] == [(1, 2), (1, 2), (0, 0)]
+
+
+def test_any_language_of_the_bank_may_be_chosen_even_one_the_pages_lack() -> None:
+    """A bank in English and Kazakh gives a Kazakh workbook: the bank's texts in Kazakh, the
+    headers in English (the pages have no Kazakh)."""
+    from polling.core.model import Bank, Option, Question, QuestionType
+    from polling.core.session import Session
+
+    kazakh = {"en": "The pace was", "kk": "Қарқын қандай болды"}
+    options = (Option("slow", {"en": "Too slow", "kk": "Тым баяу"}),)
+    bank = Bank("kk", {"en": "Feedback", "kk": "Пікір"}, ("en", "kk"),
+                (Question("pace", QuestionType.SINGLE, kazakh, options=options),))  # fmt: skip
+    session = Session(id="s-4", code="KAZ", bank=bank, screen_key="k", created="2024-05-01T09:00Z")
+    rows = answered(session, [("pace", "p1", "slow")])
+    book = _open(workbook([session], [rows], "kk"))
+    assert book.sheetnames[0] == "Summary"
+    pace = _rows(book, "1 pace")
+    assert pace[0][0] == "Қарқын қандай болды" and ("Тым баяу", 1, 1) in pace

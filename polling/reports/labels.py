@@ -42,6 +42,9 @@ word_cloud: Word cloud
 correct: Correct answer
 points: Points
 mean_rank: Mean rank
+right_answers: Right answers
+mean_points: Mean points
+answered_right: Answered right
 type_single: Single choice
 type_multiple: Multiple choice
 type_scale: Scale
@@ -86,6 +89,9 @@ word_cloud: Облако слов
 correct: Правильный ответ
 points: Баллы
 mean_rank: Средний ранг
+right_answers: Правильных ответов
+mean_points: Средний балл
+answered_right: Ответ верный
 type_single: Один вариант
 type_multiple: Несколько вариантов
 type_scale: Шкала
@@ -130,6 +136,9 @@ word_cloud: Хмара слів
 correct: Правильна відповідь
 points: Бали
 mean_rank: Середній ранг
+right_answers: Правильних відповідей
+mean_points: Середній бал
+answered_right: Відповідь правильна
 type_single: Один варіант
 type_multiple: Кілька варіантів
 type_scale: Шкала
@@ -174,6 +183,9 @@ word_cloud: Nuage de mots
 correct: Bonne réponse
 points: Points
 mean_rank: Rang moyen
+right_answers: Bonnes réponses
+mean_points: Points moyens
+answered_right: Bonne réponse donnée
 type_single: Choix unique
 type_multiple: Choix multiple
 type_scale: Échelle
@@ -218,6 +230,9 @@ word_cloud: Wortwolke
 correct: Richtige Antwort
 points: Punkte
 mean_rank: Mittlerer Rang
+right_answers: Richtige Antworten
+mean_points: Mittlere Punktzahl
+answered_right: Richtig beantwortet
 type_single: Einfachauswahl
 type_multiple: Mehrfachauswahl
 type_scale: Skala
@@ -262,6 +277,9 @@ word_cloud: Nube de palabras
 correct: Respuesta correcta
 points: Puntos
 mean_rank: Posición media
+right_answers: Respuestas correctas
+mean_points: Puntos medios
+answered_right: Respondida correctamente
 type_single: Opción única
 type_multiple: Opción múltiple
 type_scale: Escala
@@ -306,6 +324,9 @@ word_cloud: Nuvola di parole
 correct: Risposta corretta
 points: Punti
 mean_rank: Posizione media
+right_answers: Risposte corrette
+mean_points: Punti medi
+answered_right: Risposta corretta data
 type_single: Scelta singola
 type_multiple: Scelta multipla
 type_scale: Scala
@@ -350,6 +371,9 @@ word_cloud: سحابة الكلمات
 correct: الإجابة الصحيحة
 points: النقاط
 mean_rank: متوسط الترتيب
+right_answers: الإجابات الصحيحة
+mean_points: متوسط النقاط
+answered_right: أجاب إجابة صحيحة
 type_single: اختيار واحد
 type_multiple: اختيار متعدد
 type_scale: مقياس
@@ -394,6 +418,9 @@ word_cloud: Oblak reči
 correct: Tačan odgovor
 points: Poeni
 mean_rank: Prosečan rang
+right_answers: Tačni odgovori
+mean_points: Prosečni poeni
+answered_right: Tačno odgovoreno
 type_single: Jedan izbor
 type_multiple: Više izbora
 type_scale: Skala
@@ -438,6 +465,9 @@ word_cloud: Re fjalësh
 correct: Përgjigjja e saktë
 points: Pikë
 mean_rank: Renditja mesatare
+right_answers: Përgjigje të sakta
+mean_points: Pikë mesatare
+answered_right: U përgjigj saktë
 type_single: Zgjedhje e vetme
 type_multiple: Zgjedhje e shumëfishtë
 type_scale: Shkallë
@@ -482,6 +512,9 @@ word_cloud: Облак од зборови
 correct: Точен одговор
 points: Поени
 mean_rank: Просечен ранг
+right_answers: Точни одговори
+mean_points: Просечни поени
+answered_right: Точно одговорено
 type_single: Еден избор
 type_multiple: Повеќе избори
 type_scale: Скала
@@ -526,6 +559,9 @@ word_cloud: Kelime bulutu
 correct: Doğru yanıt
 points: Puan
 mean_rank: Ortalama sıra
+right_answers: Doğru yanıtlar
+mean_points: Ortalama puan
+answered_right: Doğru yanıtlandı
 type_single: Tek seçim
 type_multiple: Çoklu seçim
 type_scale: Ölçek

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from polling.core.model import CHOICE_TYPES, Question, QuestionType
-from polling.core.quiz import judge
 from polling.core.session import Session
 from polling.core.tally import MAX_WORDS, Moderation, number_results
+from polling.reports.exports import quiz_summary
 from polling.reports.labels import CATALOGUES, Labels
 
 
@@ -61,9 +61,10 @@ class QuestionTable:
     words: list[list[tuple[str, int]]] = field(default_factory=list)
     # What the counts are: answers, or a ranking's Borda points (n - 1 for a first place).
     measure: str = "count"
-    # Quiz questions: which items are the right answer, and each session's share of right answers.
+    # Quiz questions: which items are the right answer, and each session's (share of right
+    # answers, mean points), None where nobody answered.
     correct: list[bool] = field(default_factory=list)
-    right: list[float | None] = field(default_factory=list)
+    right: list[tuple[float, float] | None] = field(default_factory=list)
 
     @property
     def has_shares(self) -> bool:
@@ -172,9 +173,7 @@ def _quiz(table: QuestionTable, sessions: list[Session], first: Session, lang: s
         table.correct = [item in right for item in table.items]
     for session in sessions:
         tally = session.tallies.get(question.id)
-        answers = list(tally.answers.values()) if tally is not None else []
-        judged = [j for j in (judge(question, a) for a in answers) if j is not None]
-        table.right.append(round(sum(j.correct for j in judged) / len(judged), 4) if judged else None)
+        table.right.append(quiz_summary(question, tally.answers.values() if tally is not None else []))
 
 
 def _results(session: Session, question_id: str) -> dict[str, Any]:
@@ -237,7 +236,10 @@ def _headline(table: QuestionTable, index: int, results: dict[str, Any], labels:
     share of right answers first."""
     figure = _figure(table, index, results, labels)
     right = table.right[index] if table.right else None
-    return f"{labels('correct')}: {round(100 * right)}%; {figure}" if right is not None else figure
+    if right is None:
+        return figure
+    share, points = right
+    return f"{labels('right_answers')}: {round(100 * share)}%; {labels('mean_points')}: {points}; {figure}"
 
 
 def _figure(table: QuestionTable, index: int, results: dict[str, Any], labels: Labels) -> str:

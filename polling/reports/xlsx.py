@@ -176,10 +176,14 @@ def _answers(
         sheet.column_dimensions[column].width = 40
 
 
+# answers.csv columns whose label is not their own name: `correct` is 1 for a right answer.
+COLUMN_LABELS = {"correct": "answered_right"}
+
+
 def _header(column: str, labels: Labels) -> str:
     """An answers.csv column name in the report's language: `question_ru` is "Question (ru)"."""
     for prefix in ("question_", "answer_"):
         code = column.removeprefix(prefix)
         if column.startswith(prefix) and column != "question_id":
             return f"{labels(prefix[:-1])} ({code})"
-    return labels(column)
+    return labels(COLUMN_LABELS.get(column, column))
