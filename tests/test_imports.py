@@ -332,21 +332,21 @@ def well_formed_or_refused(text: str, fmt: str) -> None:
         assert bank is not None, (text, bank_text, problems)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(GIFT_QUESTION, max_size=5).map("\n\n".join))
 def test_any_gift_text_gives_a_bank_that_loads(text: str) -> None:
     """Whatever GIFT-like text is given, the bank written from it loads without error."""
     well_formed_or_refused(text, "gift")
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(AIKEN_QUESTION, max_size=5).map("\n\n".join))
 def test_any_aiken_text_gives_a_bank_that_loads(text: str) -> None:
     """Whatever Aiken-like text is given, the bank written from it loads without error."""
     well_formed_or_refused(text, "aiken")
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(XML_QUESTION, max_size=5).map(lambda questions: "<quiz>" + "".join(questions) + "</quiz>"))
 def test_any_moodle_xml_gives_a_bank_that_loads_or_is_refused(text: str) -> None:
     """Whatever Moodle-like XML is given, it is refused at a line or the bank written from it loads."""

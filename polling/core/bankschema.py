@@ -134,6 +134,10 @@ def _per_type(qtype: QuestionType) -> Schema:
     return {"if": {"properties": {"type": {"const": str(qtype)}}, "required": ["type"]}, "then": then}
 
 
+# Keys that mean nothing without a right answer: the loader refuses them alone.
+NEEDS_CORRECT = ("points", "tolerance")
+
+
 def bank_schema() -> Schema:
     """The JSON Schema (draft 7) that a bank file's YAML, read as data, must satisfy."""
     question: Schema = dict(
@@ -142,6 +146,7 @@ def bank_schema() -> Schema:
         additionalProperties=False,
         properties={key: _kind(key) for key in banks.QUESTION_KEYS},
         allOf=[_per_type(qtype) for qtype in banks.TYPE_KEYS],
+        dependencies={key: ["correct"] for key in NEEDS_CORRECT},
     )
     properties = {key: _kind(key) for key in banks.BANK_KEYS}
     properties["questions"] = {**properties["questions"], "items": question}
