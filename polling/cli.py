@@ -148,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write sessions' results as CSV or JSON files, or as one Excel workbook",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    _sessions_argument(export, "with --format xlsx, several sessions go side by side in one workbook")
+    _sessions_argument(export, "with --gain, course ids; with --format xlsx, several sessions go side by side in one workbook")
     export.add_argument(
         "--format",
         choices=["csv", "json", "xlsx"],
@@ -157,6 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
         "a sheet and chart per question and the answers",
     )
     export.add_argument("--out", default=".", help="folder to write the files into")
+    export.add_argument(
+        "--gain",
+        action="store_true",
+        help="the arguments are course ids: write each course's learning gain "
+        "(CSV, or JSON with --format json)",
+    )
     _lang_option(export)
     _db_option(export)
 
@@ -527,6 +533,9 @@ def export(args: argparse.Namespace) -> int:
     of all the sessions (xlsx)."""
     from polling.reports import exports as exporting
 
+    if args.gain:
+        return _export_gain(args)
+
     async def run(polling: Any, sessions: list[Any]) -> int:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
@@ -551,6 +560,31 @@ def write_report(args: argparse.Namespace) -> int:
         return await _write_report(polling, sessions, "html", args.lang, args.out, Path("."))
 
     return _with_sessions(args.db, args.sessions, run)
+
+
+def _export_gain(args: argparse.Namespace) -> int:
+    """Write the learning gain of each course named (by id) as CSV or JSON."""
+    from polling.reports.learning import course_gain, render_gain
+
+    async def run() -> int:
+        polling = await _stored(args.db)
+        try:
+            out = Path(args.out)
+            out.mkdir(parents=True, exist_ok=True)
+            for name in args.sessions:
+                row = polling.courses.rows.get(name)
+                if row is None:
+                    print(f"polling: no course {name!r}", file=sys.stderr)
+                    return 1
+                result = course_gain(polling.courses.info(row), polling.courses.sessions_of(row.id))
+                document = render_gain("json" if args.format == "json" else "csv", result)
+                (out / document.filename).write_text(document.body, encoding="utf-8")
+                print(out / document.filename)
+            return 0
+        finally:
+            await polling.store.close()
+
+    return asyncio.run(run())
 
 
 def _with_sessions(db: str, wanted: list[str], then: Any) -> int:

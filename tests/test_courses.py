@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,8 @@ from tests.test_store import BANK
 from tests.wsclient import Peer
 
 pytestmark = pytest.mark.usefixtures("close_connections")
+
+BANK_ID = "trafficking-indicators-test"
 
 
 @pytest.fixture
@@ -90,36 +95,62 @@ async def test_courses_are_created_and_sessions_join_them_with_a_role(live_serve
     assert live_server.api("GET", "/api/courses", token="wrong-token-0123456789").status_code == 401
 
 
-async def test_a_phone_pairs_across_the_pre_and_post_sessions_and_a_restart(server_factory: Any) -> None:
-    """The same course token gives one course key in the pre and the post session, across a restart,
-    and the key is stored in place of the token."""
+async def test_a_phone_pairs_across_the_pre_and_post_sessions_and_a_restart(
+    server_factory: Any, tmp_path: Path
+) -> None:
+    """Six phones take the pre-test, the server is killed and restarted, five of them and a new
+    one take the post-test: five pair up by their course token alone, the gain is computed over
+    them, and only keyed hashes of the tokens are stored."""
+    out = tmp_path / "exports"
     server = server_factory()
     server.start()
     course = server.api("POST", "/api/courses", {"name": "Pre and post"}).json()
-    pre = server.create_session("workshop-evaluation", course=course["id"], role="pre", self_paced=True)
-    tokens = ["A" * 20 + str(i) for i in range(2)]
-    phones = []
-    for token in tokens:
+    pre = server.create_session(BANK_ID, course=course["id"], role="pre", self_paced=True)
+    tokens = [f"course-token-{i:04d}-xyz" for i in range(7)]
+    for index, token in enumerate(tokens[:6]):
         peer, welcome = await _course_phone(server, pre["code"], token)
         assert welcome["session"]["course"] == course["id"]
-        await peer.answer("years", 3)
-        phones.append(peer)
-    for peer in phones:
+        assert all("correct" not in q and "explanation" not in q for q in welcome["questions"])
+        await peer.answer("child", "means" if index == 0 else "act")  # one right before
+        await peer.answer("reflection", 30)  # everyone right before
         await peer.close()
+    early = server.api("GET", f"/api/courses/{course['id']}/gain.json").json()
+    assert (early["paired"], early["unpaired_pre"], early["overall"]) == (0, 6, None)
     server.stop(kill=True)
     server.start()
-    post = server.create_session("workshop-evaluation", course=course["id"], role="post", self_paced=True)
-    for token in reversed(tokens):
+
+    post = server.create_session(BANK_ID, course=course["id"], role="post", self_paced=True)
+    for token in tokens[1:]:  # the first phone missed the post-test; the last is new
         peer, _ = await _course_phone(server, post["code"], token)
-        await peer.answer("years", 4)
+        await peer.answer("child", "means")
+        await peer.answer("reflection", 30)
         await peer.close()
+    response = server.api("GET", f"/api/courses/{course['id']}/gain.json")
+    assert response.status_code == 200 and "gain.json" in response.headers["content-disposition"]
+    gain = response.json()
+    assert (gain["paired"], gain["unpaired_pre"], gain["unpaired_post"]) == (5, 1, 1)
+    lines = {line["question"]: line for line in gain["questions"]}
+    # Among the five paired phones none was right before (the one right before is unpaired).
+    assert lines["child"]["pre"]["share_correct"] == 0 and lines["child"]["post"]["share_correct"] == 1
+    assert lines["child"]["gain"] == 1.0
+    assert lines["reflection"]["gain"] is None  # full marks before: nothing left to learn
+    assert lines["companion"]["pre"]["mean_score"] == 0 and lines["indicators"]["max_score"] == 2
+    assert gain["overall"]["max_score"] == 9
+    csv_text = server.api("GET", f"/api/courses/{course['id']}/gain.csv").text
+    assert csv_text.startswith("\ufeffcourse,question_id") and ",overall," in csv_text
     server.stop()
+    written = subprocess.run(
+        [sys.executable, "-m", "polling", "export", course["id"], "--gain", "--format", "json",
+         "--db", str(server.db), "--out", str(out)],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    assert json.loads(Path(written).read_text(encoding="utf-8"))["paired"] == 5
 
     store = open_store(server.db)
     await store.open()
     keys = [{p.course_key for p in await store.phones(s["id"])} for s in (pre, post)]
-    assert len(keys[0]) == 2 and keys[0] == keys[1]
-    assert not any(token in key for key in keys[0] for token in tokens)
+    assert len(keys[0] & keys[1]) == 5
+    assert not any(token in key for key in keys[0] | keys[1] for token in tokens)
     await store.close()
 
 

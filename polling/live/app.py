@@ -32,6 +32,7 @@ from polling.live.sockets import MAX_PENDING, RATE_PER_SECOND, Socket
 from polling.live.views import FACILITATOR
 from polling.reports import exports as export
 from polling.reports import report
+from polling.reports.learning import course_gain, render_gain
 from polling.reports.tables import LanguageError
 from polling.store import open_store
 
@@ -95,7 +96,10 @@ def create_app(
         Route("/present/{session}", page("present.html")),
         Route("/screen/{session}/{screen_key}", page("present.html")),
         Route("/console/{session}", page("console.html")),
+        Route("/course/{course}", page("course.html")),
         Route("/j/{code}", page("join.html")),
+        # The participant page's service worker, registered with the scope /j/.
+        Route("/sw.js", page("sw.js")),
         Route("/healthz", Health(polling).check),
         Route("/schema/bank.json", schema),
         Route("/vendor/plotly.min.js", functools.partial(plotly_js, assets)),
@@ -105,6 +109,7 @@ def create_app(
         Route("/api/courses", api.courses, methods=["GET"]),
         Route("/api/courses", api.create_course, methods=["POST"]),
         Route("/api/courses/{course}", api.course, methods=["GET"]),
+        *(Route(f"/api/courses/{{course}}/{name}", api.gain) for name in GAIN_EXPORTS),
         Route("/api/sessions", api.sessions, methods=["GET"]),
         Route("/api/sessions", api.create_session, methods=["POST"]),
         Route("/api/sessions/{session}", api.session_state, methods=["GET"]),
@@ -354,6 +359,16 @@ class Api:
         return JSONResponse(self.polling.courses.info(row))
 
     @facilitator_only
+    async def gain(self, request: Request) -> Response:
+        row = await self.polling.courses.visible(request.path_params["course"], request.state.principal)
+        result = course_gain(self.polling.courses.info(row), self.polling.courses.sessions_of(row.id))
+        document = render_gain(GAIN_EXPORTS[request.url.path.rpartition("/")[2]], result)
+        disposition = f'attachment; filename="{document.filename}"'
+        return Response(
+            document.body, media_type=document.media_type, headers={"Content-Disposition": disposition}
+        )
+
+    @facilitator_only
     async def limit(self, request: Request) -> Response:
         body = await self._body(request)
         session = await self.polling.set_limit(
@@ -436,6 +451,8 @@ MAX_LIMIT = 1_000_000
 
 # The export and report endpoints by the last part of their path.
 EXPORTS = {name: kind for kind, name in export.FILES.items()}
+# A course's learning gain exports by the last part of their path.
+GAIN_EXPORTS = {"gain.json": "json", "gain.csv": "csv"}
 REPORTS = {export.REPORT_FILES[kind]: kind for kind in report.KINDS}
 
 

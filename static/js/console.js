@@ -144,7 +144,9 @@ function renderParticipants() {
     ? t("console.joinedLimit", { count: formatNumber(joined), limit: formatNumber(limit) })
     : t("console.joined", { count: formatNumber(joined) });
   // Connected phones come and go; the ones that answered are the session's participants.
-  $("#answered").textContent = t("common.answered", { count: formatNumber(answered) });
+  $("#answered").textContent = view.session.self_paced
+    ? `${t("console.started", { count: formatNumber(answered) })} · ${t("console.finished", { count: formatNumber(view.session.finished || 0) })}`
+    : t("common.answered", { count: formatNumber(answered) });
   const field = $("#limit");
   if (document.activeElement !== field) field.value = limit || "";
 }
@@ -171,7 +173,7 @@ function renderNow() {
     $("#now-number").textContent = "";
     stateBadge.hidden = true;
     visibility.hidden = true;
-    prompt.textContent = t("console.joinScreen");
+    prompt.textContent = view.session.self_paced ? t("console.selfPacedDetail") : t("console.joinScreen");
     prompt.removeAttribute("lang");
     prompt.removeAttribute("dir");
     $("#now-responses").parentElement.hidden = true;
@@ -479,6 +481,7 @@ function renderPad() {
   buttons.close.disabled = ended || view.state !== "open";
   buttons["show-next"].disabled = ended || !has || !followingQuestion(view);
   const toggle = $("#toggle-results");
+  if (view.session.self_paced) return renderPacedPad(buttons, toggle, ended);
   toggle.disabled = ended || !has || !view.session.hide_results;
   toggle.dataset.command = view.revealed ? "hide" : "reveal";
   toggle.textContent = view.revealed && view.session.hide_results ? t("console.hide") : t("console.reveal");
@@ -487,6 +490,20 @@ function renderPad() {
   const next = $("#next");
   next.disabled = !step.enabled;
   $("#next-label").textContent = step.label;
+  $("#end").disabled = ended;
+  if (ended) $("#end-confirm").hidden = true;
+}
+
+/** A self-paced session has no question to step through: the one toggle shows every
+ * question's results on the screen live, or hides them until the end. */
+function renderPacedPad(buttons, toggle, ended) {
+  for (const name of ["previous", "open", "close", "show-next"]) buttons[name].disabled = true;
+  $("#next").disabled = true;
+  $("#next-label").textContent = t("console.selfPaced");
+  toggle.disabled = ended;
+  toggle.dataset.command = view.session.live_results ? "hide" : "reveal";
+  toggle.textContent = view.session.live_results ? t("console.hideLive") : t("console.showLive");
+  toggle.title = "";
   $("#end").disabled = ended;
   if (ended) $("#end-confirm").hidden = true;
 }

@@ -13,6 +13,7 @@ import {
   t,
   useLanguage,
 } from "./i18n.js";
+import { courseChoice, loadCourses, wireCourses } from "./courses.js";
 import { isRtl, languageName, matchLanguage, pick } from "./text.js";
 
 const REFRESH_EVERY = 15000;
@@ -112,6 +113,8 @@ async function createSession(bank, button) {
         hide_results: $("#hide-results").checked,
         phone_results: $("#phone-results").checked,
         max_participants: phoneLimit(),
+        self_paced: $("#self-paced").checked,
+        ...courseChoice(),
       },
     });
     location.href = `/present/${encodeURIComponent(session.id)}`;
@@ -154,7 +157,12 @@ function sessionRow(session) {
       titleNode("div", "session-title", session.title, session.languages),
       el("div", {
         class: "session-created",
-        text: session.hide_results ? `${created} · ${t("home.hiddenNote")}` : created,
+        text: [
+          created,
+          session.hide_results ? t("home.hiddenNote") : "",
+          session.self_paced ? t("home.selfPacedNote") : "",
+          session.course_role === "pre" ? t("home.rolePre") : session.course_role === "post" ? t("home.rolePost") : "",
+        ].filter(Boolean).join(" · "),
       }),
     ),
     el("td", { class: "session-code", dir: "ltr", text: session.code }),
@@ -237,6 +245,7 @@ async function main() {
   await useLanguage(interfaceLanguage([savedLanguage()].filter(Boolean).concat(browserLanguages())));
   languageSelector($("#lang"), () => {
     loadBanks(true);
+    loadCourses();
     loadSessions();
   });
   $("#forget").addEventListener("click", () => {
@@ -244,11 +253,16 @@ async function main() {
     location.reload();
   });
   $("#refresh").addEventListener("click", loadSessions);
+  wireCourses();
   await ensureToken();
   await loadBanks();
+  await loadCourses();
   await loadSessions();
   setInterval(() => {
-    if (document.visibilityState === "visible") loadSessions();
+    if (document.visibilityState === "visible") {
+      loadSessions();
+      loadCourses();
+    }
   }, REFRESH_EVERY);
   // Bank files change while the page is open (a trainer fixes one): list them as they are.
   setInterval(() => {

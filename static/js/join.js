@@ -14,6 +14,8 @@ import {
   useLanguage,
 } from "./i18n.js";
 import { countdownIn, heard } from "./countdown.js";
+import { Outbox } from "./outbox.js";
+import { Questionnaire, navigation, progress, reviewCard } from "./paced.js";
 import { describeOrder, rankingForm } from "./ranking.js";
 import { connect } from "./socket.js";
 import { Memory, endSummary, resultsBlock } from "./results.js";
@@ -54,6 +56,11 @@ const PENDING_KEY = `polling.pending.${code}`;
 const ACK_TIMEOUT = 8000;
 
 const kept = new Memory(store, code); // what this phone answered and saw, for the end
+// Self-paced: the whole questionnaire (kept on the phone, so a reload offline opens it), and
+// the answers not acknowledged yet, kept on the phone until they are.
+let paced = code ? Questionnaire.restore(store, code) : null;
+const outbox = new Outbox(store, code);
+const COURSE_KEY = "polling.course";
 
 let session = null; // {id, title, languages, status}
 let question = null;
@@ -79,10 +86,22 @@ const handlers = {
     session = message.session;
     applyLanguage();
     if (session.status === "ended") return finish("ended");
+    if (session.self_paced) return onQuestionnaire(message);
+    paced = null;
     onQuestion(message);
   },
-  question: onQuestion,
+  question(message) {
+    if (!paced) onQuestion(message);
+  },
+  submitted() {
+    if (!paced) return;
+    paced.finished = true;
+    paced.save();
+    outbox.wantSubmit(false);
+    render();
+  },
   ack(message) {
+    if (paced) return onPacedAck(message);
     const confirmed = pending && message.question === pending.question && message.rev >= pending.rev;
     if (confirmed) clearPending();
     kept.answer(message.question);
@@ -112,11 +131,22 @@ const handlers = {
         finish("full");
         break;
       case "unavailable":
+        if (paced) {
+          problem = () => t("join.errorUnavailable");
+          clearTimeout(ackTimer);
+          ackTimer = setTimeout(flush, 1500);
+          break;
+        }
         // Not stored: keep it and send it again shortly.
         problem = () => t("join.errorUnavailable");
         resendSoon();
         break;
       case "rate_limited":
+        if (paced) {
+          clearTimeout(ackTimer);
+          ackTimer = setTimeout(flush, 1500);
+          break;
+        }
         // Dropped unread: if it was the answer, send it again in a moment.
         resendSoon();
         break;
@@ -165,6 +195,7 @@ function resendSoon() {
 }
 
 function failAnswer(message) {
+  if (paced && message.question) outbox.drop(message.question);
   if (pending && (!message.question || message.question === pending.question)) clearPending();
   const code = message.code;
   problem = () => {
@@ -223,6 +254,7 @@ function bumpRev(questionId, atLeast) {
 
 /** Record a new answer, keep it until acknowledged, and send it in the language it was read in. */
 function submit(value) {
+  if (paced) return keepAnswer(value);
   const rev = (parseInt(store.get(revKey(question.id)), 10) || 0) + 1;
   store.set(revKey(question.id), String(rev));
   pending = { question: question.id, value, lang: shownLanguage(), rev };
@@ -241,6 +273,8 @@ function sendPending() {
 }
 
 function currentValue() {
+  const waiting = paced && question ? outbox.get(question.id) : null;
+  if (waiting) return waiting.value;
   return pending && question && pending.question === question.id ? pending.value : answer;
 }
 
@@ -294,6 +328,7 @@ function render() {
   let key;
   if (fatal) key = `fatal|${fatal}|${entryProblem}`;
   else if (!session) key = "connecting";
+  else if (paced) key = pacedKey();
   else if (!question) key = "waiting";
   else key = `question|${question.id}|${questionState}|${lang}|${results ? "results" : ""}`;
   key += `|${language()}`;
@@ -303,6 +338,7 @@ function render() {
     else if (fatal === "ended" && session) fill(main, messageCard(...fatalText(), "is-final"), endCard());
     else if (fatal) fill(main, messageCard(...fatalText(), "is-final"));
     else if (!session) fill(main, messageCard(t("common.connecting"), ""));
+    else if (paced) fill(main, pacedCards());
     else if (!question) fill(main, messageCard(t("join.waiting"), t("join.waitingDetail"), "is-waiting"));
     else fill(main, questionCard());
   }
@@ -413,7 +449,7 @@ function questionCard() {
   const card = el(
     "section",
     { class: `card question is-${questionState}` },
-    el("p", { class: "state", "data-state": questionState, text: stateLabel() }),
+    paced ? null : el("p", { class: "state", "data-state": questionState, text: stateLabel() }),
     questionState === "open" ? countdownIn(el("p", { class: "countdown", role: "timer", id: "countdown" })) : null,
     inLanguage(el("h2", { class: "prompt", id: "prompt", text: text(question.prompt) })),
     hint,
@@ -665,13 +701,14 @@ function renderStatus() {
   const feedback = $("#feedback");
   if (!feedback) return;
   const parts = [];
-  const isPending = pending && pending.question === question.id;
+  const isPending = paced ? !!outbox.get(question.id) : pending && pending.question === question.id;
   if (problem) {
     feedback.dataset.kind = "error";
     parts.push(el("p", { class: "feedback-title", text: problem() }));
   } else if (isPending) {
     feedback.dataset.kind = "pending";
-    parts.push(el("p", { class: "feedback-title", text: socket && socket.connected ? t("join.sending") : t("join.notSent") }));
+    const offlineText = paced ? t("paced.savedOnPhone") : t("join.notSent");
+    parts.push(el("p", { class: "feedback-title", text: socket && socket.connected ? t("join.sending") : offlineText }));
   } else if (questionState === "closed") {
     feedback.dataset.kind = "closed";
     const said = answer === null ? t("join.noAnswer") : t("join.yourAnswer", { answer: describe(answer) });
@@ -749,10 +786,146 @@ function wire() {
   });
 }
 
+// -- self-paced ----------------------------------------------------------------------
+
+function onQuestionnaire(message) {
+  paced = Questionnaire.fromWelcome(store, code, message, paced);
+  for (const [id, known] of Object.entries(paced.answers)) {
+    bumpRev(id, known.rev);
+    outbox.acked(id, known.rev); // stored before the connection dropped: its ack was lost
+  }
+  if (paced.finished) {
+    for (const entry of outbox.entries()) outbox.drop(entry.question);
+    outbox.wantSubmit(false);
+  }
+  shownKey = "";
+  render();
+  flush();
+}
+
+/** Send every answer kept on the phone, then the submission once they are all stored. */
+function flush() {
+  if (!paced || !socket) return;
+  for (const entry of outbox.entries()) sendKept(entry);
+  if (!outbox.size && outbox.submit) socket.send({ type: "submit" });
+}
+
+function sendKept(entry) {
+  const sent = socket && socket.send({ type: "answer", question: entry.question, value: entry.value, lang: entry.lang, rev: entry.rev });
+  clearTimeout(ackTimer);
+  // No ack in time: the connection is probably dead; reconnecting sends what is kept again.
+  if (sent) ackTimer = setTimeout(() => outbox.size && socket.restart(), ACK_TIMEOUT);
+}
+
+/** Keep a new answer on the phone, then send it if the network allows. */
+function keepAnswer(value) {
+  const rev = (parseInt(store.get(revKey(question.id)), 10) || 0) + 1;
+  store.set(revKey(question.id), String(rev));
+  const entry = { question: question.id, value, lang: shownLanguage(), rev };
+  outbox.put(entry);
+  problem = null;
+  sendKept(entry);
+  render();
+}
+
+function onPacedAck(message) {
+  outbox.acked(message.question, message.rev);
+  paced.stored(message.question, message.value, message.rev);
+  kept.answer(message.question);
+  if (question && message.question === question.id) {
+    answer = message.value;
+    answerRev = message.rev;
+    problem = null;
+  }
+  if (!outbox.size) clearTimeout(ackTimer);
+  if (!outbox.size && outbox.submit) socket.send({ type: "submit" });
+  if (paced.reviewing) shownKey = "";
+  render();
+}
+
+function pacedKey() {
+  const waiting = paced.reviewing ? `${outbox.size}|${outbox.submit}|${socket && socket.connected}` : "";
+  const answered = paced.questions.filter((q) => givenValue(q.id) !== null).length; // the progress bar
+  return `paced|${paced.index}|${paced.reviewing}|${paced.finished}|${answered}|${waiting}|${lang}`;
+}
+
+/** The value this phone gave a question: kept on it, else as the server has it. */
+function givenValue(questionId) {
+  const waiting = outbox.get(questionId);
+  if (waiting) return waiting.value;
+  const known = paced.answers[questionId];
+  return known ? known.value : null;
+}
+
+function pacedCards() {
+  if (paced.finished) return messageCard(t("paced.submitted"), t("paced.submittedDetail"), "is-final");
+  const total = paced.questions.length;
+  const answered = paced.questions.filter((q) => givenValue(q.id) !== null).length;
+  if (paced.reviewing) {
+    const rows = paced.questions.map((q) => {
+      question = q; // the texts of each question as it is shown
+      const value = givenValue(q.id);
+      return { prompt: text(q.prompt), lang: shownLanguage(), answer: value === null ? "" : describe(value), kept: !!outbox.get(q.id) };
+    });
+    question = null;
+    const actions = {
+      waiting: outbox.size,
+      connected: !!(socket && socket.connected),
+      submitQueued: outbox.submit,
+      edit: (index) => {
+        paced.go(index);
+        render();
+      },
+      submit: () => {
+        outbox.wantSubmit(true);
+        shownKey = "";
+        flush();
+        render();
+      },
+    };
+    return [progress(answered, total, total - 1), reviewCard(rows, actions)];
+  }
+  question = paced.question;
+  questionState = "open";
+  results = null;
+  const known = paced.answers[question.id];
+  answer = known ? known.value : null;
+  answerRev = known ? known.rev : 0;
+  if (draft && draft.question !== question.id) draft = null;
+  const move = (index) => {
+    problem = null;
+    paced.go(index);
+    render();
+    window.scrollTo(0, 0);
+  };
+  const steps = {
+    back: () => move(paced.index - 1),
+    next: () => move(paced.index + 1),
+    review: () => {
+      paced.review();
+      render();
+    },
+  };
+  return [progress(answered, total, paced.index), questionCard(), navigation(paced.index, total, steps)];
+}
+
+/** The phone's random course token, made once and kept: its answers in a course's pre and
+ * post sessions pair up by it (the server keeps only a keyed hash of it). */
+function courseToken() {
+  let token = store.get(COURSE_KEY);
+  if (!token) {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    token = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    store.set(COURSE_KEY, token);
+  }
+  return token;
+}
+
 // -- connection -----------------------------------------------------------------------
 
 function hello() {
-  return { type: "hello", role: "participant", code, participant: store.get(TOKEN_KEY), lang: lang || wantedLanguage() };
+  return { type: "hello", role: "participant", code, participant: store.get(TOKEN_KEY), lang: lang || wantedLanguage(), course_token: courseToken() };
 }
 
 let offlineTimer = 0;
@@ -769,7 +942,10 @@ function onStatus(connected) {
       offline.hidden = false;
     }, 1000);
   }
-  if (session && question) renderStatus();
+  if (paced && !fatal) {
+    shownKey = ""; // the review says what still waits on the phone
+    render();
+  } else if (session && question) renderStatus();
 }
 
 function main() {
@@ -780,6 +956,9 @@ function main() {
   }
   wire();
   if (!code) fatal = "enter";
+  if (paced) session = paced.session; // opened from the phone, even without network
+  // Kept by a service worker, the page opens again without network (docs/protocol.md).
+  if (code && "serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js", { scope: "/j/" }).catch(() => {});
   // The catalogue and the connection load side by side; messages wait for the catalogue.
   const ready = applyLanguage();
   if (!code) return;

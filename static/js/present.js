@@ -190,7 +190,12 @@ function renderQuestion() {
 function renderCounts() {
   if (!view.session) return;
   const participants = view.session.participants || 0;
-  $("#join-participants").textContent = t("common.participants", { count: participants });
+  const phones = t("common.participants", { count: participants });
+  // Self-paced: how many phones started the questionnaire and how many submitted it.
+  const paced = view.session.self_paced
+    ? ` · ${t("console.started", { count: formatNumber(view.session.answered || 0) })} · ${t("console.finished", { count: formatNumber(view.session.finished || 0) })}`
+    : "";
+  $("#join-participants").textContent = phones + paced;
   $("#q-responses").textContent = formatNumber(view.responses);
   $("#q-responses-label").textContent = t("common.responsesLabel", { count: view.responses });
 }

@@ -63,6 +63,8 @@ export function applyTally(view, message) {
   if (view.session && message.participants !== undefined) view.session.participants = message.participants;
   if (view.session && message.answered !== undefined) view.session.answered = message.answered;
   if (view.session && message.joined !== undefined) view.session.joined = message.joined;
+  if (view.session && message.finished !== undefined) view.session.finished = message.finished;
+  if (message.all_results !== undefined) view.all_results = message.all_results;
   if (message.question !== view.current) return false;
   view.responses = message.responses;
   view.results = message.results;

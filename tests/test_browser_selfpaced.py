@@ -1,0 +1,105 @@
+"""End to end in Chromium: a self-paced questionnaire answered on a phone that loses the network."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from playwright.sync_api import Page, expect
+
+from polling.store import open_store
+from polling.store.base import AnswerRow
+from tests.conftest import BROWSER_TESTS, LiveServer
+
+pytestmark = BROWSER_TESTS
+
+# The page, one of its modules and a catalogue are in the service worker's cache.
+CACHED = (
+    "() => caches.open('polling-participant-v1')"
+    ".then((c) => Promise.all(['/j/', '/static/js/paced.js', '/static/i18n/en.json'].map((u) => c.match(u))))"
+    ".then((found) => found.every(Boolean))"
+)
+
+
+def stored_answers(server: LiveServer, session_id: str) -> list[AnswerRow]:
+    """The answers the server's database holds for a session (read with the server stopped)."""
+
+    async def read() -> list[AnswerRow]:
+        store = open_store(server.db)
+        await store.open()
+        try:
+            return await store.answers(session_id)
+        finally:
+            await store.close()
+
+    # In a thread of its own: Playwright's sync API keeps an event loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, read()).result()
+
+
+def answer_and_move_on(phone: Page, action: Callable[[], None], next_name: str = "Next") -> None:
+    action()
+    expect(phone.locator("#feedback")).to_contain_text("Saved on this phone, will be sent")
+    phone.get_by_role("button", name=next_name).click()
+
+
+def test_a_phone_answers_offline_reloads_offline_and_every_answer_is_stored_once(
+    server: LiveServer, open_page: Callable[..., Page]
+) -> None:
+    """Loaded once, the phone loses the network (the server is down too), answers every question,
+    reloads without network (the service worker opens the page, the phone its answers), submits;
+    back online, every answer is stored exactly once and the phone counts as finished."""
+    info = server.create_session("e2e", self_paced=True)
+    phone = open_page(f"{server.url}/j/{info['code']}")
+    expect(phone.locator(".paced-position")).to_have_text("Question 1 of 6")
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    phone.wait_for_function(CACHED)
+
+    server.stop()  # no network at all: neither the page nor its service worker reaches the server
+    phone.context.set_offline(True)
+    answer_and_move_on(phone, lambda: phone.get_by_role("button", name="About right").click())
+
+    def topics() -> None:
+        phone.get_by_role("checkbox", name="Legal framework").click()
+        phone.get_by_role("checkbox", name="Risk analysis").click()
+        phone.get_by_role("button", name="Send").click()
+
+    answer_and_move_on(phone, topics)
+    answer_and_move_on(phone, lambda: phone.get_by_role("button", name="4 of 5").click())
+
+    def typed(value: str) -> Callable[[], None]:
+        def act() -> None:
+            phone.locator("#main .input").fill(value)
+            phone.get_by_role("button", name="Send").click()
+
+        return act
+
+    answer_and_move_on(phone, typed("120"))
+    answer_and_move_on(phone, typed("Trust"))
+    answer_and_move_on(phone, typed("Keep the case studies."), next_name="Review my answers")
+    review = phone.locator(".paced-review .paced-item")
+    expect(review).to_have_count(6)
+    expect(phone.locator(".paced-waiting")).to_contain_text("Answers saved on this phone: 6")
+
+    phone.reload()  # still offline: the service worker opens the page, the phone its answers
+    expect(phone.locator(".paced-review .paced-item-kept")).to_have_count(6)
+    expect(review.nth(1)).to_contain_text("Legal framework and Risk analysis")
+    phone.get_by_role("button", name="Submit my answers").click()
+    expect(phone.locator("#main")).to_contain_text("Submitted on this phone")
+
+    server.start()
+    phone.context.set_offline(False)
+    expect(phone.locator("#main")).to_contain_text("Your answers were submitted", timeout=20000)
+    state = server.api("GET", f"/api/sessions/{info['id']}").json()
+    assert (state["session"]["answered"], state["session"]["finished"]) == (1, 1)
+    server.stop()
+    answers = stored_answers(server, info["id"])
+    assert sorted((a.question_id, a.value, a.rev) for a in answers) == [
+        ("pace", "right", 1),
+        ("remarks", "Keep the case studies.", 1),
+        ("staff", 120, 1),
+        ("topics", ["legal", "risk"], 1),
+        ("useful", 4, 1),
+        ("word", "Trust", 1),
+    ]
