@@ -148,7 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="write sessions' results as CSV or JSON files, or as one Excel workbook",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    _sessions_argument(export, "with --gain, course ids; with --format xlsx, several sessions go side by side in one workbook")
+    _sessions_argument(
+        export,
+        "with --gain, course ids; with --format xlsx, several sessions go side by side in one workbook",
+    )
     export.add_argument(
         "--format",
         choices=["csv", "json", "xlsx"],
