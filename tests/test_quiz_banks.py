@@ -251,3 +251,13 @@ def test_bundled_anti_corruption_quiz_is_a_complete_quiz() -> None:
         if line.startswith("  - id: "):
             above = "\n".join(lines[max(0, number - 5) : number])
             assert "# Source:" in above, line
+
+
+def test_every_yaml_example_in_the_bank_docs_loads() -> None:
+    """Each YAML example of docs/banks.md, the quiz one included, loads with no problem."""
+    docs = (BUNDLED.parent / "docs" / "banks.md").read_text(encoding="utf-8")
+    examples = [block.split("```", 1)[0] for block in docs.split("```yaml\n")[1:]]
+    assert any("correct:" in example and "type: ranking" in example for example in examples)
+    for example in examples:
+        bank, problems = parse_bank(example, "docs.yaml", "docs")
+        assert bank is not None and problems == [], example
