@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from polling.store import open_store
 from polling.store.base import AnswerRow
-from tests.conftest import BROWSER_TESTS, LiveServer
+from tests.conftest import BROWSER_TESTS, PROJECTOR, LiveServer
 
 pytestmark = BROWSER_TESTS
 
@@ -103,3 +103,37 @@ def test_a_phone_answers_offline_reloads_offline_and_every_answer_is_stored_once
         ("useful", 4, 1),
         ("word", "Trust", 1),
     ]
+
+
+def test_the_console_counts_phones_that_start_and_finish_and_the_presenter_shows_results_at_the_end(
+    server: LiveServer, open_page: Callable[..., Page]
+) -> None:
+    """The console's started and finished counts move as a phone answers and submits; ended,
+    the presenter shows each question's results and the arrow keys step through them."""
+    info = server.create_session("e2e", self_paced=True)
+    token = f"#token={server.token}"
+    console = open_page(f"{server.url}/console/{info['id']}{token}")
+    presenter = open_page(f"{server.url}/present/{info['id']}{token}", PROJECTOR)
+    expect(console.locator("#answered")).to_have_text("Started: 0 · Finished: 0")
+    expect(presenter.locator("#join-participants")).to_contain_text("Started: 0 · Finished: 0")
+
+    phone = open_page(f"{server.url}/j/{info['code']}")
+    phone.get_by_role("button", name="Too fast").click()
+    expect(phone.locator("#feedback")).to_contain_text("Answer received")
+    expect(console.locator("#answered")).to_have_text("Started: 1 · Finished: 0")
+    expect(console.locator("#now-prompt")).to_have_text("How was the pace?")  # the console sees results live
+    for _ in range(5):
+        phone.get_by_role("button", name="Next").click()
+    phone.get_by_role("button", name="Review my answers").click()
+    expect(phone.locator(".paced-item-answer.is-missing")).to_have_count(5)
+    phone.get_by_role("button", name="Submit my answers").click()
+    expect(phone.locator("#main")).to_contain_text("Your answers were submitted")
+    expect(console.locator("#answered")).to_have_text("Started: 1 · Finished: 1")
+    expect(presenter.locator("#join-participants")).to_contain_text("Started: 1 · Finished: 1")
+
+    server.command(info["id"], "end")
+    expect(presenter.locator("#q-prompt")).to_contain_text("How was the pace?")
+    expect(presenter.locator("#q-responses")).to_have_text("1")
+    presenter.keyboard.press("ArrowRight")
+    expect(presenter.locator("#q-prompt")).to_contain_text("Which topics?")
+    expect(presenter.locator("#q-responses")).to_have_text("0")

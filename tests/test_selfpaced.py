@@ -95,7 +95,8 @@ async def test_a_self_paced_run_moves_the_consoles_started_and_finished_counts(s
     await first.send({"type": "submit"})
     await first.expect("submitted")
     tally = await counts(console, started=2, finished=1)
-    assert tally["all_results"]["useful"]["counts"]["4"] == 1
+    assert tally["all_results"]["useful"]["results"]["counts"]["4"] == 1
+    assert tally["all_results"]["useful"]["responses"] == 2
     # Submitted: a resend of a stored answer is acknowledged, a new one refused.
     assert (await first.answer("useful", 4, rev=1))["rev"] == 1
     await first.send({"type": "answer", "question": "useful", "value": 5, "rev": 2})
@@ -111,6 +112,6 @@ async def test_a_self_paced_run_moves_the_consoles_started_and_finished_counts(s
     assert refused_step.status_code == 409 and "own pace" in refused_step.json()["message"]
     server.command(info["id"], "end")
     ended = await screen.expect("state")
-    assert ended["all_results"]["pace"]["counts"]["fast"] == 1
+    assert ended["all_results"]["pace"]["results"]["counts"]["fast"] == 1
     state = wait_until(lambda: server.api("GET", f"/api/sessions/{info['id']}").json())
     assert state["session"]["finished"] == 1 and state["session"]["answered"] == 2

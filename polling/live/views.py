@@ -129,7 +129,10 @@ def all_results(session: Session, role: str) -> dict[str, Any] | None:
     ended, or while the facilitator shows them live); None for a live session."""
     if not session.self_paced or (role == SCREEN and not session.results_visible()):
         return None
-    return {q.id: session.tallies[q.id].results() for q in session.bank.questions}
+    return {
+        q.id: {"responses": session.tallies[q.id].responses, "results": session.tallies[q.id].results()}
+        for q in session.bank.questions
+    }
 
 
 def phone_results(session: Session) -> dict[str, Any] | None:

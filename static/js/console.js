@@ -25,6 +25,7 @@ import {
   nextStep,
   stateLabel,
   textsKnown,
+  showPacedResults,
 } from "./view.js";
 
 const [, sessionId] = pathParts();
@@ -34,13 +35,16 @@ let socket = null;
 let missing = false; // no such session: the banner says so, in any language
 let armed = null; // a question tapped once while another one is open
 let armedTimer = 0;
+let pacedAt = 0; // self-paced: the question whose results are shown (stepped through here alone)
 
 const handlers = {
   welcome: onState,
   state: onState,
   tally(message) {
     if (!view.session) return;
-    if (applyTally(view, message)) renderNow();
+    const changed = applyTally(view, message); // always, in a self-paced session
+    if (view.session.self_paced) showPacedResults(view, pacedAt);
+    if (changed) renderNow();
     renderParticipants();
   },
   texts(message) {
@@ -76,6 +80,7 @@ const handlers = {
 
 function onState(message) {
   applyState(view, message);
+  if (view.session.self_paced) showPacedResults(view, pacedAt);
   render();
 }
 
@@ -497,7 +502,10 @@ function renderPad() {
 /** A self-paced session has no question to step through: the one toggle shows every
  * question's results on the screen live, or hides them until the end. */
 function renderPacedPad(buttons, toggle, ended) {
-  for (const name of ["previous", "open", "close", "show-next"]) buttons[name].disabled = true;
+  for (const name of ["open", "close"]) buttons[name].disabled = true;
+  // Previous and next step through the questions' results on this console alone.
+  buttons.previous.disabled = view.current === null || pacedAt === 0;
+  buttons["show-next"].disabled = view.current === null || pacedAt >= view.questions.length - 1;
   $("#next").disabled = true;
   $("#next-label").textContent = t("console.selfPaced");
   toggle.disabled = ended;
@@ -515,7 +523,11 @@ function send(message) {
 }
 
 function act(command) {
-  if (command === "next" && nextStep(view).ends) {
+  if (view.session && view.session.self_paced && (command === "previous" || command === "show-next")) {
+    pacedAt = Math.max(0, Math.min(pacedAt + (command === "previous" ? -1 : 1), view.questions.length - 1));
+    showPacedResults(view, pacedAt);
+    render();
+  } else if (command === "next" && nextStep(view).ends) {
     // Past the last question, "next" offers to end the session, as the End button does.
     $("#end").click();
   } else if (command === "show-next") {

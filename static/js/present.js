@@ -28,6 +28,7 @@ import {
   resultsHidden,
   stateLabel,
   textsKnown,
+  showPacedResults,
 } from "./view.js";
 
 const [page, sessionId, screenKey] = pathParts();
@@ -54,6 +55,7 @@ const view = emptyView();
 let socket = null;
 let frame = 0;
 let stopped = null; // () => [title, detail]: a message that ends the page
+let pacedAt = 0; // self-paced: which question's results are shown (the arrows step through them)
 
 const handlers = {
   welcome: onState,
@@ -61,6 +63,11 @@ const handlers = {
   tally(message) {
     if (!view.session) return;
     applyTally(view, message);
+    if (view.session.self_paced) {
+      const had = view.current;
+      showPacedResults(view, pacedAt);
+      if (had !== view.current) return render(); // results shown live (or hidden) just now
+    }
     renderCounts();
     scheduleResults();
   },
@@ -95,6 +102,7 @@ const handlers = {
 function onState(message) {
   heard(message);
   applyState(view, message);
+  if (view.session.self_paced) showPacedResults(view, pacedAt);
   render();
 }
 
@@ -132,7 +140,7 @@ function render() {
   }
   if (!view.session) return;
   document.title = `${text(view.session.title)} · ${isScreen ? t("present.screenTitle") : t("present.pageTitle")}`;
-  if (view.session.status === "ended") {
+  if (view.session.status === "ended" && !(view.session.self_paced && view.current !== null)) {
     showMessage(t("common.thankYou"), "");
     showInLanguages($("#message-text"), view.session.title, shown(), fallback());
   } else if (view.current === null) {
@@ -204,7 +212,7 @@ function scheduleResults() {
   if (frame) return;
   frame = requestAnimationFrame(() => {
     frame = 0;
-    if (view.session && view.current !== null && view.session.status !== "ended") renderResults();
+    if (view.session && view.current !== null && (view.session.status !== "ended" || view.session.self_paced)) renderResults();
   });
 }
 
@@ -360,24 +368,51 @@ function keyAction(event) {
 
 // -- controls (facilitator only) ------------------------------------------------------
 
+/** Self-paced: the arrows step through the questions' results on this screen alone; the
+ * toggle shows results live or keeps them for the end. */
+function renderPacedControls(buttons, toggle, ended) {
+  const has = view.current !== null;
+  buttons.previous.disabled = !has || pacedAt === 0;
+  buttons.open.disabled = true;
+  buttons.close.disabled = true;
+  buttons["show-next"].disabled = true;
+  toggle.hidden = false;
+  toggle.disabled = ended;
+  toggle.dataset.command = view.session.live_results ? "hide" : "reveal";
+  toggle.textContent = view.session.live_results ? t("console.hideLive") : t("console.showLive");
+  $("#next").disabled = !has || pacedAt >= view.questions.length - 1;
+  $("#next-label").textContent = has ? t("step.next") : t("console.selfPaced");
+}
+
+function stepPaced(step) {
+  if (view.current === null) return;
+  pacedAt = Math.max(0, Math.min(pacedAt + step, view.questions.length - 1));
+  showPacedResults(view, pacedAt);
+  render();
+}
+
 function renderControls() {
   const has = view.current !== null;
   const ended = view.session.status === "ended";
   const buttons = {};
   for (const button of document.querySelectorAll("#controls [data-command]")) buttons[button.dataset.command] = button;
-  buttons.previous.disabled = ended || !has;
-  buttons.open.disabled = ended || !has || !["shown", "closed"].includes(view.state);
-  buttons.close.disabled = ended || view.state !== "open";
   const toggle = $("#toggle-results");
-  toggle.hidden = !view.session.hide_results;
-  toggle.disabled = ended || !has;
-  toggle.dataset.command = view.revealed ? "hide" : "reveal";
-  toggle.textContent = view.revealed ? t("present.hideResults") : t("present.revealResults");
-  buttons["show-next"].disabled = ended || !has || !followingQuestion(view);
-  const step = nextStep(view);
   const next = $("#next");
-  next.disabled = !step.enabled;
-  $("#next-label").textContent = step.ends && endArmed ? t("step.endAgain") : step.label;
+  if (view.session.self_paced) {
+    renderPacedControls(buttons, toggle, ended);
+  } else {
+    buttons.previous.disabled = ended || !has;
+    buttons.open.disabled = ended || !has || !["shown", "closed"].includes(view.state);
+    buttons.close.disabled = ended || view.state !== "open";
+    toggle.hidden = !view.session.hide_results;
+    toggle.disabled = ended || !has;
+    toggle.dataset.command = view.revealed ? "hide" : "reveal";
+    toggle.textContent = view.revealed ? t("present.hideResults") : t("present.revealResults");
+    buttons["show-next"].disabled = ended || !has || !followingQuestion(view);
+    const step = nextStep(view);
+    next.disabled = !step.enabled;
+    $("#next-label").textContent = step.ends && endArmed ? t("step.endAgain") : step.label;
+  }
   const end = $("#end-session");
   end.disabled = ended;
   end.textContent = endArmed ? t("step.endAgain") : t("step.end");
@@ -389,6 +424,10 @@ function renderControls() {
 }
 
 function act(action) {
+  if (view.session && view.session.self_paced && ["next", "previous", "show-next"].includes(action)) {
+    stepPaced(action === "previous" ? -1 : 1);
+    return;
+  }
   switch (action) {
     case "blank":
       $("#blank").hidden = !$("#blank").hidden;

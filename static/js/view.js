@@ -14,6 +14,7 @@ export function emptyView() {
     revealed: false,
     responses: 0,
     results: null,
+    all_results: null, // self-paced: {QUESTION_ID: {responses, results}} where this role may see them
     texts: [],
     texts_version: null,
     storage: null,
@@ -65,6 +66,7 @@ export function applyTally(view, message) {
   if (view.session && message.joined !== undefined) view.session.joined = message.joined;
   if (view.session && message.finished !== undefined) view.session.finished = message.finished;
   if (message.all_results !== undefined) view.all_results = message.all_results;
+  if (view.session && view.session.self_paced) return true; // its results are in all_results
   if (message.question !== view.current) return false;
   view.responses = message.responses;
   view.results = message.results;
@@ -76,6 +78,25 @@ export function applyTexts(view, message) {
   if (message.question !== view.current) return false;
   mergeTexts(view, message.texts || []);
   view.texts_version = message.version;
+  return true;
+}
+
+/** Self-paced: show the results of the question at `index` (of those the results cover) as a
+ * live session's current question, so that the same charts draw them; false while there are
+ * none to show (the facilitator has not ended the session nor shown results live). */
+export function showPacedResults(view, index) {
+  const all = view.all_results;
+  if (!all || !view.questions.length) {
+    view.current = null;
+    return false;
+  }
+  const question = view.questions[Math.max(0, Math.min(index, view.questions.length - 1))];
+  const shown = all[question.id] || { responses: 0, results: null };
+  view.current = question.id;
+  view.state = view.session.status === "ended" ? "closed" : "open";
+  view.responses = shown.responses;
+  view.results = shown.results;
+  view.revealed = true;
   return true;
 }
 
