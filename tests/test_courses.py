@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -138,6 +140,12 @@ async def test_a_phone_pairs_across_the_pre_and_post_sessions_and_a_restart(
     assert gain["overall"]["max_score"] == 9
     csv_text = server.api("GET", f"/api/courses/{course['id']}/gain.csv").text
     assert csv_text.startswith("\ufeffcourse,question_id") and ",overall," in csv_text
+    answers = list(
+        csv.DictReader(io.StringIO(server.api("GET", f"/api/sessions/{post['id']}/answers.csv").text))
+    )
+    assert {row["course_role"] for row in answers} == {"post"}
+    exported = server.api("GET", f"/api/sessions/{pre['id']}/export.json").json()["session"]
+    assert (exported["course"], exported["course_role"]) == (course["id"], "pre")
     server.stop()
     written = subprocess.run(
         [sys.executable, "-m", "polling", "export", course["id"], "--gain", "--format", "json",

@@ -52,7 +52,8 @@ def test_answers_csv_has_the_documented_header() -> None:
     """The answers table starts with its column names, even with no answers."""
     text = answers_csv(make_session(), [])
     assert text == (
-        "session,question_id,question,type,answer,language,minute,status,correct,points,question_fr,answer_fr\r\n"
+        "session,question_id,question,type,answer,language,minute,status,correct,points,course_role,"
+        "question_fr,answer_fr\r\n"
     )
 
 
@@ -182,7 +183,8 @@ def test_summary_csv_header() -> None:
     """The summary table starts with its column names."""
     header = summary_csv(make_session(PACE)).splitlines()[0]
     assert header == (
-        "session,question_id,question,type,responses,answered,item,count,share,mean,share_correct,mean_score,question_fr,item_fr"
+        "session,question_id,question,type,responses,answered,item,count,share,mean,share_correct,mean_score,"
+        "course_role,question_fr,item_fr"
     )
 
 

@@ -26,6 +26,7 @@ ANSWER_COLUMNS = [
     "status",
     "correct",
     "points",
+    "course_role",
 ]
 SUMMARY_COLUMNS = [
     "session",
@@ -40,6 +41,7 @@ SUMMARY_COLUMNS = [
     "mean",
     "share_correct",
     "mean_score",
+    "course_role",
 ]
 
 
@@ -121,6 +123,7 @@ def answer_rows(session: Session, answers: Iterable[AnswerRow], lang: str | None
                 answer.minute,
                 answer.status or "",
                 *marks,
+                session.course_role or "",  # "pre" or "post" in a course
                 *translations,
             ]
         )
@@ -176,13 +179,14 @@ def summary_rows(session: Session) -> list[list[Any]]:
                 items = [([item] * len(session.bank.languages), count) for item, count in pairs]
         base = [session.id, question.id, question.prompt[lang], str(question.type), responses, answered]
         prompts = [question.prompt[other] for other in others]
+        role = session.course_role or ""
         if not items:
-            rows.append([*base, "", 0, "", _blank(mean), *quiz, *[c for p in prompts for c in (p, "")]])
+            rows.append([*base, "", 0, "", _blank(mean), *quiz, role, *[c for p in prompts for c in (p, "")]])
         for index, (names, count) in enumerate(items):
             share = round(count / responses, 4) if responses and not ranks else ""
             item_mean = ranks[index] if ranks else mean
             translated = [c for p, name in zip(prompts, names[1:], strict=True) for c in (p, name)]
-            rows.append([*base, names[0], count, share, _blank(item_mean), *quiz, *translated])
+            rows.append([*base, names[0], count, share, _blank(item_mean), *quiz, role, *translated])
     return rows
 
 
