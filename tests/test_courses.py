@@ -114,6 +114,7 @@ async def test_a_phone_pairs_across_the_pre_and_post_sessions_and_a_restart(
         assert welcome["session"]["course"] == course["id"]
         assert all("correct" not in q and "explanation" not in q for q in welcome["questions"])
         await peer.answer("child", "means" if index == 0 else "act")  # one right before
+        await peer.answer("child-sure", 2)
         await peer.answer("reflection", 30)  # everyone right before
         await peer.close()
     early = server.api("GET", f"/api/courses/{course['id']}/gain.json").json()
@@ -125,6 +126,7 @@ async def test_a_phone_pairs_across_the_pre_and_post_sessions_and_a_restart(
     for token in tokens[1:]:  # the first phone missed the post-test; the last is new
         peer, _ = await _course_phone(server, post["code"], token)
         await peer.answer("child", "means")
+        await peer.answer("child-sure", 4)
         await peer.answer("reflection", 30)
         await peer.close()
     response = server.api("GET", f"/api/courses/{course['id']}/gain.json")
@@ -135,6 +137,8 @@ async def test_a_phone_pairs_across_the_pre_and_post_sessions_and_a_restart(
     # Among the five paired phones none was right before (the one right before is unpaired).
     assert lines["child"]["pre"]["share_correct"] == 0 and lines["child"]["post"]["share_correct"] == 1
     assert lines["child"]["gain"] == 1.0
+    assert (lines["child"]["pre"]["mean_confidence"], lines["child"]["post"]["mean_confidence"]) == (2, 4)
+    assert lines["consent"]["pre"]["mean_confidence"] is None and "child-sure" not in lines
     assert lines["reflection"]["gain"] is None  # full marks before: nothing left to learn
     assert lines["companion"]["pre"]["mean_score"] == 0 and lines["indicators"]["max_score"] == 2
     assert gain["overall"]["max_score"] == 9

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from polling.core.confidence import companion, companion_id
 from polling.core.model import (
     DEFAULT_POINTS,
     DEFAULT_SCALE,
@@ -57,16 +58,16 @@ COMMON_KEYS = ("id", "type", "prompt")
 ANY_TYPE_KEYS = ("explanation", "time_limit")
 # The keys each type accepts besides COMMON_KEYS and ANY_TYPE_KEYS.
 TYPE_KEYS: dict[QuestionType, tuple[str, ...]] = {
-    QuestionType.SINGLE: ("options", "correct", "points"),
-    QuestionType.MULTIPLE: ("options", "max_choices", "correct", "points"),
+    QuestionType.SINGLE: ("options", "correct", "points", "confidence"),
+    QuestionType.MULTIPLE: ("options", "max_choices", "correct", "points", "confidence"),
     QuestionType.SCALE: ("min", "max", "min_label", "max_label"),
-    QuestionType.NUMBER: ("min", "max", "correct", "tolerance", "points"),
+    QuestionType.NUMBER: ("min", "max", "correct", "tolerance", "points", "confidence"),
     QuestionType.WORDCLOUD: ("max_length",),
     QuestionType.TEXT: ("max_length",),
-    QuestionType.RANKING: ("options", "correct", "points"),
+    QuestionType.RANKING: ("options", "correct", "points", "confidence"),
 }
 # The opinion keys first, then the quiz ones, in the order the docs list them.
-QUIZ_QUESTION_KEYS = ("correct", "tolerance", "points", "explanation", "time_limit")
+QUIZ_QUESTION_KEYS = ("correct", "tolerance", "points", "explanation", "time_limit", "confidence")
 QUESTION_KEYS = (
     tuple(
         key
@@ -147,6 +148,8 @@ class _Reader:
         self.languages: tuple[str, ...] | None = ("en",)
         # Languages whose translation is missing somewhere in the question being read.
         self.untranslated: set[str] = set()
+        # The line of the question's `confidence: true`, or None: whether a confidence item follows.
+        self.confidence_line: int | None = None
 
     def error(self, where: Node | int, message: str, severity: str = ERROR) -> None:
         line = where if isinstance(where, int) else _line(where)
@@ -350,13 +353,40 @@ class _Reader:
         if not node.value:
             self.error(key_node, "questions must not be empty: a bank needs at least one question")
         seen: dict[str, int] = {}
-        found = (self.question(item, seen) for item in node.value)
-        return [question for question in found if question is not None]
+        found: list[Question] = []
+        for item in node.value:
+            question = self.question(item, seen)
+            if question is None:
+                continue
+            found.append(question)
+            if self.confidence_line is not None:
+                found.extend(self.confidence_item(question, seen))
+        return found
+
+    def confidence_item(self, question: Question, seen: dict[str, int]) -> list[Question]:
+        """The "how sure are you?" item that `confidence: true` adds after `question`."""
+        line = self.confidence_line or 0
+        added = companion_id(question.id)
+        if added in seen:
+            self.error(
+                line, f"confidence adds the question {added!r}, an id already used on line {seen[added]}"
+            )
+            return []
+        seen[added] = line
+        return [companion(question, self.languages or ())]
 
     def question(self, node: Node, seen: dict[str, int]) -> Question | None:
         before = self.errors()
         self.untranslated = set()
+        self.confidence_line = None
         fields = self.mapping(node, "question", QUESTION_KEYS, COMMON_KEYS)
+        if "confidence" in fields:
+            value_node = fields["confidence"][1]
+            value = self.value(value_node)
+            if not isinstance(value, bool):
+                self.wrong(value_node, value, "confidence", "true or false", quote=False)
+            elif value:
+                self.confidence_line = _line(value_node)  # a "how sure are you?" item follows
         qid = self.ident(fields["id"][1], "question id", seen) if "id" in fields else None
         owner = f" of question {qid!r}" if qid else ""
         prompt = self.text(fields["prompt"], "prompt", owner) if "prompt" in fields else None

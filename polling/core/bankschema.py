@@ -103,6 +103,9 @@ FIELDS: dict[str, Schema] = {
     "points": dict(type="integer", minimum=0, maximum=banks.MAX_POINTS, description="a right answer earns"),
     "explanation": _described(TEXT, "shown with the right answer after the reveal"),
     "time_limit": SECONDS,
+    "confidence": dict(
+        type="boolean", description='adds a "how sure are you?" scale from 1 to 5 after the item'
+    ),
 }
 
 # Kinds that differ by question type: a scale's ends are whole numbers.

@@ -64,6 +64,7 @@ OPTIONAL_FIELDS = (
     "explanation",
     "points",
     "time_limit",
+    "confidence_for",
 )
 
 
@@ -103,6 +104,8 @@ class Question:
     explanation: Text | None = None
     points: int | None = None
     time_limit: int | None = None
+    # A "how sure are you?" item (core/confidence.py): the id of the question it asks about.
+    confidence_for: str | None = None
     # Languages in which some text of this question is missing and shown in the default one.
     missing: tuple[str, ...] = ()
 
@@ -150,6 +153,7 @@ class Question:
             explanation=data.get("explanation"),
             points=data.get("points"),
             time_limit=data.get("time_limit"),
+            confidence_for=data.get("confidence_for"),
             missing=tuple(data.get("missing", ())),
         )
 

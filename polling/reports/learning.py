@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from polling.core.confidence import companion_id
 from polling.core.gain import Gain, Line, Scored, learning_gain
 from polling.core.model import Question
 from polling.core.quiz import judge, max_score, score
@@ -49,7 +50,11 @@ def sheets(session: Session) -> dict[str, dict[str, Scored]]:
             value = session.answer_of(participant, question.id)
             judgement = judge(question, value) if value is not None else None
             if judgement is not None:
-                sheet[question.id] = Scored(score(question, judgement), judgement.correct)
+                item = session.bank.question(companion_id(question.id))
+                asked = item is not None and item.confidence_for == question.id
+                sure = session.answer_of(participant, companion_id(question.id)) if asked else None
+                confidence = sure if isinstance(sure, int) and not isinstance(sure, bool) else None
+                sheet[question.id] = Scored(score(question, judgement), judgement.correct, confidence)
         result[course_key] = sheet
     return result
 
