@@ -6,11 +6,13 @@ import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from polling.store import open_store
 from polling.store.base import AnswerRow
 from tests.conftest import BROWSER_TESTS, PROJECTOR, LiveServer
+from tests.test_browser_a11y import serious_violations
 
 pytestmark = BROWSER_TESTS
 
@@ -137,3 +139,30 @@ def test_the_console_counts_phones_that_start_and_finish_and_the_presenter_shows
     presenter.keyboard.press("ArrowRight")
     expect(presenter.locator("#q-prompt")).to_contain_text("Which topics?")
     expect(presenter.locator("#q-responses")).to_have_text("0")
+
+
+@pytest.mark.parametrize("page_name", ["question", "review", "course", "home-courses"])
+def test_the_self_paced_and_course_pages_have_no_serious_accessibility_violations(
+    server: LiveServer, open_page: Callable[..., Page], page_name: str
+) -> None:
+    """axe-core reports no serious or critical violation on the self-paced phone's question and
+    review, on a course's gain page, and on the home page with a course listed."""
+    course = server.api("POST", "/api/courses", {"name": "Indicators, May"}).json()
+    info = server.create_session("e2e", self_paced=True, course=course["id"], role="pre")
+    token = f"#token={server.token}"
+    if page_name in ("question", "review"):
+        page = open_page(f"{server.url}/j/{info['code']}")
+        expect(page.locator(".paced-nav")).to_be_visible()
+        if page_name == "review":
+            for _ in range(5):
+                page.get_by_role("button", name="Next").click()
+            page.get_by_role("button", name="Review my answers").click()
+            expect(page.locator(".paced-review")).to_be_visible()
+    elif page_name == "course":
+        page = open_page(f"{server.url}/course/{course['id']}{token}", PROJECTOR)
+        expect(page.locator("#counts")).to_contain_text("Paired phones: 0")
+        expect(page.locator("#title")).to_have_text("Indicators, May")
+    else:
+        page = open_page(f"{server.url}/host{token}", PROJECTOR)
+        expect(page.locator(".course")).to_contain_text("Indicators, May")
+    assert serious_violations(page) == []

@@ -458,6 +458,9 @@ function renderLinks() {
   $("#presenter-link").href = `/present/${encodeURIComponent(session.id)}`;
   // Built by the server from the join link's address, which other devices can reach.
   $("#screen-link").value = session.screen_url;
+  // A session of a course: its learning gain, across the pre and post sessions.
+  $("#course-link").hidden = !session.course;
+  if (session.course) $("#course-link a").href = `/course/${encodeURIComponent(session.course)}`;
   renderExports();
 }
 
