@@ -276,8 +276,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         default=1,
-        help="with --crash: run the server as `serve --workers N` and SIGKILL one worker mid-burst; "
-        "with --rooms: run the rooms on N workers (both need --db postgresql://... and --redis)",
+        help="measure also `serve --workers N` on --db postgresql://... and --redis, beside the one "
+        "process on SQLite; with --crash: SIGKILL one of the N workers mid-burst; with --rooms: run "
+        "the rooms on N workers",
     )
     bench.add_argument(
         "--rooms",
@@ -816,7 +817,7 @@ def _find(polling: Any, wanted: str) -> Any:
 
 def bench(args: argparse.Namespace) -> int:
     """Run the benchmark; its last line is one JSON object."""
-    from polling.bench.bench import run_bench, run_crash
+    from polling.bench.bench import Engines, run_bench, run_crash
 
     if args.page:
         from polling.bench.page import run_page
@@ -847,5 +848,13 @@ def bench(args: argparse.Namespace) -> int:
         return 0 if result["lost"] == result["duplicates"] == 0 and result["resumed"] else 1
     if args.repeat < 1:
         raise SystemExit("--repeat must be at least 1")
-    summary = run_bench(args.participants, args.processes, args.changes, args.repeat)
-    return 0 if summary["answers_stored"] == summary["answers_sent"] else 1
+    engines = None
+    if args.workers > 1:
+        from polling.store import is_server_url
+
+        if not (args.db and is_server_url(args.db) and args.redis):
+            raise SystemExit("polling: bench --workers needs --db postgresql://... and --redis redis://...")
+        engines = Engines(args.db, args.redis, args.workers)
+    summary = run_bench(args.participants, args.processes, args.changes, args.repeat, engines)
+    every = summary["answers_sent"]
+    return 0 if summary["answers_stored"] == summary.get("workers_answers_stored", every) == every else 1

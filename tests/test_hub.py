@@ -66,7 +66,11 @@ async def test_a_broadcast_is_encoded_once_and_only_queued() -> None:
 async def test_updates_are_coalesced_to_the_interval() -> None:
     """Many touches within one interval give one flush at once and one more after it."""
     flushed: list[str] = []
-    coalescer = Coalescer(flushed.append, interval=0.05)
+
+    async def flush(key: str) -> None:
+        flushed.append(key)
+
+    coalescer = Coalescer(flush, interval=0.05)
     for _ in range(100):
         coalescer.touch("s1")
     await wait_for(lambda: len(flushed) == 1)

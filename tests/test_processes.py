@@ -223,3 +223,35 @@ def test_many_rooms_at_once_are_all_counted(tmp_path: Path) -> None:
     assert result["answers_counted"] == result["answers_sent"] == 30
     assert result["workers"] == 1
     assert result["room_round_p99_s"] >= result["room_round_p50_s"] > 0
+
+
+def test_the_benchmark_measures_two_workers_beside_one_process(postgres_url: str, redis_url: str) -> None:
+    """`polling bench --workers 2` at a small size: the same round runs on two workers over
+    PostgreSQL and Redis beside the single SQLite process, and every answer of each is stored."""
+    done = subprocess.run(
+        [sys.executable, "-m", "polling", "bench", "--workers", "2", "--participants", "40", "--changes", "2",
+         "--db", postgres_url, "--redis", redis_url],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["answers_stored"] == result["workers_answers_stored"] == 40
+    assert result["changes_consistent"] and result["workers_changes_consistent"]
+    assert result["workers_commits_per_s"] > 0  # the group commit's transactions were counted
+    assert result["workers_round_ratio"] == result["workers_round_s"] / result["round_s"]
+    assert "workers" in done.stdout.splitlines()[0]  # the table has a column for them
+
+
+def test_many_rooms_on_two_workers_are_all_counted(postgres_url: str, redis_url: str) -> None:
+    """`polling bench --rooms` at a small size on two workers over PostgreSQL and Redis: every
+    answer of every room is counted, whichever worker each phone and command reached."""
+    done = subprocess.run(
+        [sys.executable, "-m", "polling", "bench", "--rooms", "6", "--per-room", "5", "--workers", "2",
+         "--db", postgres_url, "--redis", redis_url],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["answers_counted"] == result["answers_sent"] == 30
+    assert (result["workers"], result["engine"]) == (2, "postgresql")
+    assert result["commits_per_s"] > 0

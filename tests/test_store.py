@@ -57,6 +57,25 @@ async def test_concurrent_answers_share_transactions(db: str | Path) -> None:
     await store.close()
 
 
+async def test_a_group_is_counted_before_any_of_its_callers_resumes(db: str | Path) -> None:
+    """Every answer of a committed group has its `committed` callback run before the first
+    caller of the group resumes, so the tallies hold the whole group before any reply."""
+    store = await store_with_a_session(db)
+    counted: list[int] = []
+    seen_on_resume: list[int] = []
+
+    async def save(index: int) -> None:
+        await store.save_answer(answer(f"p{index}", "a"), lambda: counted.append(index))
+        seen_on_resume.append(len(counted))
+
+    before = store.commits
+    await asyncio.gather(*(save(i) for i in range(50)))  # queued in one turn: one transaction
+    assert store.commits - before == 1
+    assert sorted(counted) == list(range(50))
+    assert seen_on_resume == [50] * 50
+    await store.close()
+
+
 async def test_an_older_revision_never_overwrites_a_newer_one(db: str | Path) -> None:
     """Answers are upserts keyed by participant and question; a lower rev is ignored."""
     store = await store_with_a_session(db)

@@ -27,11 +27,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import websockets
 
 from polling.bench.loadgen import raise_file_limit, worker_main
 from polling.live.service import participant_key
+from polling.store import is_server_url
 
 BENCH_BANK = """\
 title: Benchmark
@@ -68,6 +70,12 @@ class Server:
     command: list[str]
     port: int
     process: subprocess.Popen[bytes] | None = None
+    # The processes that serve, when they are not `process` itself (the workers of a supervisor).
+    serving: list[int] = field(default_factory=list)
+
+    def pids(self) -> list[int]:
+        assert self.process is not None
+        return self.serving or [self.process.pid]
 
     def start(self, log: Path) -> None:
         with log.open("ab") as output:
@@ -84,18 +92,17 @@ class Server:
         raise RuntimeError("server did not start within 60 s")
 
     def rss(self) -> int:
-        """Resident memory of the server process, in bytes."""
-        assert self.process is not None
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-        return 0
+        """Resident memory of the serving processes together, in bytes."""
+        total = 0
+        for pid in self.pids():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        return total
 
     def cpu_seconds(self) -> float:
-        """CPU time the server process has used so far, all its threads together."""
-        assert self.process is not None
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """CPU time the serving processes have used so far, all their threads together."""
+        return cpu_seconds(self.pids())
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -105,6 +112,25 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time these processes have used so far, all their threads together."""
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+@dataclass(frozen=True)
+class Engines:
+    """Several workers over PostgreSQL and Redis: the server measured beside the SQLite one."""
+
+    db: str
+    redis: str
+    workers: int
 
 
 @dataclass
@@ -174,25 +200,46 @@ class Clients:
 
 
 async def measure(
-    target: str, participants: int, processes: int, changes: int, workdir: Path
+    target: str,
+    participants: int,
+    processes: int,
+    changes: int,
+    workdir: Path,
+    engines: Engines | None = None,
 ) -> dict[str, Any]:
+    """One round against a server: "raw" (the baseline), "project" (one process on SQLite) or
+    "workers" (`serve --workers N` on PostgreSQL and Redis, as `engines` says)."""
     """One round against `target` ("project" or "raw"); returns its figures."""
     port = free_port()
     url = f"ws://127.0.0.1:{port}/ws"
     token = secrets.token_urlsafe(12)
     db = workdir / f"{target}.sqlite3"
-    if target == "project":
+    if target != "raw":
         banks = workdir / "banks"
         banks.mkdir(exist_ok=True)
         (banks / "bench.yaml").write_text(BENCH_BANK)
+    if target == "workers":
+        from polling.bench.cluster import workers_command
+
+        assert engines is not None
+        command = workers_command(workdir, port, engines.db, engines.redis, engines.workers)
+    elif target == "project":
         command = project_command(workdir, port, db, token)
     else:
         command = [sys.executable, "-m", "polling.bench.rawserver", str(port)]
     server = Server(command, port)
-    server.start(workdir / f"{target}.log")
+    os.environ["POLLING_TOKEN"] = token  # read by the workers, whose command line names no token
     try:
+        server.start(workdir / f"{target}.log")
+    finally:
+        del os.environ["POLLING_TOKEN"]
+    try:
+        if target == "workers":
+            from polling.bench.cluster import worker_pids
+
+            server.serving = worker_pids(workdir / f"{target}.log")
         session_id, code = "raw", "RAW"
-        if target == "project":
+        if target != "raw":
             headers = {"Authorization": f"Bearer {token}"}
             info = httpx.post(
                 f"http://127.0.0.1:{port}/api/sessions", json={"bank": "bench"}, headers=headers
@@ -205,7 +252,7 @@ async def measure(
         await ws.recv()
         presenter = Presenter(ws, target=participants)
         listener = asyncio.create_task(presenter.listen())
-        if target == "project":
+        if target != "raw":
             await ws.send(json.dumps({"type": "show", "question": "q"}))
         rss_before = server.rss()
 
@@ -229,15 +276,21 @@ async def measure(
         lags = [
             (presenter.seen_at(rank) - acked) * 1000 for rank, acked in enumerate(sorted(acked_at), start=1)
         ]
-        stored = count_stored(db, session_id) if target == "project" else None
+        stored_db = str(db) if target == "project" else engines.db if engines else None
+        stored = len(await stored_revs(stored_db, session_id)) if stored_db else None
 
         cpu_before = server.cpu_seconds()
+        commits_before = await postgres_commits(stored_db)
         ingest = await clients.ask("ingest", changes)
         cpu_per_answer = (server.cpu_seconds() - cpu_before) / max(1, changes * participants)
         ingest_s = max(r["ended"] for r in ingest) - min(r["started"] for r in ingest)
+        commits = await postgres_commits(stored_db) - commits_before
         acked_changes = sum(r["acked"] for r in ingest)
         final = {token: rev for r in ingest for token, rev in r["final"].items()}
-        consistent = check_final(db, session_id, final) if target == "project" else None
+        consistent = None
+        if stored_db:
+            revs = await stored_revs(stored_db, session_id)
+            consistent = all(revs.get(participant_key(session_id, t)) == rev for t, rev in final.items())
         await clients.stop()
         listener.cancel()
         await ws.close()
@@ -258,6 +311,7 @@ async def measure(
         "cpu_us_per_answer": cpu_per_answer * 1e6,
         "answers_sent": len(acks),
         "answers_stored": stored,
+        "commits_per_s": commits / ingest_s if target == "workers" and ingest_s > 0 else None,
         "changes_consistent": consistent,
     }
 
@@ -343,22 +397,32 @@ def project_command(workdir: Path, port: int, db: Path, token: str) -> list[str]
             "--rate-limit", "1000000", "--join-rate", "1000000"]  # fmt: skip
 
 
-def count_stored(db: Path, session_id: str) -> int:
-    """How many answers to the benchmark question are in the database."""
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
-        row = connection.execute(
-            "SELECT COUNT(*) FROM answers WHERE session_id = ?", (session_id,)
-        ).fetchone()
-    return int(row[0])
+async def stored_revs(db: str, session_id: str) -> dict[str, int]:
+    """Each stored answer's rev by participant, from a SQLite file or a PostgreSQL URL."""
+    query = "SELECT participant, rev FROM answers WHERE session_id = "
+    if not is_server_url(db):
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+            return dict(connection.execute(query + "?", (session_id,)))
+    connection = await asyncpg.connect(db)
+    try:
+        return {row["participant"]: row["rev"] for row in await connection.fetch(query + "$1", session_id)}
+    finally:
+        await connection.close()
 
 
-def check_final(db: Path, session_id: str, final: dict[str, int]) -> bool:
-    """Whether every phone's stored answer is the last one it saw acknowledged."""
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
-        stored = dict(
-            connection.execute("SELECT participant, rev FROM answers WHERE session_id = ?", (session_id,))
+async def postgres_commits(db: str | None) -> int:
+    """Transactions committed so far in a PostgreSQL database (0 for SQLite or none)."""
+    if db is None or not is_server_url(db):
+        return 0
+    connection = await asyncpg.connect(db)
+    try:
+        return int(
+            await connection.fetchval(
+                "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
+            )
         )
-    return all(stored.get(participant_key(session_id, token)) == rev for token, rev in final.items())
+    finally:
+        await connection.close()
 
 
 ROWS = [
@@ -374,15 +438,19 @@ ROWS = [
     ("cpu_us_per_answer", "server CPU per answer, µs", "{:.0f}"),
     ("answers_sent", "answers sent", "{}"),
     ("answers_stored", "answers stored", "{}"),
+    ("commits_per_s", "PostgreSQL commits/s", "{:.0f}"),
 ]
 
 
-def report(project: dict[str, Any], raw: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def report(
+    project: dict[str, Any], raw: dict[str, Any], workers: dict[str, Any] | None = None
+) -> tuple[str, dict[str, Any]]:
     """The human table and the summary object (its last line)."""
-    lines = [f"{'':<28} {'project':>10} {'raw':>10}"]
+    columns = [("project", project), ("raw", raw)] + ([("workers", workers)] if workers else [])
+    lines = [f"{'':<28}" + "".join(f" {name:>10}" for name, _ in columns)]
     for key, label, form in ROWS:
-        cells = [form.format(v) if v is not None else "-" for v in (project[key], raw[key])]
-        lines.append(f"{label:<28} {cells[0]:>10} {cells[1]:>10}")
+        cells = [form.format(c[key]) if c[key] is not None else "-" for _, c in columns]
+        lines.append(f"{label:<28}" + "".join(f" {cell:>10}" for cell in cells))
     summary = {
         **{k: v for k, v in project.items()},
         "raw_round_s": raw["round_s"],
@@ -400,15 +468,30 @@ def report(project: dict[str, Any], raw: dict[str, Any]) -> tuple[str, dict[str,
     }
     lines.append(f"{'round, project / raw':<28} {summary['round_ratio']:>10.2f}")
     lines.append(f"{'ack p99, project / raw':<28} {summary['ack_p99_ratio']:>10.2f}")
+    if workers:
+        summary.update({f"workers_{k}": v for k, v in workers.items() if k != "participants"})
+        # Against the single process on SQLite, the server one would otherwise run.
+        summary["workers_round_ratio"] = workers["round_s"] / project["round_s"]
+        summary["workers_ack_p99_ratio"] = workers["ack_p99_ms"] / project["ack_p99_ms"]
+        lines.append(f"{'round, workers / project':<28} {summary['workers_round_ratio']:>10.2f}")
+        lines.append(f"{'ack p99, workers / project':<28} {summary['workers_ack_p99_ratio']:>10.2f}")
     return "\n".join(lines), summary
 
 
-def run_once(participants: int, processes: int, changes: int) -> dict[str, Any]:
-    """Measure the raw baseline, then the project, in the same run; print and return the figures."""
+def run_once(
+    participants: int, processes: int, changes: int, engines: Engines | None = None
+) -> dict[str, Any]:
+    """Measure the raw baseline, then the project (and its workers), in the same run; print and
+    return the figures."""
     with tempfile.TemporaryDirectory(prefix="polling-bench-") as workdir:
         raw = asyncio.run(measure("raw", participants, processes, changes, Path(workdir)))
         project = asyncio.run(measure("project", participants, processes, changes, Path(workdir)))
-    table, summary = report(project, raw)
+        workers = None
+        if engines is not None:
+            workers = asyncio.run(
+                measure("workers", participants, processes, changes, Path(workdir), engines)
+            )
+    table, summary = report(project, raw, workers)
     print(table, flush=True)
     return summary
 
@@ -421,7 +504,7 @@ def median_summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
         values = [run[key] for run in runs]
         if isinstance(value, bool):
             summary[key] = all(values)
-        elif key == "answers_stored":
+        elif key.endswith("answers_stored"):
             summary[key] = min(values)  # a run that lost an answer must show
         elif isinstance(value, int | float) and all(isinstance(v, int | float) for v in values):
             summary[key] = statistics.median(values)
@@ -439,14 +522,16 @@ SPREAD_KEYS = ("ack_p99_ms", "raw_ack_p99_ms", "ack_p99_ratio", "round_s", "raw_
                "presenter_lag_p99_ms", "rss_per_participant_kb", "cpu_us_per_answer")  # fmt: skip
 
 
-def run_bench(participants: int, processes: int = 2, changes: int = 5, repeat: int = 1) -> dict[str, Any]:
+def run_bench(
+    participants: int, processes: int = 2, changes: int = 5, repeat: int = 1, engines: Engines | None = None
+) -> dict[str, Any]:
     """Run the benchmark `repeat` times; print each run, then the medians as the last line."""
     raise_file_limit()
     runs = []
     for index in range(repeat):
         if repeat > 1:
             print(f"run {index + 1} of {repeat}", flush=True)
-        runs.append(run_once(participants, processes, changes))
+        runs.append(run_once(participants, processes, changes, engines))
         if repeat > 1:
             print(json.dumps(runs[-1]), flush=True)
     summary = runs[0] if repeat == 1 else median_summary(runs)

@@ -12,7 +12,6 @@ phones' acknowledgements and every worker's presenter count must agree.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import re
@@ -28,7 +27,17 @@ import asyncpg
 import httpx
 import websockets
 
-from polling.bench.bench import BENCH_BANK, Clients, Presenter, Server, free_port, percentile, project_command
+from polling.bench.bench import (
+    BENCH_BANK,
+    Clients,
+    Presenter,
+    Server,
+    cpu_seconds,
+    free_port,
+    percentile,
+    postgres_commits,
+    project_command,
+)
 from polling.bench.loadgen import raise_file_limit
 from polling.live.service import participant_key
 
@@ -151,31 +160,6 @@ def run_crash_workers(participants: int, processes: int, workers: int, db: str, 
     return result
 
 
-def server_cpu_seconds(pids: list[int]) -> float:
-    """CPU time the server processes have used so far, all their threads together."""
-    total = 0.0
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
-
-
-async def postgres_commits(db: str | None) -> int:
-    """Transactions committed so far in the database (0 on SQLite)."""
-    if db is None:
-        return 0
-    connection = await asyncpg.connect(db)
-    try:
-        return int(
-            await connection.fetchval(
-                "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
-            )
-        )
-    finally:
-        await connection.close()
-
-
 async def rooms(
     count: int, per_room: int, processes: int, workers: int, db: str | None, redis: str | None, workdir: Path
 ) -> dict[str, Any]:
@@ -215,7 +199,7 @@ async def rooms(
             )
             clients = Clients(url, [s["code"] for s in sessions], count * per_room, processes)
             await clients.ask("join")
-            cpu_before, commits_before = server_cpu_seconds(pids), await postgres_commits(db)
+            cpu_before, commits_before = cpu_seconds(pids), await postgres_commits(db)
 
             async def open_room(session: dict[str, Any]) -> tuple[str, float]:
                 # From the moment the command leaves: phones may answer before its reply returns.
@@ -226,7 +210,7 @@ async def rooms(
             opened = dict(await asyncio.gather(*(open_room(s) for s in sessions)))
             replies = await clients.ask("answers")
             ended = time.monotonic()
-            cpu, commits = server_cpu_seconds(pids) - cpu_before, await postgres_commits(db) - commits_before
+            cpu, commits = cpu_seconds(pids) - cpu_before, await postgres_commits(db) - commits_before
             counted = [
                 (await http.get(f"{base}/{s['id']}", headers=headers)).json()["responses"] for s in sessions
             ]

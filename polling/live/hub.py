@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import orjson
@@ -75,18 +75,19 @@ class Client:
         if self._writer is None:
             self._writer = asyncio.create_task(self._drain())
 
-    async def reply(self, message: dict[str, Any]) -> None:
-        """Answer this client's own request, directly when nothing is queued before it.
+    async def reply(self, message: dict[str, Any] | str) -> None:
+        """Send directly when nothing is queued before it, else queue it.
 
-        Saves a hand-over to the writer on the answer path; a client that does not read
-        blocks only its own requests here, and its queue still cuts it off.
+        Saves a hand-over to the writer (a turn of the loop) on the answer path and for the
+        presenters' tallies; a client that does not read blocks only this call, and the
+        messages after it go to its queue, which still cuts it off.
         """
         if self._sending or self._queue or self.closed:
             self.send(message)
             return
         self._sending = True
         try:
-            await self.websocket.send_text(encode(message))
+            await self.websocket.send_text(message if isinstance(message, str) else encode(message))
         finally:
             self._sending = False
 
@@ -185,23 +186,44 @@ class Hub:
 
 
 class Coalescer:
-    """Calls `flush(key)` soon after `touch(key)`, at most once per `interval` for each key."""
+    """Runs `flush(key)` soon after `touch(key)`, at most once per `interval` for each key.
 
-    def __init__(self, flush: Callable[[str], None], interval: float = 0.1) -> None:
+    A touch an interval after the last flush starts one at once, as a task: started from the
+    store's commit, it runs before the acknowledgements of that commit go out, so presenters
+    are not kept behind the loop's backlog of socket reads and replies. Touches within the
+    interval are gathered into one flush at its end.
+    """
+
+    def __init__(self, flush: Callable[[str], Awaitable[None]], interval: float = 0.1) -> None:
         self._flush = flush
         self._interval = interval
         self._scheduled: set[str] = set()
         self._last: dict[str, float] = {}
+        self._running: set[asyncio.Task[None]] = set()  # held: the loop keeps tasks only weakly
 
     def touch(self, key: str) -> None:
         """Note that `key` changed."""
         if key in self._scheduled:
             return
         self._scheduled.add(key)
-        delay = max(0.0, self._last.get(key, 0.0) + self._interval - time.monotonic())
-        asyncio.get_running_loop().call_later(delay, self._fire, key)
+        delay = self._last.get(key, -self._interval) + self._interval - time.monotonic()
+        if delay <= 0:
+            self._start(key)
+        else:
+            asyncio.get_running_loop().call_later(delay, self._start, key)
 
-    def _fire(self, key: str) -> None:
+    def _start(self, key: str) -> None:
+        task = asyncio.create_task(self._fire(key))
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+
+    async def _fire(self, key: str) -> None:
+        # Unmarked before flushing: a flush held up by one slow presenter must not stop the next.
         self._scheduled.discard(key)
         self._last[key] = time.monotonic()
-        self._flush(key)
+        try:
+            await self._flush(key)
+        except Exception as error:
+            asyncio.get_running_loop().call_exception_handler(
+                {"message": "coalesced flush failed", "exception": error}
+            )

@@ -23,7 +23,7 @@ from polling.core.session import NotOpenError, Session, SessionStatus, TimeUpErr
 from polling.core.tally import Moderation
 from polling.live import views
 from polling.live.courses import Courses
-from polling.live.hub import Client, Coalescer, Hub
+from polling.live.hub import Client, Coalescer, Hub, encode
 from polling.live.joining import new_code
 from polling.live.limits import RateLimit
 from polling.live.refusals import Refused
@@ -542,8 +542,15 @@ class Polling:
                 lang = session.bank.default_language  # what the phone really showed
             status = self._text_status(session, participant, question.id, value)
             row = AnswerRow(session.id, question.id, participant, value, lang, utc_minute(), rev, status)
+
+            def committed() -> None:
+                # Counted at the commit, before any acknowledgement of it goes out: the
+                # presenters' next tally holds every answer a phone has seen acknowledged.
+                session.record(participant, question.id, value, rev, Moderation(status) if status else None)
+                self.coalescer.touch(session.id)
+
             try:
-                await self.store.save_answer(row)
+                await self.store.save_answer(row, committed)
             except StoreError as error:
                 if session.id not in self.sessions:
                     # Deleted while this answer waited: not a problem of the disk.
@@ -555,8 +562,6 @@ class Polling:
                 ) from None  # fmt: skip
             if self.storage_problem is not None:
                 self._storage_recovered()
-            session.record(participant, question.id, value, rev, Moderation(status) if status else None)
-            self.coalescer.touch(session.id)
             if self.relay.shared:  # checked here: the answer path builds no event for one process
                 await self._share(
                     {"event": "answer", "session": session.id, "question": question.id,
@@ -736,16 +741,19 @@ class Polling:
         for session_id in self.sessions:
             self.hub.broadcast(self.hub.clients(session_id, FACILITATOR), message)
 
-    def _push_tally(self, session_id: str) -> None:
+    async def _push_tally(self, session_id: str) -> None:
         session = self.sessions.get(session_id)
         if session is None:
             return
         if self.relay.shared:
             self.relay.report_connected(session.id, self.hub.count(session.id, PARTICIPANT))
         participants = self.participants(session.id)
-        for role in (FACILITATOR, SCREEN):
-            message = views.tally_message(session, role, participants)
-            self.hub.broadcast(self.hub.clients(session.id, role), message)
+        tallies = [(r, encode(views.tally_message(session, r, participants))) for r in (FACILITATOR, SCREEN)]
+        for role, text in tallies:
+            # Directly, not through each writer: the few presenters are not kept a turn behind.
+            for client in list(self.hub.clients(session.id, role)):
+                with contextlib.suppress(Exception):  # one that went away is removed by its reader
+                    await client.reply(text)
         tally = session.tallies[session.current] if session.current else None
         if tally is not None and tally.question.type is QuestionType.TEXT:
             self._push_texts(session, tally.question.id)

@@ -6,6 +6,7 @@ a write that could not be made durable raises StoreError with nothing of it kept
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -88,8 +89,9 @@ class Store(Protocol):
     async def close(self) -> None:
         """Finish pending writes and let go of the database."""
 
-    async def save_answer(self, answer: AnswerRow) -> None:
-        """Store a participant's answer unless a newer one (higher rev) is stored."""
+    async def save_answer(self, answer: AnswerRow, committed: Callable[[], None] | None = None) -> None:
+        """Store a participant's answer unless a newer one (higher rev) is stored; `committed` is
+        called once it is, before the callers of the answers committed with it resume."""
 
     async def create_session(self, row: SessionRow) -> None:
         """Store a new session with its bank snapshot."""

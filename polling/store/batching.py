@@ -28,6 +28,8 @@ class _Write:
     # Run in a transaction of its own and then awaited before the write is confirmed (a
     # purge truncating the write-ahead log): through the one writer, outside any transaction.
     after: Callable[[], Awaitable[None]] | None = None
+    # Called once the write is committed, before any waiting caller resumes (see GroupCommit.write).
+    committed: Callable[[], None] | None = None
 
 
 def runs(writes: list[_Write]) -> list[Run]:
@@ -75,13 +77,20 @@ class GroupCommit:
             self._writer = None
 
     async def write(
-        self, sql: str, params: Params, after: Callable[[], Awaitable[None]] | None = None
+        self,
+        sql: str,
+        params: Params,
+        after: Callable[[], Awaitable[None]] | None = None,
+        committed: Callable[[], None] | None = None,
     ) -> None:
         """Queue a write; returns once it is committed, raises StoreError if it could not be.
 
-        With `after`, the write is committed alone and `after` is awaited before it returns."""
+        With `after`, the write is committed alone and `after` is awaited before it returns.
+        `committed` is called as soon as the transaction holding the write commits, for every
+        write of the transaction before any of their callers resumes: what it records (an
+        answer in the tallies) is then complete for the whole group before the first reply."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Write(sql, params, done, after))
+        self._queue.append(_Write(sql, params, done, after, committed))
         self._wake.set()
         await done
 
@@ -109,6 +118,7 @@ class GroupCommit:
                 await self._commit(group)
                 group = []
             if await self._commit([write], settle=False):
+                _tell_committed([write])
                 await write.after()
                 if not write.done.done():
                     write.done.set_result(None)
@@ -130,7 +140,20 @@ class GroupCommit:
                     write.done.set_exception(StoreError(str(error)))
             return False
         self.commits += 1
-        for write in batch if settle else ():
-            if not write.done.done():
-                write.done.set_result(None)
+        if settle:
+            _tell_committed(batch)
+            for write in batch:
+                if not write.done.done():
+                    write.done.set_result(None)
         return True
+
+
+def _tell_committed(batch: list[_Write]) -> None:
+    for write in batch:
+        if write.committed is not None:
+            try:
+                write.committed()
+            except Exception as error:  # one caller's bookkeeping must not fail the others' writes
+                asyncio.get_running_loop().call_exception_handler(
+                    {"message": "a committed write's callback failed", "exception": error}
+                )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
@@ -175,8 +176,10 @@ class PostgresStore:
 
     # -- writes: queued, grouped into one transaction, durable when awaited ----------------
 
-    async def _write(self, sql: str, params: list[tuple[Any, ...]]) -> None:
-        await self._writes.write(sql, params)
+    async def _write(
+        self, sql: str, params: list[tuple[Any, ...]], committed: Callable[[], None] | None = None
+    ) -> None:
+        await self._writes.write(sql, params, committed=committed)
 
     async def _transaction(self, runs: list[Run]) -> None:
         """Run merged writes in one transaction, rolled back if any of them fails."""
@@ -188,8 +191,9 @@ class PostgresStore:
                 else:
                     await connection.executemany(sql, params)
 
-    async def save_answer(self, answer: AnswerRow) -> None:
-        """Store a participant's answer unless a newer one (higher rev) is stored."""
+    async def save_answer(self, answer: AnswerRow, committed: Callable[[], None] | None = None) -> None:
+        """Store a participant's answer unless a newer one (higher rev) is stored; `committed` is
+        called once it is, before the callers of the answers committed with it resume."""
         row = (
             answer.session_id,
             answer.question_id,
@@ -200,7 +204,7 @@ class PostgresStore:
             answer.rev,
             answer.status,
         )
-        await self._write(_ANSWERS, [row])
+        await self._write(_ANSWERS, [row], committed)
 
     async def create_session(self, row: SessionRow) -> None:
         """Store a new session with its bank snapshot."""

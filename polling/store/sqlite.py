@@ -10,6 +10,7 @@ import logging
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -214,8 +215,10 @@ class SqliteStore:
 
     # -- writes: queued, grouped into one transaction, durable when awaited ----------------
 
-    async def _write(self, sql: str, params: list[tuple[Any, ...]]) -> None:
-        await self._writes.write(sql, params)
+    async def _write(
+        self, sql: str, params: list[tuple[Any, ...]], committed: Callable[[], None] | None = None
+    ) -> None:
+        await self._writes.write(sql, params, committed=committed)
 
     async def _truncate_log(self) -> None:
         """Copy the write-ahead log into the database and empty it, outside any transaction, so
@@ -248,9 +251,10 @@ class SqliteStore:
         # aiosqlite has no public call for this; _execute is what its own methods use.
         await self.db._execute(_in_one_transaction, self.db._conn, merged)  # type: ignore[no-untyped-call]
 
-    async def save_answer(self, answer: AnswerRow) -> None:
-        """Store a participant's answer unless a newer one (higher rev) is stored."""
-        await self._write(UPSERT_ANSWER, [_params(answer)])
+    async def save_answer(self, answer: AnswerRow, committed: Callable[[], None] | None = None) -> None:
+        """Store a participant's answer unless a newer one (higher rev) is stored; `committed` is
+        called once it is, before the callers of the answers committed with it resume."""
+        await self._write(UPSERT_ANSWER, [_params(answer)], committed)
 
     async def create_session(self, row: SessionRow) -> None:
         """Store a new session with its bank snapshot."""
