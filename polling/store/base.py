@@ -71,6 +71,29 @@ class AnswerRow:
 
 
 @dataclass(frozen=True)
+class QnaQuestionRow:
+    """A question of the room's Q&A, as stored; `participant` is the asking phone's anonymous key."""
+
+    session_id: str
+    id: str
+    participant: str
+    text: str
+    language: str
+    minute: str  # UTC, to the minute: no finer, for anonymity
+    status: str
+
+
+@dataclass(frozen=True)
+class QnaRows:
+    """A session's Q&A as stored: its settings (None: never set), questions in the order they
+    were asked, and votes as (question id, voter's anonymous key)."""
+
+    settings: dict[str, Any] | None
+    questions: list[QnaQuestionRow]
+    votes: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
 class AccountRow:
     """A facilitator's or organiser's account: a name, a role and the hash of their token."""
 
@@ -130,6 +153,21 @@ class Store(Protocol):
 
     async def answers(self, session_id: str) -> list[AnswerRow]:
         """A session's answers in the order they were first given."""
+
+    async def save_qna_settings(self, session_id: str, settings: dict[str, Any]) -> None:
+        """Store how a session runs its Q&A (open, pre-moderation, order, pinned question)."""
+
+    async def add_qna_question(self, row: QnaQuestionRow) -> None:
+        """Store a question a phone asked."""
+
+    async def save_qna_status(self, session_id: str, question_id: str, status: str) -> None:
+        """Store the moderation status of a question."""
+
+    async def save_qna_vote(self, session_id: str, question_id: str, participant: str, up: bool) -> None:
+        """Store a phone's vote for a question (`up`) or take it back; again is no change."""
+
+    async def qna(self, session_id: str) -> QnaRows:
+        """A session's Q&A settings, questions and votes."""
 
     async def add_account(self, row: AccountRow) -> None:
         """Store a new account; StoreError if the name or the token is taken."""

@@ -26,7 +26,7 @@ class Copied:
 
 
 async def copy_database(source: Store, target: Store) -> Copied:
-    """Copy every course, session (with its bank, state and owner), answer and account into an empty target.
+    """Copy every course, session (with its bank, state, owner, Q&A), answer and account to an empty target.
 
     Answers keep their revisions and moderation, and each session's answers keep their order.
     A target that already holds sessions or accounts is refused, so nothing is mixed."""
@@ -42,10 +42,21 @@ async def copy_database(source: Store, target: Store) -> Copied:
         answers += len(stored)
         for phone in await source.phones(row.id):
             await target.save_phone(row.id, phone.participant, phone.course_key, phone.finished)
+        await copy_qna(source, target, row.id)
     accounts = await source.accounts()
     for account in accounts:
         await target.add_account(account)
     return Copied(len(sessions), answers, len(accounts))
+
+
+async def copy_qna(source: Store, target: Store, session_id: str) -> None:
+    """A session's audience Q&A: its settings, its questions in the order asked, and their votes."""
+    rows = await source.qna(session_id)
+    if rows.settings is not None:
+        await target.save_qna_settings(session_id, rows.settings)
+    for question in rows.questions:
+        await target.add_qna_question(question)
+    await asyncio.gather(*(target.save_qna_vote(session_id, q, voter, True) for q, voter in rows.votes))
 
 
 async def _write_session(target: Store, row: SessionRow, answers: list[AnswerRow], joined: list[str]) -> None:

@@ -16,7 +16,16 @@ import orjson
 
 from polling.core.model import Bank
 from polling.store import shown
-from polling.store.base import AccountRow, AnswerRow, CourseRow, PhoneRow, SessionRow, StoreError
+from polling.store.base import (
+    AccountRow,
+    AnswerRow,
+    CourseRow,
+    PhoneRow,
+    QnaQuestionRow,
+    QnaRows,
+    SessionRow,
+    StoreError,
+)
 from polling.store.batching import GroupCommit, Run
 
 # Each entry upgrades the schema by one version; a database remembers the last one applied.
@@ -81,6 +90,31 @@ MIGRATIONS = (
     ALTER TABLE participants ADD COLUMN course_key TEXT;
     -- Whether the phone submitted a self-paced questionnaire.
     ALTER TABLE participants ADD COLUMN finished BOOLEAN NOT NULL DEFAULT FALSE;
+    """,
+    """
+    -- Audience Q&A: how each session runs it, the room's questions and their votes.
+    CREATE TABLE qna_settings (
+        session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+        settings   TEXT NOT NULL         -- JSON: open, premoderate, order, pinned
+    );
+    CREATE TABLE qna_questions (
+        session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        id          TEXT NOT NULL,
+        participant TEXT NOT NULL,       -- the asking phone's anonymous key, never shown
+        text        TEXT NOT NULL,
+        language    TEXT NOT NULL,
+        minute      TEXT NOT NULL,       -- UTC, to the minute: no finer, for anonymity
+        status      TEXT NOT NULL,       -- pending, approved, hidden or answered
+        seq         BIGSERIAL,           -- the order questions were asked
+        PRIMARY KEY (session_id, id)
+    );
+    CREATE TABLE qna_votes (
+        session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        question_id TEXT NOT NULL,
+        participant TEXT NOT NULL,       -- the voting phone's anonymous key: one vote per phone
+        seq         BIGSERIAL,
+        PRIMARY KEY (session_id, question_id, participant)
+    );
     """,
 )
 
@@ -243,11 +277,13 @@ class PostgresStore:
     async def purge(self, session_id: str) -> None:
         """Delete a session and its answers for good; a vacuum then frees their space for reuse."""
         await self._write("DELETE FROM answers WHERE session_id = $1", [(session_id,)])
+        for table in ("qna_votes", "qna_questions", "qna_settings"):
+            await self._write(f"DELETE FROM {table} WHERE session_id = $1", [(session_id,)])  # noqa: S608
         await self._write("DELETE FROM participants WHERE session_id = $1", [(session_id,)])
         await self._write("DELETE FROM sessions WHERE id = $1", [(session_id,)])
         with contextlib.suppress(asyncpg.PostgresError, OSError):
             async with self.pool.acquire() as connection:
-                await connection.execute("VACUUM answers, sessions")
+                await connection.execute("VACUUM answers, sessions, qna_questions, qna_votes")
 
     async def add_participant(self, session_id: str, participant: str) -> None:
         """Remember that a phone (its anonymous key) joined a session; again is no change."""
@@ -272,6 +308,62 @@ class PostgresStore:
         await self._write(
             "INSERT INTO courses (id, name, key, created, owner) VALUES ($1, $2, $3, $4, $5)",
             [(row.id, row.name, row.key, row.created, row.owner)],
+        )
+
+    # -- Q&A ---------------------------------------------------------------------------
+
+    async def save_qna_settings(self, session_id: str, settings: dict[str, Any]) -> None:
+        """Store how a session runs its Q&A (open, pre-moderation, order, pinned question)."""
+        await self._write(
+            "INSERT INTO qna_settings (session_id, settings) VALUES ($1, $2)"
+            " ON CONFLICT (session_id) DO UPDATE SET settings = excluded.settings",
+            [(session_id, json.dumps(settings))],
+        )
+
+    async def add_qna_question(self, row: QnaQuestionRow) -> None:
+        """Store a question a phone asked."""
+        await self._write(
+            "INSERT INTO qna_questions (session_id, id, participant, text, language, minute, status)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            [(row.session_id, row.id, row.participant, row.text, row.language, row.minute, row.status)],
+        )
+
+    async def save_qna_status(self, session_id: str, question_id: str, status: str) -> None:
+        """Store the moderation status of a question."""
+        await self._write(
+            "UPDATE qna_questions SET status = $1 WHERE session_id = $2 AND id = $3",
+            [(status, session_id, question_id)],
+        )
+
+    async def save_qna_vote(self, session_id: str, question_id: str, participant: str, up: bool) -> None:
+        """Store a phone's vote for a question (`up`) or take it back; again is no change."""
+        sql = (
+            "INSERT INTO qna_votes (session_id, question_id, participant) VALUES ($1, $2, $3)"
+            " ON CONFLICT DO NOTHING"
+            if up
+            else "DELETE FROM qna_votes WHERE session_id = $1 AND question_id = $2 AND participant = $3"
+        )
+        await self._write(sql, [(session_id, question_id, participant)])
+
+    async def qna(self, session_id: str) -> QnaRows:
+        """A session's Q&A settings, questions and votes."""
+        async with self.pool.acquire() as connection:
+            settings = await connection.fetchval(
+                "SELECT settings FROM qna_settings WHERE session_id = $1", session_id
+            )
+            questions = await connection.fetch(
+                "SELECT session_id, id, participant, text, language, minute, status FROM qna_questions"
+                " WHERE session_id = $1 ORDER BY seq",
+                session_id,
+            )
+            votes = await connection.fetch(
+                "SELECT question_id, participant FROM qna_votes WHERE session_id = $1 ORDER BY seq",
+                session_id,
+            )
+        return QnaRows(
+            json.loads(settings) if settings else None,
+            [QnaQuestionRow(*r) for r in questions],
+            [(r[0], r[1]) for r in votes],
         )
 
     # -- reads -------------------------------------------------------------------------

@@ -18,7 +18,16 @@ import aiosqlite
 import orjson
 
 from polling.core.model import Bank
-from polling.store.base import AccountRow, AnswerRow, CourseRow, PhoneRow, SessionRow, StoreError
+from polling.store.base import (
+    AccountRow,
+    AnswerRow,
+    CourseRow,
+    PhoneRow,
+    QnaQuestionRow,
+    QnaRows,
+    SessionRow,
+    StoreError,
+)
 from polling.store.batching import GroupCommit, Run
 
 # Each entry upgrades the schema by one version; the file remembers the last one applied in
@@ -79,6 +88,29 @@ MIGRATIONS = (
     ALTER TABLE participants ADD COLUMN course_key TEXT;
     -- Whether the phone submitted a self-paced questionnaire.
     ALTER TABLE participants ADD COLUMN finished INTEGER NOT NULL DEFAULT 0;
+    """,
+    """
+    -- Audience Q&A: how each session runs it, the room's questions and their votes.
+    CREATE TABLE qna_settings (
+        session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+        settings   TEXT NOT NULL         -- JSON: open, premoderate, order, pinned
+    );
+    CREATE TABLE qna_questions (
+        session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        id          TEXT NOT NULL,
+        participant TEXT NOT NULL,       -- the asking phone's anonymous key, never shown
+        text        TEXT NOT NULL,
+        language    TEXT NOT NULL,
+        minute      TEXT NOT NULL,       -- UTC, to the minute: no finer, for anonymity
+        status      TEXT NOT NULL,       -- pending, approved, hidden or answered
+        PRIMARY KEY (session_id, id)
+    );
+    CREATE TABLE qna_votes (
+        session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        question_id TEXT NOT NULL,
+        participant TEXT NOT NULL,       -- the voting phone's anonymous key: one vote per phone
+        PRIMARY KEY (session_id, question_id, participant)
+    );
     """,
 )
 
@@ -322,6 +354,60 @@ class SqliteStore:
             "INSERT INTO courses (id, name, key, created, owner) VALUES (?, ?, ?, ?, ?)",
             [(row.id, row.name, row.key, row.created, row.owner)],
         )
+
+    # -- Q&A ---------------------------------------------------------------------------
+
+    async def save_qna_settings(self, session_id: str, settings: dict[str, Any]) -> None:
+        """Store how a session runs its Q&A (open, pre-moderation, order, pinned question)."""
+        await self._write(
+            "INSERT INTO qna_settings (session_id, settings) VALUES (?, ?)"
+            " ON CONFLICT (session_id) DO UPDATE SET settings = excluded.settings",
+            [(session_id, json.dumps(settings))],
+        )
+
+    async def add_qna_question(self, row: QnaQuestionRow) -> None:
+        """Store a question a phone asked."""
+        await self._write(
+            "INSERT INTO qna_questions (session_id, id, participant, text, language, minute, status)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(row.session_id, row.id, row.participant, row.text, row.language, row.minute, row.status)],
+        )
+
+    async def save_qna_status(self, session_id: str, question_id: str, status: str) -> None:
+        """Store the moderation status of a question."""
+        await self._write(
+            "UPDATE qna_questions SET status = ? WHERE session_id = ? AND id = ?",
+            [(status, session_id, question_id)],
+        )
+
+    async def save_qna_vote(self, session_id: str, question_id: str, participant: str, up: bool) -> None:
+        """Store a phone's vote for a question (`up`) or take it back; again is no change."""
+        sql = (
+            "INSERT INTO qna_votes (session_id, question_id, participant) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING"
+            if up
+            else "DELETE FROM qna_votes WHERE session_id = ? AND question_id = ? AND participant = ?"
+        )
+        await self._write(sql, [(session_id, question_id, participant)])
+
+    async def qna(self, session_id: str) -> QnaRows:
+        """A session's Q&A settings, questions and votes."""
+        async with self.db.execute(
+            "SELECT settings FROM qna_settings WHERE session_id = ?", (session_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        async with self.db.execute(
+            "SELECT session_id, id, participant, text, language, minute, status FROM qna_questions"
+            " WHERE session_id = ? ORDER BY rowid",
+            (session_id,),
+        ) as cursor:
+            questions = [QnaQuestionRow(*r) for r in await cursor.fetchall()]
+        async with self.db.execute(
+            "SELECT question_id, participant FROM qna_votes WHERE session_id = ? ORDER BY rowid",
+            (session_id,),
+        ) as cursor:
+            votes = [(r[0], r[1]) for r in await cursor.fetchall()]
+        return QnaRows(json.loads(row[0]) if row else None, questions, votes)
 
     # -- reads -------------------------------------------------------------------------
 
