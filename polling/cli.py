@@ -159,6 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="csv: answers and summary tables; json: the whole session; xlsx: a workbook with a summary, "
         "a sheet and chart per question and the answers",
     )
+    export.add_argument(
+        "--qna",
+        action="store_true",
+        help="also write each session's audience Q&A with votes and status: qna.csv (csv) or qna.json (json)",
+    )
     export.add_argument("--out", default=".", help="folder to write the files into")
     export.add_argument(
         "--gain",
@@ -536,6 +541,7 @@ def export(args: argparse.Namespace) -> int:
     """Write each session's answers and summary (CSV) or the whole session (JSON), or one workbook
     of all the sessions (xlsx)."""
     from polling.reports import exports as exporting
+    from polling.reports.qnaexport import render_qna
 
     if args.gain:
         return _export_gain(args)
@@ -548,8 +554,14 @@ def export(args: argparse.Namespace) -> int:
         for session in sessions:
             answers = await polling.store.answers(session.id)
             info = polling.info(session)
-            for kind in ("json",) if args.format == "json" else ("answers", "summary"):
-                document = exporting.render(kind, session, info, answers)
+            documents = [
+                exporting.render(kind, session, info, answers)
+                for kind in (("json",) if args.format == "json" else ("answers", "summary"))
+            ]
+            if args.qna:
+                kind = "qna_json" if args.format == "json" else "qna_csv"
+                documents.append(render_qna(kind, session, info, await polling.store.qna(session.id)))
+            for document in documents:
                 (out / document.filename).write_text(document.body, encoding="utf-8")
                 print(out / document.filename)
         return 0

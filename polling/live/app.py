@@ -22,6 +22,7 @@ from polling import data
 from polling.core.access import Principal
 from polling.core.bankschema import bank_schema
 from polling.core.session import COMMANDS, Session
+from polling.live import qna
 from polling.live.assets import Assets, CompressedStaticFiles
 from polling.live.hints import catalogue_link
 from polling.live.joining import qr_svg
@@ -33,6 +34,7 @@ from polling.live.views import FACILITATOR
 from polling.reports import exports as export
 from polling.reports import report
 from polling.reports.learning import course_gain, render_gain
+from polling.reports.qnaexport import QNA_FILES, render_qna
 from polling.reports.tables import LanguageError
 from polling.store import open_store
 
@@ -117,7 +119,11 @@ def create_app(
         Route("/api/sessions/{session}/limit", api.limit, methods=["POST"]),
         Route("/api/sessions/{session}/languages", api.languages, methods=["POST"]),
         Route("/api/sessions/{session}/moderate", api.moderate, methods=["POST"]),
+        Route("/api/sessions/{session}/qna", api.qna, methods=["GET"]),
+        Route("/api/sessions/{session}/qna", api.qna_settings, methods=["POST"]),
+        Route("/api/sessions/{session}/qna/moderate", api.qna_moderate, methods=["POST"]),
         *(Route(f"/api/sessions/{{session}}/{name}", api.export) for name in EXPORTS),
+        *(Route(f"/api/sessions/{{session}}/{name}", api.qna_export) for name in QNA_EXPORTS),
         *(Route(f"/api/sessions/{{session}}/{name}", api.report) for name in REPORTS),
         Route("/api/sessions/{session}/{action}", api.command, methods=["POST"]),
         WebSocketRoute("/ws", socket.serve),
@@ -338,6 +344,7 @@ class Api:
             live_results=flag(body, "live_results"),
             course=body.get("course"),
             course_role=body.get("role"),
+            qna={"open": True, "premoderate": flag(body, "premoderate")} if flag(body, "qna") else None,
         )
         return JSONResponse(self.polling.info(session), status_code=201)
 
@@ -362,11 +369,7 @@ class Api:
     async def gain(self, request: Request) -> Response:
         row = await self.polling.courses.visible(request.path_params["course"], request.state.principal)
         result = course_gain(self.polling.courses.info(row), self.polling.courses.sessions_of(row.id))
-        document = render_gain(GAIN_EXPORTS[request.url.path.rpartition("/")[2]], result)
-        disposition = f'attachment; filename="{document.filename}"'
-        return Response(
-            document.body, media_type=document.media_type, headers={"Content-Disposition": disposition}
-        )
+        return download(render_gain(GAIN_EXPORTS[request.url.path.rpartition("/")[2]], result))
 
     @facilitator_only
     async def limit(self, request: Request) -> Response:
@@ -416,15 +419,39 @@ class Api:
         return JSONResponse({"ok": True})
 
     @facilitator_only
+    async def qna(self, request: Request) -> Response:
+        session = await self._session(request)
+        return JSONResponse(self.polling.qna.view(session, FACILITATOR))
+
+    @facilitator_only
+    async def qna_settings(self, request: Request) -> Response:
+        body = await self._body(request)
+        session = await self._session(request, drive=True)
+        await self.polling.qna.configure(session.id, qna.changes(body))
+        return JSONResponse(self.polling.qna.view(session, FACILITATOR))
+
+    @facilitator_only
+    async def qna_moderate(self, request: Request) -> Response:
+        body = await self._body(request)
+        session = await self._session(request, drive=True)
+        await self.polling.qna.moderate(session.id, body.get("id"), body.get("status"))
+        return JSONResponse(self.polling.qna.view(session, FACILITATOR))
+
+    @facilitator_only
+    async def qna_export(self, request: Request) -> Response:
+        session = await self._session(request)
+        kind = QNA_EXPORTS[request.url.path.rpartition("/")[2]]
+        rows = await self.polling.store.qna(session.id)
+        document = render_qna(kind, session, self.polling.info(session), rows)
+        return download(document)
+
+    @facilitator_only
     async def export(self, request: Request) -> Response:
         session = await self._session(request)
         answers = await self.polling.store.answers(session.id)
         kind = EXPORTS[request.url.path.rpartition("/")[2]]
         document = export.render(kind, session, self.polling.info(session), answers)
-        disposition = f'attachment; filename="{document.filename}"'
-        return Response(
-            document.body, media_type=document.media_type, headers={"Content-Disposition": disposition}
-        )
+        return download(document)
 
     @facilitator_only
     async def report(self, request: Request) -> Response:
@@ -441,10 +468,7 @@ class Api:
             document = report.build(kind, sessions, answers, request.query_params.get("lang"))
         except LanguageError as problem:
             raise Refused("bad_request", str(problem)) from None
-        disposition = f'attachment; filename="{document.filename}"'
-        return Response(
-            document.body, media_type=document.media_type, headers={"Content-Disposition": disposition}
-        )
+        return download(document)
 
 
 MAX_LIMIT = 1_000_000
@@ -454,6 +478,7 @@ EXPORTS = {name: kind for kind, name in export.FILES.items()}
 # A course's learning gain exports by the last part of their path.
 GAIN_EXPORTS = {"gain.json": "json", "gain.csv": "csv"}
 REPORTS = {export.REPORT_FILES[kind]: kind for kind in report.KINDS}
+QNA_EXPORTS = {name: kind for kind, name in QNA_FILES.items()}
 
 
 def flag(body: dict[str, Any], name: str) -> bool:
@@ -472,6 +497,14 @@ def participant_limit(body: dict[str, Any]) -> int | None:
     ):
         raise Refused("bad_request", f"max_participants must be from 1 to {MAX_LIMIT} or null")
     return limit
+
+
+def download(document: export.Document | report.Report) -> Response:
+    """An export or report as a file to save under its own name."""
+    disposition = f'attachment; filename="{document.filename}"'
+    return Response(
+        document.body, media_type=document.media_type, headers={"Content-Disposition": disposition}
+    )
 
 
 def unauthorized() -> JSONResponse:

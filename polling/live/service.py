@@ -26,6 +26,7 @@ from polling.live.courses import Courses
 from polling.live.hub import Client, Coalescer, Hub, encode
 from polling.live.joining import new_code
 from polling.live.limits import RateLimit
+from polling.live.qna import Questions
 from polling.live.refusals import Refused
 from polling.live.relay import Relay, RelayError
 from polling.live.timers import Timers
@@ -128,6 +129,7 @@ class Polling:
         self.coalescer = Coalescer(self._push_tally)
         self.timers = Timers(self._expire, lambda session_id: session_id in self.sessions)
         self.courses = Courses(self)
+        self.qna = Questions(self, utc_minute)
         self.join_rate = join_rate
         self._joins: dict[str, RateLimit] = {}  # new phones let in, per session
         # The version of each text question's list (session, question) up to which this
@@ -160,6 +162,7 @@ class Polling:
                 session.course_keys[phone.participant] = phone.course_key
             if phone.finished:
                 session.finished.add(phone.participant)
+        await self.qna.load(row.id)
         return session
 
     async def stop(self) -> None:
@@ -312,8 +315,10 @@ class Polling:
         live_results: bool = False,
         course: str | None = None,
         course_role: str | None = None,
+        qna: dict[str, Any] | None = None,
     ) -> Session:
-        """Start a session from a bank file, keeping a snapshot of the bank."""
+        """Start a session from a bank file, keeping a snapshot of the bank; `qna`: its Q&A
+        settings from the start (`open`, `premoderate`, `order`)."""
         if not principal.may_create:
             raise Refused("forbidden", "Organisers read and export sessions; they do not start them")
         if course is not None:
@@ -354,6 +359,8 @@ class Polling:
         await self._durably(self.store.create_session(row))
         self._add(session)
         await self._share({"event": "session", "session": session.id})
+        if qna:
+            await self.qna.configure(session.id, qna)
         return session
 
     async def create_course(self, name: Any, principal: Principal = OPERATOR) -> CourseRow:
@@ -421,6 +428,7 @@ class Polling:
         self.sessions.pop(session.id, None)
         self.codes.pop(session.code, None)
         self.timers.cancel(session.id)
+        self.qna.forget(session.id)
         for key in [key for key in self._texts_sent if key[0] == session.id]:
             del self._texts_sent[key]
         for role in (FACILITATOR, SCREEN, PARTICIPANT):
@@ -642,6 +650,8 @@ class Polling:
                 self._add(resume(row, await self.store.answers(row.id)))
         elif session is None:
             return
+        elif kind.startswith("qna_"):
+            self.qna.apply(session, event)
         elif kind == "answer":
             status = Moderation(event["status"]) if event["status"] else None
             session.record(event["participant"], event["question"], event["value"], event["rev"], status)
@@ -701,7 +711,8 @@ class Polling:
     def presenter_state(self, session: Session, role: str, texts_known: Any = None) -> dict[str, Any]:
         """PRESENTER_STATE of docs/protocol.md, for the facilitator or the screen, as it stands now."""
         participants = self.participants(session.id)
-        return views.presenter_state(session, role, self.join_base, participants, self.problem, texts_known)
+        state = views.presenter_state(session, role, self.join_base, participants, self.problem, texts_known)
+        return {**state, "qna": self.qna.view(session, role)}
 
     def texts_delivered(self, session: Session) -> None:
         """A presenter was sent the current question's text list as it stands now."""

@@ -15,7 +15,7 @@ import orjson
 from starlette.websockets import WebSocket
 
 from polling.core.session import COMMANDS, Session
-from polling.live import views
+from polling.live import qna, views
 from polling.live.hub import Client
 from polling.live.limits import RateLimit
 from polling.live.refusals import Refused
@@ -81,6 +81,10 @@ class Socket:
             "submit": self.submit,
             "moderate": self.moderate,
             "languages": self.languages,
+            "ask": self.ask,
+            "vote": self.vote,
+            "qna_settings": self.qna_settings,
+            "qna_moderate": self.qna_moderate,
             "ping": self.ping,
             **{action: self.command for action in COMMANDS},
         }
@@ -189,6 +193,7 @@ class Socket:
                 },
                 **views.participant_question(session, client.participant),
                 **views.questionnaire(session, client.participant),
+                "qna": self.polling.qna.for_phone(session, key),
             }
         elif role == FACILITATOR:
             # The token first: without it, nobody learns whether a session id exists.
@@ -258,6 +263,26 @@ class Socket:
         if client.role != FACILITATOR:
             raise Refused("unauthorized", "Only the facilitator chooses the screen's languages")
         await self.polling.show_languages(client.session_id, message.get("languages"))
+
+    async def ask(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role != PARTICIPANT:
+            raise Refused("unauthorized", "Only participants ask questions")
+        await client.reply(await self.polling.qna.ask(client, message))
+
+    async def vote(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role != PARTICIPANT:
+            raise Refused("unauthorized", "Only participants vote for questions")
+        await client.reply(await self.polling.qna.vote(client, message))
+
+    async def qna_settings(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role != FACILITATOR:
+            raise Refused("unauthorized", "Only the facilitator runs Q&A")
+        await self.polling.qna.configure(client.session_id, qna.changes(message))
+
+    async def qna_moderate(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role != FACILITATOR:
+            raise Refused("unauthorized", "Only the facilitator moderates questions")
+        await self.polling.qna.moderate(client.session_id, message.get("id"), message.get("status"))
 
     async def ping(self, client: Client, message: dict[str, Any]) -> None:
         await client.reply({"type": "pong"})
