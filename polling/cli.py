@@ -96,6 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
         "refused until some say it or time out (env POLLING_MAX_PENDING)",
     )
     serve.add_argument(
+        "--images",
+        default=_env("IMAGES", None),
+        help="folder of the bank pictures re-encoded for sessions, kept by content hash (env "
+        "POLLING_IMAGES); by default beside a SQLite --db, or ./polling-images with PostgreSQL, "
+        "where every process must be given the same folder",
+    )
+    serve.add_argument(
         "--ping-interval",
         type=float,
         default=float(_env("PING_INTERVAL", 20)),
@@ -413,6 +420,7 @@ def serve(args: argparse.Namespace) -> int:
         args.redis,
         args.max_pending,
         args.join_rate,
+        args.images,
     )
     run(app, args.host, args.port, args.ping_interval, reuse_port=worker)
     return 0
@@ -430,6 +438,8 @@ def _worker_command(args: argparse.Namespace, base: str) -> list[str]:
         "--ping-interval", str(args.ping_interval), "--max-pending", str(args.max_pending),
         "--join-rate", str(args.join_rate),
     ]  # fmt: skip
+    if args.images is not None:
+        command += ["--images", str(args.images)]
     if args.retention_days is not None:
         command += ["--retention-days", str(args.retention_days)]
     return command
@@ -439,9 +449,10 @@ def check(args: argparse.Namespace) -> int:
     """Print every problem of the banks; 1 when any is an error (or a warning, with --strict)."""
     from polling.core.banks import bank_files
     from polling.core.banks import check as check_banks
+    from polling.media.images import check_images
 
     files = bank_files(args.paths)
-    problems, ok = check_banks(args.paths, strict=args.strict)
+    problems, ok = check_banks(args.paths, strict=args.strict, files=check_images)
     for problem in problems:
         print(problem)
     errors = sum(p.severity == "error" for p in problems)

@@ -245,8 +245,8 @@ def test_misspelt_key_is_unknown_with_a_suggestion() -> None:
     assert [(p.line, p.message) for p in problems] == [
         (10, "question is missing required key 'prompt'"),
         (12, "unknown key 'promt' in question (did you mean 'prompt'?); allowed: id, type, "
-         "prompt, options, max_choices, min, max, min_label, max_label, max_length, correct, tolerance, "
-         "points, explanation, time_limit, confidence"),
+         "prompt, options, max_choices, min, max, min_label, max_label, max_length, title, body, image, alt, "
+         "correct, tolerance, points, explanation, time_limit, confidence"),
     ]  # fmt: skip
 
 
@@ -302,7 +302,7 @@ def test_question_without_id_is_an_error() -> None:
         ("  - {id: a, label: A}\n  - {id: 7, label: B}\n", 15, 'quote it, e.g. "7"'),
         ("  - {id: a, label: A}\n  - {id: b, label: B, value: 2}\n", 15, "unknown key 'value'"),
         ("  - {id: a, label: A}\n  - Just a string\n", 15,
-         "option must be a mapping with keys id, label, got a string"),
+         "option must be a mapping with keys id, label, image, alt, got a string"),
         ("  - {id: a, label: A}\n  - {id: b, label: no}\n", 15, 'quote it, e.g. "no"'),
     ],
 )  # fmt: skip
@@ -584,11 +584,11 @@ def test_bundled_banks_are_complete() -> None:
 
 
 def test_bundled_workshop_evaluation_uses_every_type() -> None:
-    """The demo bank shows every question type, in English and Russian."""
+    """The demo bank shows every question type (slides are in cultural-property), in English and Russian."""
     bank, _ = load_bank(BUNDLED / "workshop-evaluation.yaml")
     assert bank is not None
     assert bank.languages == ("en", "ru")
-    assert {q.type for q in bank.questions} == set(QuestionType)
+    assert {q.type for q in bank.questions} == set(QuestionType) - {QuestionType.SLIDE}
     assert all(q.prompt["ru"] != q.prompt["en"] for q in bank.questions)
 
 

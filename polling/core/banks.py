@@ -5,10 +5,10 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -24,6 +24,7 @@ from polling.core.model import (
     OPTION_TYPES,
     Bank,
     Correct,
+    Image,
     Option,
     Question,
     QuestionType,
@@ -52,10 +53,16 @@ MAX_POINTS = 1000
 
 BANK_KEYS = ("title", "languages", "questions", "quiz")
 QUIZ_KEYS = ("time_limit", "speed_bonus")
-OPTION_KEYS = ("id", "label")
+# A picture: its file, and what it shows in words for those who cannot see it.
+PICTURE_KEYS = ("image", "alt")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+OPTION_KEYS = ("id", "label", *PICTURE_KEYS)
+OPTION_REQUIRED = ("id", "label")
 COMMON_KEYS = ("id", "type", "prompt")
-# Optional keys that every type accepts.
-ANY_TYPE_KEYS = ("explanation", "time_limit")
+# Optional keys that every type of question accepts (a slide is not asked: see SLIDE_KEYS).
+ANY_TYPE_KEYS = ("explanation", "time_limit", *PICTURE_KEYS)
+# A slide has a title where a question has a prompt, and no answer of any kind.
+SLIDE_KEYS = ("id", "type", "title", "body", *PICTURE_KEYS)
 # The keys each type accepts besides COMMON_KEYS and ANY_TYPE_KEYS.
 TYPE_KEYS: dict[QuestionType, tuple[str, ...]] = {
     QuestionType.SINGLE: ("options", "correct", "points", "confidence"),
@@ -65,13 +72,14 @@ TYPE_KEYS: dict[QuestionType, tuple[str, ...]] = {
     QuestionType.WORDCLOUD: ("max_length",),
     QuestionType.TEXT: ("max_length",),
     QuestionType.RANKING: ("options", "correct", "points", "confidence"),
+    QuestionType.SLIDE: ("title", "body"),
 }
 # The opinion keys first, then the quiz ones, in the order the docs list them.
 QUIZ_QUESTION_KEYS = ("correct", "tolerance", "points", "explanation", "time_limit", "confidence")
 QUESTION_KEYS = (
     tuple(
         key
-        for key in dict.fromkeys(COMMON_KEYS + sum(TYPE_KEYS.values(), ()))
+        for key in dict.fromkeys(COMMON_KEYS + sum(TYPE_KEYS.values(), ()) + PICTURE_KEYS)
         if key not in QUIZ_QUESTION_KEYS
     )
     + QUIZ_QUESTION_KEYS
@@ -87,6 +95,18 @@ KINDS: tuple[tuple[type, str], ...] = (
 )
 
 Fields = dict[str, tuple[Node, Node]]
+
+
+def allowed_keys(qtype: QuestionType) -> tuple[str, ...]:
+    """The keys a question of this type may have."""
+    if qtype is QuestionType.SLIDE:
+        return SLIDE_KEYS
+    return COMMON_KEYS + ANY_TYPE_KEYS + TYPE_KEYS[qtype]
+
+
+def heading_key(qtype: QuestionType | None) -> str:
+    """The key of the text a question is shown under: a slide's title, else the prompt."""
+    return "title" if qtype is QuestionType.SLIDE else "prompt"
 
 
 @dataclass(frozen=True)
@@ -379,7 +399,7 @@ class _Reader:
         before = self.errors()
         self.untranslated = set()
         self.confidence_line = None
-        fields = self.mapping(node, "question", QUESTION_KEYS, COMMON_KEYS)
+        fields = self.mapping(node, "question", QUESTION_KEYS, ("id", "type"))
         if "confidence" in fields:
             value_node = fields["confidence"][1]
             value = self.value(value_node)
@@ -389,12 +409,19 @@ class _Reader:
                 self.confidence_line = _line(value_node)  # a "how sure are you?" item follows
         qid = self.ident(fields["id"][1], "question id", seen) if "id" in fields else None
         owner = f" of question {qid!r}" if qid else ""
-        prompt = self.text(fields["prompt"], "prompt", owner) if "prompt" in fields else None
         qtype = self.question_type(fields["type"][1]) if "type" in fields else None
+        heading = heading_key(qtype)
+        if heading not in fields:
+            self.error(node, f"question is missing required key {heading!r}")
+        prompt = self.text(fields[heading], heading, owner) if heading in fields else None
         if qtype is None:
             return None
         for key, (key_node, _) in fields.items():
-            if key not in COMMON_KEYS + ANY_TYPE_KEYS and key not in TYPE_KEYS[qtype]:
+            if key in allowed_keys(qtype):
+                continue
+            if qtype is QuestionType.SLIDE:
+                self.error(key_node, f"{key} does not apply to a slide (a slide has {', '.join(SLIDE_KEYS)})")
+            else:
                 users = ", ".join(t for t, keys in TYPE_KEYS.items() if key in keys)
                 self.error(key_node, f"{key} does not apply to {qtype} questions (only {users})")
         if qtype in OPTION_TYPES:
@@ -403,17 +430,53 @@ class _Reader:
             values = self.scale_fields(node, fields, owner)
         elif qtype is QuestionType.NUMBER:
             values = self.number_fields(fields)
+        elif qtype is QuestionType.SLIDE:
+            values = {"body": self.text(fields["body"], "body", owner)} if "body" in fields else {}
         else:
             default = DEFAULT_WORD_LENGTH if qtype is QuestionType.WORDCLOUD else DEFAULT_TEXT_LENGTH
             values = {"max_length": default}
             if "max_length" in fields:
                 length = self.integer(fields["max_length"][1], "max_length", 1, MAX_LENGTH_LIMIT)
                 values["max_length"] = length
-        values |= self.quiz_fields(fields, qtype, values, owner)
+        if qtype is not QuestionType.SLIDE:
+            values |= self.quiz_fields(fields, qtype, values, owner)
+        values["image"] = self.picture(fields, owner)
         if self.errors() > before or qid is None or prompt is None:
             return None
         missing = tuple(lang for lang in self.languages or () if lang in self.untranslated)
         return Question(qid, qtype, prompt, **values, missing=missing)
+
+    def picture(self, fields: Fields, owner: str) -> Image | None:
+        """The `image` and `alt` of a question, option or slide. Only the path is checked here:
+        whether the file exists and is a picture is polling.media's (it reads the disk)."""
+        if "image" not in fields:
+            if "alt" in fields:
+                self.error(fields["alt"][0], f"alt{owner} describes a picture, but there is no image")
+            return None
+        key_node, value_node = fields["image"]
+        src = self.string(value_node, "image", "a file path relative to the bank file")
+        if "alt" not in fields:
+            message = f"image{owner} needs alt: what the picture shows, for those who cannot see it"
+            self.error(key_node, message)
+        start = len(self.problems)
+        alt = self.text(fields["alt"], "alt", owner) if "alt" in fields else None
+        # A missing translation of any other text is a warning; a picture nobody can read about is not.
+        for index in range(start, len(self.problems)):
+            if self.problems[index].severity == WARNING:
+                problem = self.problems[index]
+                message = f"{problem.message}: a picture needs alt in every language"
+                self.problems[index] = replace(problem, severity=ERROR, message=message)
+        if src is None:
+            return None
+        path = PurePosixPath(src.replace("\\", "/"))
+        if path.is_absolute() or ".." in path.parts or ":" in src:
+            self.error(value_node, f"image {src!r} leaves the banks folder: give a path below the bank file")
+            return None
+        if path.suffix.lower() not in IMAGE_SUFFIXES:
+            kinds = ", ".join(IMAGE_SUFFIXES)
+            self.error(value_node, f"image {src!r} must be a JPEG, PNG or WebP file ({kinds})")
+            return None
+        return None if alt is None else Image(str(path), alt, line=_line(value_node))
 
     def quiz_fields(
         self, fields: Fields, qtype: QuestionType, values: dict[str, Any], owner: str
@@ -561,13 +624,14 @@ class _Reader:
         seen: dict[str, int] = {}
         result = []
         for item in node.value:
-            fields = self.mapping(item, "option", OPTION_KEYS, OPTION_KEYS)
+            fields = self.mapping(item, "option", OPTION_KEYS, OPTION_REQUIRED)
             oid = self.ident(fields["id"][1], "option id", seen) if "id" in fields else None
             owner = f" of option {oid!r}" if oid else ""
             owner += f" in question {qid!r}" if qid else ""
             label = self.text(fields["label"], "label", owner) if "label" in fields else None
+            image = self.picture(fields, owner)
             if oid is not None and label is not None:
-                result.append(Option(oid, label))
+                result.append(Option(oid, label, image))
         return tuple(result)
 
 
@@ -657,8 +721,15 @@ def load_banks(directory: str | Path) -> dict[str, Loaded]:
     return dict(sorted(banks.items()))
 
 
-def check(paths: Iterable[str | Path], strict: bool = False) -> tuple[list[Problem], bool]:
-    """All problems of the given files and directories, and whether they pass."""
+# What a bank's files on disk add to its problems (its pictures: see polling.media.images).
+FileCheck = Callable[[Bank, Path], list[Problem]]
+
+
+def check(
+    paths: Iterable[str | Path], strict: bool = False, files: FileCheck | None = None
+) -> tuple[list[Problem], bool]:
+    """All problems of the given files and directories, and whether they pass; `files` checks
+    what a bank that loads names on disk."""
     given = [Path(path) for path in paths]
     problems = [
         Problem(str(path), 1, "no .yaml or .yml files in this directory", ERROR)
@@ -666,6 +737,9 @@ def check(paths: Iterable[str | Path], strict: bool = False) -> tuple[list[Probl
         if path.is_dir() and not bank_files([path])
     ]
     for file in bank_files(given):
-        problems.extend(load_bank(file)[1])
+        bank, found = load_bank(file)
+        if bank is not None and files is not None:
+            found = sorted([*found, *files(bank, file)], key=lambda problem: problem.line)
+        problems.extend(found)
     failing = (ERROR, WARNING) if strict else (ERROR,)
     return problems, not any(problem.severity in failing for problem in problems)

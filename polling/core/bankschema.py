@@ -42,14 +42,23 @@ def _described(schema: Schema, description: str) -> Schema:
     return {**schema, "description": description}
 
 
+IMAGE: Schema = dict(
+    type="string",
+    pattern=r"\.([jJ][pP][eE]?[gG]|[pP][nN][gG]|[wW][eE][bB][pP])$",
+    description="a JPEG, PNG or WebP file, relative to the bank file and below it",
+)
+ALT: Schema = _described(TEXT, "what the picture shows, in every language")
 OPTION: Schema = dict(
     type="object",
-    required=list(banks.OPTION_KEYS),
+    required=list(banks.OPTION_REQUIRED),
     additionalProperties=False,
     properties={
         "id": _described(ID, "unique within its question; results are counted by it"),
         "label": _described(TEXT, "what participants see and tap"),
+        "image": IMAGE,
+        "alt": ALT,
     },
+    dependencies={"image": ["alt"], "alt": ["image"]},
 )
 
 SECONDS: Schema = dict(
@@ -71,7 +80,9 @@ FIELDS: dict[str, Schema] = {
         },
         description="quiz defaults for every question",
     ),
-    "title": _described(TEXT, "the bank's name, shown to the facilitator and in exports"),
+    "title": _described(
+        TEXT, "the bank's name, shown to the facilitator and in exports; in a question, a slide's heading"
+    ),
     "languages": dict(
         type="array",
         minItems=1,
@@ -106,6 +117,9 @@ FIELDS: dict[str, Schema] = {
     "confidence": dict(
         type="boolean", description='adds a "how sure are you?" scale from 1 to 5 after the item'
     ),
+    "body": _described(TEXT, "a slide's text: paragraphs, **bold**, lists and links as text"),
+    "image": IMAGE,
+    "alt": ALT,
 }
 
 # Kinds that differ by question type: a scale's ends are whole numbers.
@@ -128,10 +142,10 @@ def _kind(key: str) -> Schema:
 
 def _per_type(qtype: QuestionType) -> Schema:
     """The keys a question of this type may have, and those it must have."""
-    allowed = [*banks.COMMON_KEYS, *banks.ANY_TYPE_KEYS, *banks.TYPE_KEYS[qtype]]
-    then: Schema = {"propertyNames": {"enum": allowed}}
+    allowed = list(banks.allowed_keys(qtype))
+    then: Schema = {"propertyNames": {"enum": allowed}, "required": [banks.heading_key(qtype)]}
     if qtype in OPTION_TYPES:
-        then["required"] = ["options"]
+        then["required"] = [*then["required"], "options"]
     if qtype in TYPE_FIELDS:
         then["properties"] = TYPE_FIELDS[qtype]
     return {"if": {"properties": {"type": {"const": str(qtype)}}, "required": ["type"]}, "then": then}
@@ -145,11 +159,11 @@ def bank_schema() -> Schema:
     """The JSON Schema (draft 7) that a bank file's YAML, read as data, must satisfy."""
     question: Schema = dict(
         type="object",
-        required=list(banks.COMMON_KEYS),
+        required=["id", "type"],
         additionalProperties=False,
         properties={key: _kind(key) for key in banks.QUESTION_KEYS},
         allOf=[_per_type(qtype) for qtype in banks.TYPE_KEYS],
-        dependencies={key: ["correct"] for key in NEEDS_CORRECT},
+        dependencies={**{key: ["correct"] for key in NEEDS_CORRECT}, "image": ["alt"], "alt": ["image"]},
     )
     properties = {key: _kind(key) for key in banks.BANK_KEYS}
     properties["questions"] = {**properties["questions"], "items": question}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
+
+from polling.core import richtext
 
 # A text in every language of its bank: language code -> string. The loader fills
 # every language (a plain string, or the default language where a translation is
@@ -22,6 +25,8 @@ class QuestionType(StrEnum):
     WORDCLOUD = "wordcloud"
     TEXT = "text"
     RANKING = "ranking"
+    # Not a question: a title and a body shown between questions, which takes no answers.
+    SLIDE = "slide"
 
 
 CHOICE_TYPES = frozenset({QuestionType.SINGLE, QuestionType.MULTIPLE})
@@ -44,12 +49,52 @@ DEFAULT_POINTS = 1
 MAX_RANKING_OPTIONS = 10
 
 
+# The two sizes a picture is served at: a phone's, small enough for a weak Wi-Fi, and the
+# projector's. Each URL names the picture's content hash, so it never changes meaning.
+IMAGE_SIZES = ("phone", "screen")
+
+
+def image_url(digest: str, size: str) -> str:
+    """Where the server serves a picture of this content hash at one of IMAGE_SIZES."""
+    return f"/images/{digest}/{size}.webp"
+
+
+@dataclass(frozen=True)
+class Image:
+    """A picture of a question, option or slide: its file as the bank names it (relative to
+    the bank file), its alt text in every language, and once a session takes its snapshot,
+    the SHA-256 of the file's bytes, under which its re-encoded copies are kept."""
+
+    src: str
+    alt: Text
+    digest: str | None = None
+    line: int = field(default=0, compare=False)  # where the bank names it, for `polling check`
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"src": self.src, "alt": self.alt}
+        if self.digest is not None:
+            data["hash"] = self.digest
+            data["urls"] = {size: image_url(self.digest, size) for size in IMAGE_SIZES}
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Image | None:
+        return None if data is None else cls(data["src"], data["alt"], data.get("hash"))
+
+
 @dataclass(frozen=True)
 class Option:
     """One choice of a single or multiple choice question."""
 
     id: str
     label: Text
+    image: Image | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "label": self.label}
+        if self.image is not None:
+            data["image"] = self.image.to_dict()
+        return data
 
 
 OPTIONAL_FIELDS = (
@@ -106,22 +151,42 @@ class Question:
     time_limit: int | None = None
     # A "how sure are you?" item (core/confidence.py): the id of the question it asks about.
     confidence_for: str | None = None
+    # A slide's body (its title is the prompt), in the formatting of core/richtext.py.
+    body: Text | None = None
+    image: Image | None = None
     # Languages in which some text of this question is missing and shown in the default one.
     missing: tuple[str, ...] = ()
+
+    @property
+    def is_slide(self) -> bool:
+        """A slide is shown, never opened for answers."""
+        return self.type is QuestionType.SLIDE
 
     def option_ids(self) -> list[str]:
         """The ids of the options, in bank order."""
         return [option.id for option in self.options]
 
+    def images(self) -> Iterator[Image]:
+        """The pictures of the question and of its options."""
+        if self.image is not None:
+            yield self.image
+        yield from (option.image for option in self.options if option.image is not None)
+
     def to_dict(self) -> dict[str, Any]:
         """The question as JSON, leaving out what does not apply."""
         data: dict[str, Any] = {"id": self.id, "type": str(self.type), "prompt": self.prompt}
         if self.options:
-            data["options"] = [{"id": o.id, "label": o.label} for o in self.options]
+            data["options"] = [option.to_dict() for option in self.options]
         for name in OPTIONAL_FIELDS:
             value = getattr(self, name)
             if value is not None:
                 data[name] = list(value) if isinstance(value, list) else value
+        if self.body is not None:
+            data["body"] = self.body
+            # Parsed here, once, so that every page draws the same structure with DOM calls.
+            data["blocks"] = {lang: richtext.parse(text) for lang, text in self.body.items()}
+        if self.image is not None:
+            data["image"] = self.image.to_dict()
         if self.missing:
             data["missing"] = list(self.missing)
         return data
@@ -140,7 +205,9 @@ class Question:
             id=data["id"],
             type=QuestionType(data["type"]),
             prompt=data["prompt"],
-            options=tuple(Option(o["id"], o["label"]) for o in data.get("options", ())),
+            options=tuple(
+                Option(o["id"], o["label"], Image.from_dict(o.get("image"))) for o in data.get("options", ())
+            ),
             max_choices=data.get("max_choices"),
             min=data.get("min"),
             max=data.get("max"),
@@ -154,6 +221,8 @@ class Question:
             points=data.get("points"),
             time_limit=data.get("time_limit"),
             confidence_for=data.get("confidence_for"),
+            body=data.get("body"),
+            image=Image.from_dict(data.get("image")),
             missing=tuple(data.get("missing", ())),
         )
 
@@ -180,6 +249,26 @@ class Bank:
     def question(self, question_id: str) -> Question | None:
         """The question with this id, or None."""
         return self._by_id.get(question_id)
+
+    def images(self) -> list[Image]:
+        """Every picture of the bank, in bank order."""
+        return [image for question in self.questions for image in question.images()]
+
+    def with_images(self, change: Callable[[Image], Image]) -> Bank:
+        """The same bank with each picture replaced by `change(picture)`."""
+
+        def changed(image: Image | None) -> Image | None:
+            return None if image is None else change(image)
+
+        questions = tuple(
+            replace(
+                q,
+                image=changed(q.image),
+                options=tuple(replace(o, image=changed(o.image)) for o in q.options),
+            )
+            for q in self.questions
+        )
+        return replace(self, questions=questions)
 
     def time_limit(self, question: Question) -> int | None:
         """Seconds to answer `question`: its own limit, else the bank's quiz default, else none."""

@@ -148,6 +148,8 @@ class Session:
         """Open voting on the current question; with a time limit (the facilitator's, else the
         bank's), the server's clock sets its deadline."""
         question = self._require_current()
+        if self._is_slide(question):
+            raise TransitionError(f'"{question}" is a slide: it takes no answers, so it cannot be opened')
         if self.states[question] is QuestionState.OPEN:
             raise TransitionError(f'Voting is already open on question "{question}"')
         self.states[question] = QuestionState.OPEN
@@ -205,11 +207,13 @@ class Session:
             self.show(self.bank.questions[0].id)
             return
         state = self.states[self.current]
-        if state is QuestionState.SHOWN:
+        # Nothing to open or reveal on a slide: the click goes on to what follows.
+        slide = self._is_slide(self.current)
+        if state is QuestionState.SHOWN and not slide:
             self.open()
         elif state is QuestionState.OPEN:
             self.close()
-        elif self.hide_results and self.current not in self.revealed:
+        elif self.hide_results and self.current not in self.revealed and not slide:
             self.reveal()
         else:
             following = self._neighbour(+1)
@@ -257,6 +261,8 @@ class Session:
         question = self.bank.question(question_id) if isinstance(question_id, str) else None
         if question is None:
             raise NotOpenError("There is no such question")
+        if question.is_slide:
+            raise NotOpenError("A slide takes no answers")
         if is_late(self.deadlines.get(question_id), self.clock()):
             # Checked first: a question the timer has not closed yet is as late as a closed one.
             raise TimeUpError("Time is up for this question")
@@ -376,6 +382,10 @@ class Session:
         if self.current is None:
             raise TransitionError("No question is shown yet")
         return self.current
+
+    def _is_slide(self, question_id: str) -> bool:
+        question = self.bank.question(question_id)
+        return question is not None and question.is_slide
 
     def _close_if_open(self, question_id: str) -> None:
         if self.states[question_id] is QuestionState.OPEN:

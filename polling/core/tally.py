@@ -175,6 +175,8 @@ class Tally:
             case QuestionType.TEXT:
                 statuses = Counter(t.status for t in self._texts.values())
                 return {str(s): statuses[s] for s in Moderation}
+            case QuestionType.SLIDE:
+                return {}  # a slide takes no answers
         raise AssertionError(self.question.type)  # pragma: no cover
 
     def _scale_results(self) -> dict[str, Any]:

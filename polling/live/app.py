@@ -22,6 +22,7 @@ from polling import data
 from polling.core.access import Principal
 from polling.core.bankschema import bank_schema
 from polling.core.session import COMMANDS, Session
+from polling.live import pictures
 from polling.live import qna
 from polling.live.assets import Assets, CompressedStaticFiles
 from polling.live.hints import catalogue_link
@@ -31,6 +32,7 @@ from polling.live.relay import RedisRelay
 from polling.live.service import JOIN_RATE, Polling
 from polling.live.sockets import MAX_PENDING, RATE_PER_SECOND, Socket
 from polling.live.views import FACILITATOR
+from polling.media.renditions import Renditions, default_folder
 from polling.reports import exports as export
 from polling.reports import report
 from polling.reports.learning import course_gain, render_gain
@@ -63,6 +65,7 @@ def create_app(
     redis: str | None = None,
     max_pending: int = MAX_PENDING,
     join_rate: float = JOIN_RATE,
+    images: str | Path | None = None,
 ) -> Starlette:
     """A fresh application with its own store; each test can build one of its own.
 
@@ -71,7 +74,9 @@ def create_app(
     """
     # Alone on its database, unless it is one of several processes with Redis between them.
     store = open_store(db, exclusive=not redis, shared=bool(redis))
-    polling = Polling(store, Path(banks), token, join_base, RedisRelay(redis) if redis else None, join_rate)
+    renditions = Renditions(Path(images) if images else default_folder(db))
+    relay = RedisRelay(redis) if redis else None
+    polling = Polling(store, Path(banks), token, join_base, relay, join_rate, renditions)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -106,6 +111,7 @@ def create_app(
         Route("/schema/bank.json", schema),
         Route("/vendor/plotly.min.js", functools.partial(plotly_js, assets)),
         Route("/qr/{code}.svg", api.qr),
+        Route("/images/{hash}/{size}.webp", functools.partial(pictures.serve, renditions)),
         Route("/api/join/{code}", api.join_info),
         Route("/api/banks", api.banks),
         Route("/api/courses", api.courses, methods=["GET"]),

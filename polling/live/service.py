@@ -26,11 +26,13 @@ from polling.live.courses import Courses
 from polling.live.hub import Client, Coalescer, Hub, encode
 from polling.live.joining import new_code
 from polling.live.limits import RateLimit
+from polling.live.pictures import snapshot
 from polling.live.qna import Questions
 from polling.live.refusals import Refused
 from polling.live.relay import Relay, RelayError
 from polling.live.timers import Timers
 from polling.live.views import FACILITATOR, PARTICIPANT, SCREEN
+from polling.media.renditions import Renditions
 from polling.store.base import AnswerRow, CourseRow, SessionRow, Store, StoreError
 
 MAX_REV = 2**53
@@ -116,8 +118,11 @@ class Polling:
         join_base: str,
         relay: Relay | None = None,
         join_rate: float = JOIN_RATE,
+        renditions: Renditions | None = None,
     ) -> None:
         self.store = store
+        # The re-encoded pictures of every session's snapshot, by content hash.
+        self.renditions = renditions or Renditions(Path("polling-images"))
         # The other server processes, when there are any; by default there are none.
         self.relay = relay or Relay()
         self.banks_dir = banks_dir
@@ -329,10 +334,12 @@ class Polling:
         if listing.bank is None:
             problems = [str(p) for p in listing.problems]
             raise Refused("bank_invalid", "The bank has errors", problems=problems)
+        # The pictures are kept with the snapshot: served after the bank file changes or goes.
+        bank = await snapshot(listing.bank, self.banks_dir, self.renditions)
         session = Session(
             id=secrets.token_hex(5),
             code=new_code(self.codes),
-            bank=listing.bank,
+            bank=bank,
             screen_key=secrets.token_urlsafe(12),
             created=utc_minute(),
             hide_results=hide_results,

@@ -143,7 +143,8 @@ def summary_rows(session: Session) -> list[list[Any]]:
     others = _other_languages(session)
     answered = len(session.answered)
     rows: list[list[Any]] = []
-    for question in session.bank.questions:
+    # A slide takes no answers: it has no row (the JSON export keeps it in the bank snapshot).
+    for question in (q for q in session.bank.questions if not q.is_slide):
         tally = session.tallies[question.id]
         results = tally.results()
         responses = tally.responses

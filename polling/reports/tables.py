@@ -101,7 +101,8 @@ def questions(sessions: list[Session]) -> list[Question]:
     seen: dict[str, Question] = {}
     for session in sessions:
         for question in session.bank.questions:
-            seen.setdefault(question.id, question)
+            if not question.is_slide:  # a slide has nothing to report
+                seen.setdefault(question.id, question)
     return list(seen.values())
 
 

@@ -306,6 +306,8 @@ function typeLabel(type) {
       return t("type.text");
     case "ranking":
       return t("type.ranking");
+    case "slide":
+      return t("type.slide");
     default:
       return type;
   }

@@ -17,6 +17,7 @@ import { countdownIn, heard } from "./countdown.js";
 import { Outbox } from "./outbox.js";
 import { Questionnaire, navigation, progress, reviewCard } from "./paced.js";
 import { describeOrder, rankingForm } from "./ranking.js";
+import { isSlide, picture, slideBody } from "./slides.js";
 import { connect } from "./socket.js";
 import { Memory, endSummary, resultsBlock } from "./results.js";
 import { matchLanguage, pick, setLanguage } from "./text.js";
@@ -442,7 +443,27 @@ function stateLabel() {
   return t("join.opensSoon");
 }
 
+/** A slide: its title, body and picture, with nothing to answer. */
+function slideCard() {
+  return el(
+    "section",
+    { class: "card question slide" },
+    el("p", { class: "state", "data-state": "slide", text: t("type.slide") }),
+    inLanguage(el("h2", { class: "prompt", id: "prompt", text: text(question.prompt) })),
+    slideBody(question, shownLanguage(), session.languages[0]),
+    picture(question.image, "phone", shownLanguage(), session.languages[0]),
+  );
+}
+
+/** An option's picture, on the phone's copy, below its label. */
+function optionPicture(button, option) {
+  const image = picture(option.image, "phone", shownLanguage(), session.languages[0], "option-image");
+  if (image) button.append(image);
+  return button;
+}
+
 function questionCard() {
+  if (isSlide(question)) return slideCard();
   const readOnly = questionState !== "open";
   const body = el("div", { class: "answer-area" });
   hint = el("p", { class: "hint", id: "hint" });
@@ -452,6 +473,7 @@ function questionCard() {
     paced ? null : el("p", { class: "state", "data-state": questionState, text: stateLabel() }),
     questionState === "open" ? countdownIn(el("p", { class: "countdown", role: "timer", id: "countdown" })) : null,
     inLanguage(el("h2", { class: "prompt", id: "prompt", text: text(question.prompt) })),
+    picture(question.image, "phone", shownLanguage(), session.languages[0]),
     hint,
     body,
     el("div", { class: "feedback", id: "feedback", role: "status", "aria-live": "polite" }),
@@ -500,7 +522,7 @@ function choiceButtons(body, readOnly) {
   const list = el("div", GROUP_PROPS);
   for (const option of question.options) {
     list.append(
-      inLanguage(el("button", {
+      inLanguage(optionPicture(el("button", {
         type: "button",
         class: "choice",
         "data-value": option.id,
@@ -508,7 +530,7 @@ function choiceButtons(body, readOnly) {
         disabled: readOnly,
         text: text(option.label),
         onclick: () => submit(option.id),
-      })),
+      }), option)),
     );
   }
   body.append(list);
@@ -532,7 +554,7 @@ function checkboxes(body, readOnly) {
   const ordered = () => question.options.map((o) => o.id).filter((id) => chosen.has(id));
   for (const option of question.options) {
     list.append(
-      inLanguage(el("button", {
+      inLanguage(optionPicture(el("button", {
         type: "button",
         class: "choice is-check",
         role: "checkbox",
@@ -544,7 +566,7 @@ function checkboxes(body, readOnly) {
           keepDraft(ordered());
           sync();
         },
-      })),
+      }), option)),
     );
   }
   const form = el("form", { class: "answer-form" }, list, readOnly ? null : send);

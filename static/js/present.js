@@ -15,6 +15,7 @@ import {
 } from "./i18n.js";
 import { chosenLanguages, displayLanguages, fillDisplayControls, showInLanguages } from "./languages.js";
 import { countdownIn, heard } from "./countdown.js";
+import { isSlide, picture, slideBody } from "./slides.js";
 import { connect } from "./socket.js";
 import { isRtl, pick } from "./text.js";
 import {
@@ -187,12 +188,32 @@ function renderQuestion() {
   const index = view.questions.indexOf(question);
   $("#q-number").textContent = t("present.questionNumber", { number: index + 1, total: view.questions.length });
   const badge = $("#q-state");
-  badge.textContent = stateLabel(view.state);
-  badge.dataset.state = view.state || "";
+  const slide = isSlide(question);
+  badge.textContent = slide ? t("type.slide") : stateLabel(view.state);
+  badge.dataset.state = slide ? "slide" : view.state || "";
   showInLanguages($("#q-prompt"), question.prompt, shown(), fallback());
+  renderSlide(question, slide);
   $("#q-join-url").textContent = typedAddress(view.session.join_url);
   $("#q-join-code").textContent = view.session.code;
   renderCounts();
+}
+
+/** A slide's body and any question's picture, at the projector's size; a slide has no
+ * results or count of responses. */
+function renderSlide(question, slide) {
+  const key = `${question.id}|${shown()[0]}`;
+  const holder = $("#q-slide");
+  if (holder.dataset.key !== key) {
+    holder.dataset.key = key;
+    holder.textContent = "";
+    const body = slideBody(question, shown()[0], fallback());
+    const image = picture(question.image, "screen", shown()[0], fallback());
+    if (body) holder.append(body);
+    if (image) holder.append(image);
+    holder.hidden = !body && !image;
+  }
+  $("#q-results").hidden = slide;
+  $("#q-count").hidden = slide;
 }
 
 function renderCounts() {
@@ -218,7 +239,7 @@ function scheduleResults() {
 
 function renderResults() {
   const question = currentQuestion(view);
-  if (!question) return;
+  if (!question || isSlide(question)) return;
   const kind = chartKind(question);
   const hidden = resultsHidden(view);
   $("#results-hidden").hidden = !hidden;

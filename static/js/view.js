@@ -125,9 +125,11 @@ export function nextStep(view) {
   if (view.current === null || view.current === undefined) {
     return { label: view.questions.length ? t("step.showFirst") : t("step.noQuestions"), enabled: view.questions.length > 0 };
   }
-  if (view.state === "shown") return { label: t("step.open"), enabled: true };
+  // A slide takes no answers: the step from it goes on to what follows.
+  const slide = (currentQuestion(view) || {}).type === "slide";
+  if (view.state === "shown" && !slide) return { label: t("step.open"), enabled: true };
   if (view.state === "open") return { label: t("step.close"), enabled: true };
-  if (view.session.hide_results && !view.revealed) return { label: t("step.reveal"), enabled: true };
+  if (view.session.hide_results && !view.revealed && !slide) return { label: t("step.reveal"), enabled: true };
   if (followingQuestion(view)) return { label: t("step.next"), enabled: true };
   // Past the last question the one step left is ending the session, confirmed by a second press.
   return { label: t("step.end"), enabled: true, ends: true };

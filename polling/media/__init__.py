@@ -1,0 +1,1 @@
+"""Bank pictures: checked on disk, re-encoded without metadata, served by content hash."""
