@@ -22,8 +22,7 @@ from polling import data
 from polling.core.access import Principal
 from polling.core.bankschema import bank_schema
 from polling.core.session import COMMANDS, Session
-from polling.live import pictures
-from polling.live import qna
+from polling.live import pictures, qna
 from polling.live.assets import Assets, CompressedStaticFiles
 from polling.live.hints import catalogue_link
 from polling.live.joining import qr_svg
