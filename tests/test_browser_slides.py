@@ -17,7 +17,8 @@ pytestmark = BROWSER_TESTS
 def test_a_slide_with_a_picture_shows_with_its_alt_text_on_the_presenter_and_a_phone(
     server_factory: Any, banks_dir: Path, open_page: Callable[..., Page]
 ) -> None:
-    """The slide's title, bold body and loaded picture with its alt, in each reader's language."""
+    """The slide's title, bold body and loaded picture with its alt, in each reader's language; then an
+    option's picture on the phone."""
     photo_bank(banks_dir)
     server: LiveServer = server_factory()
     server.start()
@@ -33,6 +34,7 @@ def test_a_slide_with_a_picture_shows_with_its_alt_text_on_the_presenter_and_a_p
     expect(shown).to_have_attribute("src", f"/images/{photo_hash(server, info)}/screen.webp")
     expect(screen.locator("#q-results")).to_be_hidden()
     expect(screen.locator("#next-label")).to_have_text("Next question")
+    expect(screen.locator("#controls [data-command=open]")).to_be_disabled()
 
     expect(phone.locator(".slide h2")).to_have_text("Изъятый предмет")
     expect(phone.locator(".slide strong")).to_have_text("углублённом")
@@ -42,6 +44,13 @@ def test_a_slide_with_a_picture_shows_with_its_alt_text_on_the_presenter_and_a_p
     for page, picture in ((screen, shown), (phone, small)):
         page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
     assert phone.locator(".slide button").count() == 0  # nothing to answer on a slide
+
+    screen.keyboard.press("ArrowRight")
+    expect(screen.locator("#q-prompt")).to_have_text("Genuine?")
+    expect(screen.locator("#q-slide")).to_be_hidden()
+    option = phone.locator(".choice[data-value=fake] img")
+    expect(option).to_have_attribute("alt", "Та же фигурка снизу")
+    expect(option).to_have_attribute("src", f"/images/{photo_hash(server, info)}/phone.webp")
 
 
 def photo_hash(server: LiveServer, info: dict[str, str]) -> str:

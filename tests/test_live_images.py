@@ -27,7 +27,10 @@ questions:
     prompt: Genuine?
     options:
       - {id: real, label: Genuine}
-      - {id: fake, label: Fake}
+      - id: fake
+        label: Fake
+        image: photos/seized.jpg
+        alt: {en: The same figure from below, ru: Та же фигурка снизу}
 """
 
 
@@ -83,9 +86,8 @@ def test_a_session_is_refused_while_a_picture_is_missing(server_factory: Any, ba
     server.start()
     response = server.api("POST", "/api/sessions", {"bank": "photos"})
     assert response.status_code == 400 and response.json()["error"] == "bank_invalid"
-    assert [p.split(": error: ")[0] for p in response.json()["problems"]] == [
-        f"{banks_dir / 'photos.yaml'}:8"
-    ]
+    where = [p.split(": error: ")[0] for p in response.json()["problems"]]
+    assert where == [f"{banks_dir / 'photos.yaml'}:{line}" for line in (8, 17)]
     assert server.api("GET", "/api/sessions").json() == {"sessions": []}
 
 

@@ -13,6 +13,7 @@ import {
   useLanguage,
 } from "./i18n.js";
 import { chosenLanguages, displayLanguages, fillDisplayControls } from "./languages.js";
+import { isSlide } from "./slides.js";
 import { connect } from "./socket.js";
 import { isRtl, matchLanguage, pick } from "./text.js";
 import {
@@ -487,7 +488,7 @@ function renderPad() {
   const buttons = {};
   for (const button of document.querySelectorAll("#pad [data-command]")) buttons[button.dataset.command] = button;
   buttons.previous.disabled = ended || !has;
-  buttons.open.disabled = ended || !has || !["shown", "closed"].includes(view.state);
+  buttons.open.disabled = ended || !has || isSlide(currentQuestion(view)) || !["shown", "closed"].includes(view.state);
   buttons.close.disabled = ended || view.state !== "open";
   buttons["show-next"].disabled = ended || !has || !followingQuestion(view);
   const toggle = $("#toggle-results");

@@ -867,7 +867,7 @@ function onPacedAck(message) {
 
 function pacedKey() {
   const waiting = paced.reviewing ? `${outbox.size}|${outbox.submit}|${socket && socket.connected}` : "";
-  const answered = paced.questions.filter((q) => givenValue(q.id) !== null).length; // the progress bar
+  const answered = askedQuestions().filter((q) => givenValue(q.id) !== null).length; // the progress bar
   return `paced|${paced.index}|${paced.reviewing}|${paced.finished}|${answered}|${waiting}|${lang}`;
 }
 
@@ -879,15 +879,21 @@ function givenValue(questionId) {
   return known ? known.value : null;
 }
 
+/** The questionnaire's questions that take an answer: not its slides. */
+function askedQuestions() {
+  return paced.questions.filter((q) => !isSlide(q));
+}
+
 function pacedCards() {
   if (paced.finished) return messageCard(t("paced.submitted"), t("paced.submittedDetail"), "is-final");
-  const total = paced.questions.length;
-  const answered = paced.questions.filter((q) => givenValue(q.id) !== null).length;
+  const steps = paced.questions.length;
+  const total = askedQuestions().length;
+  const answered = askedQuestions().filter((q) => givenValue(q.id) !== null).length;
   if (paced.reviewing) {
     const rows = paced.questions.map((q) => {
       question = q; // the texts of each question as it is shown
       const value = givenValue(q.id);
-      return { prompt: text(q.prompt), lang: shownLanguage(), answer: value === null ? "" : describe(value), kept: !!outbox.get(q.id) };
+      return { prompt: text(q.prompt), lang: shownLanguage(), answer: value === null ? "" : describe(value), kept: !!outbox.get(q.id), slide: isSlide(q) };
     });
     question = null;
     const actions = {
@@ -905,7 +911,7 @@ function pacedCards() {
         render();
       },
     };
-    return [progress(answered, total, total - 1), reviewCard(rows, actions)];
+    return [progress(answered, total, steps - 1, steps), reviewCard(rows, actions)];
   }
   question = paced.question;
   questionState = "open";
@@ -920,7 +926,7 @@ function pacedCards() {
     render();
     window.scrollTo(0, 0);
   };
-  const steps = {
+  const moves = {
     back: () => move(paced.index - 1),
     next: () => move(paced.index + 1),
     review: () => {
@@ -928,7 +934,7 @@ function pacedCards() {
       render();
     },
   };
-  return [progress(answered, total, paced.index), questionCard(), navigation(paced.index, total, steps)];
+  return [progress(answered, total, paced.index, steps), questionCard(), navigation(paced.index, steps, moves)];
 }
 
 /** The phone's random course token, made once and kept: its answers in a course's pre and

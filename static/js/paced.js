@@ -64,9 +64,10 @@ export class Questionnaire {
   }
 }
 
-/** How far the participant is: a bar and "3 of 12 answered", read out as a progress bar. */
-export function progress(answered, total, position) {
-  const label = t("paced.progress", { number: formatNumber(position + 1), total: formatNumber(total) });
+/** How far the participant is: a bar and "3 of 12 answered", read out as a progress bar;
+ * `steps` (slides included) counts the pages, `total` the questions to answer. */
+export function progress(answered, total, position, steps = total) {
+  const label = t("paced.progress", { number: formatNumber(position + 1), total: formatNumber(steps) });
   return el(
     "div",
     { class: "paced-progress" },
@@ -105,6 +106,7 @@ export function navigation(index, total, { back, next, review }) {
 export function reviewCard(rows, { waiting, connected, submitQueued, edit, submit }) {
   const list = el("ol", { class: "paced-review" });
   rows.forEach((row, index) => {
+    if (row.slide) return; // a slide has nothing to review; the others keep their place
     list.append(
       el(
         "li",

@@ -423,7 +423,7 @@ function renderControls() {
     renderPacedControls(buttons, toggle, ended);
   } else {
     buttons.previous.disabled = ended || !has;
-    buttons.open.disabled = ended || !has || !["shown", "closed"].includes(view.state);
+    buttons.open.disabled = ended || !has || isSlide(currentQuestion(view)) || !["shown", "closed"].includes(view.state);
     buttons.close.disabled = ended || view.state !== "open";
     toggle.hidden = !view.session.hide_results;
     toggle.disabled = ended || !has;
