@@ -110,7 +110,7 @@ async def test_a_phone_pairs_across_the_pre_and_post_sessions_and_a_restart(
     pre = server.create_session(BANK_ID, course=course["id"], role="pre", self_paced=True)
     tokens = [f"course-token-{i:04d}-xyz" for i in range(7)]
     for index, token in enumerate(tokens[:6]):
-        peer, welcome = await _course_phone(server, pre["code"], token)
+        peer, welcome = await course_phone(server, pre["code"], token)
         assert welcome["session"]["course"] == course["id"]
         assert all("correct" not in q and "explanation" not in q for q in welcome["questions"])
         await peer.answer("child", "means" if index == 0 else "act")  # one right before
@@ -124,7 +124,7 @@ async def test_a_phone_pairs_across_the_pre_and_post_sessions_and_a_restart(
 
     post = server.create_session(BANK_ID, course=course["id"], role="post", self_paced=True)
     for token in tokens[1:]:  # the first phone missed the post-test; the last is new
-        peer, _ = await _course_phone(server, post["code"], token)
+        peer, _ = await course_phone(server, post["code"], token)
         await peer.answer("child", "means")
         await peer.answer("child-sure", 4)
         await peer.answer("reflection", 30)
@@ -166,7 +166,7 @@ async def test_a_phone_pairs_across_the_pre_and_post_sessions_and_a_restart(
     await store.close()
 
 
-async def _course_phone(server: LiveServer, code: str, token: str) -> tuple[Peer, dict[str, Any]]:
+async def course_phone(server: LiveServer, code: str, token: str) -> tuple[Peer, dict[str, Any]]:
     """A new phone (a new participant token) that holds this course token."""
     return await Peer.connect(
         server.ws_url, role="participant", code=code, participant=None, lang="en", course_token=token

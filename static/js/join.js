@@ -970,10 +970,10 @@ function onStatus(connected) {
       offline.hidden = false;
     }, 1000);
   }
-  if (paced && !fatal) {
-    shownKey = ""; // the review says what still waits on the phone
-    render();
-  } else if (session && question) renderStatus();
+  // Self-paced: the review says what still waits on the phone, so its key holds the connection
+  // state; a question card is left alone (a reconnect attempt never takes the focus away).
+  if (paced && !fatal) render();
+  else if (session && question) renderStatus();
 }
 
 function main() {
