@@ -88,6 +88,17 @@ def test_an_unreadable_picture_is_reported(tmp_path: Path) -> None:
     ]
 
 
+def test_a_photo_cut_short_is_reported(tmp_path: Path) -> None:
+    """A JPEG whose end is missing (a copy that stopped half way) cannot be read, at its line."""
+    picture(tmp_path / "pics" / "b.png")
+    whole = gps_jpeg((400, 300))
+    (tmp_path / "pics" / "a.jpg").write_bytes(whole[: len(whole) // 2])
+    found = problems_of(bank_file(tmp_path, "pics/a.jpg"))
+    assert [(line, "cannot be read as a picture" in m and "truncated" in m) for line, m in found] == [
+        (7, True)
+    ]
+
+
 def test_a_picture_in_another_format_is_refused(tmp_path: Path) -> None:
     """A GIF named .png is found out by its content."""
     picture(tmp_path / "pics" / "b.png")

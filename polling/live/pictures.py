@@ -8,7 +8,7 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from polling.core.banks import bank_files
+from polling.core.banks import ERROR, Problem, bank_files
 from polling.core.model import Bank
 from polling.live.refusals import Refused
 from polling.media.images import check_images, with_digests
@@ -23,8 +23,14 @@ def _keep(bank: Bank, file: Path, renditions: Renditions) -> Bank:
     if problems:
         raise Refused("bank_invalid", "The bank has errors", problems=[str(p) for p in problems])
     hashed, files = with_digests(bank, file)
-    for digest, data in files.items():
-        renditions.keep(digest, data)
+    for image in hashed.images():
+        assert image.digest is not None
+        try:
+            renditions.keep(image.digest, files[image.digest])
+        except (OSError, ValueError, SyntaxError) as exc:  # the file changed since it was checked
+            message = f"image {image.src!r} cannot be re-encoded: {exc}"
+            problem = Problem(str(file), image.line, message, ERROR)
+            raise Refused("bank_invalid", "The bank has errors", problems=[str(problem)]) from exc
     return hashed
 
 

@@ -45,7 +45,10 @@ def problem_of(bank_file: Path, image: Image) -> str | None:
                 return f"image {image.src!r} is {kind}, not a JPEG, PNG or WebP picture"
             if max(width, height) > MAX_SIDE:
                 return f"image {image.src!r} is {width}×{height} px: at most {MAX_SIDE} px on a side"
-            picture.verify()  # reads the whole file: a truncated or corrupt one fails here
+            picture.verify()  # checks a PNG's checksums
+        with Pillow.open(path) as picture:
+            # Decoded whole, as the copies will be: a JPEG cut short passes verify() but not this.
+            picture.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Pillow.DecompressionBombError) as exc:
         return f"image {image.src!r} cannot be read as a picture: {exc}"
     return None
