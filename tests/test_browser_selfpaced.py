@@ -166,3 +166,34 @@ def test_the_self_paced_and_course_pages_have_no_serious_accessibility_violation
         page = open_page(f"{server.url}/host{token}", PROJECTOR)
         expect(page.locator(".course")).to_contain_text("Indicators, May")
     assert serious_violations(page) == []
+
+
+def test_the_course_page_shows_the_gain_of_five_paired_phones(
+    server: LiveServer, open_page: Callable[..., Page]
+) -> None:
+    """Five phones answer the pre-test wrong and the post-test right: the course page shows them
+    paired, 0% then 100% correct and a gain of 1, for the question and the whole test."""
+    from tests.test_courses import course_phone
+
+    course = server.api("POST", "/api/courses", {"name": "Five phones"}).json()
+    sessions = {
+        role: server.create_session(
+            "trafficking-indicators-test", course=course["id"], role=role, self_paced=True
+        )
+        for role in ("pre", "post")
+    }
+
+    async def answer_both() -> None:
+        for index in range(5):
+            for role, value in (("pre", "act"), ("post", "means")):
+                peer, _ = await course_phone(server, sessions[role]["code"], f"five-phones-token-{index}")
+                await peer.answer("child", value)
+                await peer.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, answer_both()).result()
+    page = open_page(f"{server.url}/course/{course['id']}#token={server.token}", PROJECTOR)
+    expect(page.locator("#counts")).to_have_text("Paired phones: 5. Pre-test only: 0. Post-test only: 0.")
+    child = page.locator("#gain-body tr", has_text="The person is sixteen")
+    expect(child.locator("td")).to_have_text(["0%", "100%", "0 → 1 / 1", "1", "– → –"])
+    expect(page.locator("#gain-body tr").first.locator("th")).to_have_text("Whole test")

@@ -13,6 +13,11 @@ const base = `/api/courses/${encodeURIComponent(courseId)}`;
 const percent = (share) => formatNumber(share, { style: "percent", maximumFractionDigits: 0 });
 const number = (value) => (value === null || value === undefined ? "–" : formatNumber(value, { maximumFractionDigits: 2 }));
 
+/** "before → after", the arrow pointing the way the page reads (right to left in Arabic). */
+function change(before, after) {
+  return `${before} ${document.documentElement.dir === "rtl" ? "←" : "→"} ${after}`;
+}
+
 function row(label, line, lang) {
   return el(
     "tr",
@@ -20,9 +25,9 @@ function row(label, line, lang) {
     el("th", { scope: "row", dir: "auto", lang, text: label }),
     el("td", { text: percent(line.pre.share_correct) }),
     el("td", { text: percent(line.post.share_correct) }),
-    el("td", { text: `${number(line.pre.mean_score)} → ${number(line.post.mean_score)} / ${formatNumber(line.max_score)}` }),
+    el("td", { text: `${change(number(line.pre.mean_score), number(line.post.mean_score))} / ${formatNumber(line.max_score)}` }),
     el("td", { text: line.gain === null ? t("course.noRoom") : number(line.gain) }),
-    el("td", { text: `${number(line.pre.mean_confidence)} → ${number(line.post.mean_confidence)}` }),
+    el("td", { text: change(number(line.pre.mean_confidence), number(line.post.mean_confidence)) }),
   );
 }
 
