@@ -115,5 +115,7 @@ export function exportLinks(session) {
     [t("export.json"), `${base}/export.json`],
     [t("export.xlsx"), `${base}/export.xlsx?${lang}`],
     [t("export.report"), `${base}/report.html?${lang}`],
+    [t("export.qnaCsv"), `${base}/qna.csv`],
+    [t("export.qnaJson"), `${base}/qna.json`],
   ];
 }

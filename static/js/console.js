@@ -13,6 +13,7 @@ import {
   useLanguage,
 } from "./i18n.js";
 import { chosenLanguages, displayLanguages, fillDisplayControls } from "./languages.js";
+import { renderQnaPanel, statusLabel as moderationLabel, wireQnaPanel } from "./qnamod.js";
 import { isSlide } from "./slides.js";
 import { connect } from "./socket.js";
 import { isRtl, matchLanguage, pick } from "./text.js";
@@ -36,6 +37,7 @@ let socket = null;
 let missing = false; // no such session: the banner says so, in any language
 let armed = null; // a question tapped once while another one is open
 let armedTimer = 0;
+let qna = null; // QNA of docs/protocol.md, every question
 let pacedAt = 0; // self-paced: the question whose results are shown (stepped through here alone)
 
 const handlers = {
@@ -50,6 +52,10 @@ const handlers = {
   },
   texts(message) {
     if (applyTexts(view, message)) renderModeration();
+  },
+  qna(message) {
+    qna = message;
+    renderQnaPanel(qna, send);
   },
   ended() {
     if (view.session) view.session.status = "ended";
@@ -80,6 +86,7 @@ const handlers = {
 };
 
 function onState(message) {
+  if (message.qna) qna = message.qna;
   applyState(view, message);
   if (view.session.self_paced) showPacedResults(view, pacedAt);
   render();
@@ -133,6 +140,7 @@ function render() {
   renderLinks();
   renderPad();
   renderStorage();
+  if (qna) renderQnaPanel(qna, send);
 }
 
 function renderStorage() {
@@ -263,19 +271,6 @@ function renderMini(question) {
 }
 
 /** A text answer's moderation status in words. */
-function moderationLabel(status) {
-  switch (status) {
-    case "pending":
-      return t("console.pending");
-    case "approved":
-      return t("console.approved");
-    case "hidden":
-      return t("console.hidden");
-    default:
-      return status;
-  }
-}
-
 /** A question's state in the list, in one word. */
 function listLabel(state) {
   switch (state) {
@@ -560,6 +555,7 @@ function wire() {
   first.addEventListener("change", choose);
   second.addEventListener("change", choose);
   $("#set-limit").addEventListener("click", setLimit);
+  wireQnaPanel(send);
   $("#answers-newer").addEventListener("click", () => turnPage(-1));
   $("#answers-older").addEventListener("click", () => turnPage(1));
   $("#copy-screen").addEventListener("click", () => {

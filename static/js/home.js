@@ -114,6 +114,8 @@ async function createSession(bank, button) {
         phone_results: $("#phone-results").checked,
         max_participants: phoneLimit(),
         self_paced: $("#self-paced").checked,
+        qna: $("#qna").checked || $("#premoderate").checked,
+        premoderate: $("#premoderate").checked,
         ...courseChoice(),
       },
     });

@@ -15,6 +15,7 @@ import {
 } from "./i18n.js";
 import { countdownIn, heard } from "./countdown.js";
 import { Outbox } from "./outbox.js";
+import { QnaPanel } from "./qna.js";
 import { Questionnaire, navigation, progress, reviewCard } from "./paced.js";
 import { describeOrder, rankingForm } from "./ranking.js";
 import { isSlide, picture, slideBody } from "./slides.js";
@@ -80,11 +81,14 @@ let draft = null; // {question, value}: a choice or text not sent yet, kept acro
 let shownKey = "";
 let ackTimer = 0;
 let socket = null;
+let tab = "question"; // "question" or "qna": which tab the phone shows while Q&A is open
+const qna = new QnaPanel((message) => !!socket && socket.send(message));
 
 const handlers = {
   welcome(message) {
     if (message.participant) store.set(TOKEN_KEY, message.participant);
     session = message.session;
+    qna.welcome(message.qna);
     applyLanguage();
     if (session.status === "ended") return finish("ended");
     if (session.self_paced) return onQuestionnaire(message);
@@ -93,6 +97,17 @@ const handlers = {
   },
   question(message) {
     if (!paced) onQuestion(message);
+  },
+  qna(message) {
+    const was = qna.open;
+    qna.onQna(message);
+    if (qna.open !== was) render();
+  },
+  asked(message) {
+    qna.onAsked(message);
+  },
+  voted(message) {
+    qna.onVoted(message);
   },
   submitted() {
     if (!paced) return;
@@ -120,6 +135,7 @@ const handlers = {
     finish("ended");
   },
   error(message) {
+    if (qna.takeError(message)) return;
     switch (message.code) {
       case "not_found":
         if (!session) finish("notFound");
@@ -332,7 +348,9 @@ function render() {
   else if (paced) key = pacedKey();
   else if (!question) key = "waiting";
   else key = `question|${question.id}|${questionState}|${lang}|${results ? "results" : ""}`;
-  key += `|${language()}`;
+  const tabs = session && !fatal && !paced && qna.open;
+  if (!tabs) tab = "question";
+  key += `|${language()}|${tabs ? tab : ""}`;
   if (key !== shownKey) {
     shownKey = key;
     if (fatal === "enter" || fatal === "notFound") fill(main, entryCard());
@@ -340,10 +358,28 @@ function render() {
     else if (fatal) fill(main, messageCard(...fatalText(), "is-final"));
     else if (!session) fill(main, messageCard(t("common.connecting"), ""));
     else if (paced) fill(main, pacedCards());
-    else if (!question) fill(main, messageCard(t("join.waiting"), t("join.waitingDetail"), "is-waiting"));
-    else fill(main, questionCard());
+    else if (tab === "qna") fill(main, tabBar(), qna.element());
+    else if (!question) fill(main, tabs ? tabBar() : null, messageCard(t("join.waiting"), t("join.waitingDetail"), "is-waiting"));
+    else fill(main, tabs ? tabBar() : null, questionCard());
   }
-  if (session && question && !fatal) renderStatus();
+  if (session && question && !fatal && tab === "question") renderStatus();
+}
+
+/** The two tabs of a session with Q&A open: the current question, and the room's questions. */
+function tabBar() {
+  const button = (name, label) =>
+    el("button", {
+      type: "button",
+      class: "tab",
+      id: `tab-${name}`,
+      "aria-pressed": String(tab === name),
+      text: label,
+      onclick: () => {
+        tab = name;
+        render();
+      },
+    });
+  return el("nav", { class: "tabs", "aria-label": t("qna.tabs") }, button("question", t("qna.questionTab")), button("qna", t("qna.tab")));
 }
 
 function messageCard(title, detail, className = "") {

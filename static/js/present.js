@@ -15,6 +15,7 @@ import {
 } from "./i18n.js";
 import { chosenLanguages, displayLanguages, fillDisplayControls, showInLanguages } from "./languages.js";
 import { countdownIn, heard } from "./countdown.js";
+import { renderPinned, renderQnaBoard } from "./qnaboard.js";
 import { isSlide, picture, slideBody } from "./slides.js";
 import { connect } from "./socket.js";
 import { isRtl, pick } from "./text.js";
@@ -50,12 +51,16 @@ const KEYS = {
   ".": "blank",
   f: "fullscreen",
   Escape: "unblank",
+  q: "qna",
 };
 
 const view = emptyView();
 let socket = null;
 let frame = 0;
 let stopped = null; // () => [title, detail]: a message that ends the page
+let qna = null; // QNA of docs/protocol.md, as this role sees it
+let showingQna = false; // the presenter shows the room's questions instead of the question
+let qnaFrame = 0;
 let pacedAt = 0; // self-paced: which question's results are shown (the arrows step through them)
 
 const handlers = {
@@ -74,6 +79,14 @@ const handlers = {
   },
   texts(message) {
     if (applyTexts(view, message)) scheduleResults();
+  },
+  qna(message) {
+    qna = message;
+    // At most once a frame, however fast the updates come.
+    if (!qnaFrame) qnaFrame = requestAnimationFrame(() => {
+      qnaFrame = 0;
+      renderQna();
+    });
   },
   ended() {
     if (view.session) view.session.status = "ended";
@@ -102,6 +115,7 @@ const handlers = {
 
 function onState(message) {
   heard(message);
+  if (message.qna) qna = message.qna;
   applyState(view, message);
   if (view.session.self_paced) showPacedResults(view, pacedAt);
   render();
@@ -144,6 +158,8 @@ function render() {
   if (view.session.status === "ended" && !(view.session.self_paced && view.current !== null)) {
     showMessage(t("common.thankYou"), "");
     showInLanguages($("#message-text"), view.session.title, shown(), fallback());
+  } else if (showingQna && qna) {
+    showView("qna");
   } else if (view.current === null) {
     renderJoin();
     showView("join");
@@ -154,6 +170,15 @@ function render() {
   }
   if (!isScreen) renderControls();
   renderStorage();
+  renderQna();
+}
+
+function renderQna() {
+  if (!qna) return;
+  renderQnaBoard(qna);
+  renderPinned(showingQna ? null : qna); // the list itself shows every question already
+  const toggle = $("#qna-toggle");
+  if (toggle) toggle.setAttribute("aria-pressed", String(showingQna));
 }
 
 /** Tell the facilitator when answers cannot be saved (the screen never gets this). */
@@ -455,6 +480,10 @@ function act(action) {
       return;
     case "unblank":
       $("#blank").hidden = true;
+      return;
+    case "qna":
+      showingQna = !showingQna;
+      render();
       return;
     case "fullscreen":
       if (document.fullscreenElement) document.exitFullscreen();
