@@ -171,3 +171,32 @@ async def course_phone(server: LiveServer, code: str, token: str) -> tuple[Peer,
     return await Peer.connect(
         server.ws_url, role="participant", code=code, participant=None, lang="en", course_token=token
     )
+
+
+async def test_a_course_key_the_disk_refuses_lets_the_phone_in_and_is_kept_at_its_next_hello(
+    tmp_path: Path, banks_dir: Path
+) -> None:
+    """While the database refuses writes a phone's course key is not kept (nor counted), the
+    phone is not turned away, and its next hello keeps the key once writes work again."""
+    from polling.live.service import Polling
+    from polling.store.base import StoreError
+
+    store = open_store(tmp_path / "db.sqlite3")
+    await store.open()
+    polling = Polling(store, banks_dir, "token", "http://x")
+    await polling.start()
+    course = await polling.create_course("Disk")
+    session = await polling.create_session(BANK_ID, course=course.id, course_role="pre", self_paced=True)
+    working = store.save_phone
+
+    async def refuse(*args: Any) -> None:
+        raise StoreError("disk full")
+
+    store.save_phone = refuse  # type: ignore[method-assign]
+    await polling.courses.link(session, "p1", "a-course-token-0001")
+    assert session.course_keys == {} and polling.storage_problem is not None
+    store.save_phone = working  # type: ignore[method-assign]
+    await polling.courses.link(session, "p1", "a-course-token-0001")
+    assert list(session.course_keys) == ["p1"] and polling.storage_problem is None
+    assert [p.course_key for p in await store.phones(session.id)] == [session.course_keys["p1"]]
+    await store.close()

@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import secrets
 import unicodedata
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from polling.core.access import Principal
 from polling.core.session import Session
@@ -122,16 +122,18 @@ class Courses:
         try:
             await self.polling.save_phone(session, participant)
         except Refused:
+            # Not kept: forgotten here too, so the phone's next hello tries again. The phone is
+            # let in all the same: a disk that refuses writes refuses answers, not the room.
             if before is None:
                 session.course_keys.pop(participant, None)
             else:
                 session.course_keys[participant] = before
-            raise
 
 
 TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
-def valid_token(token: Any) -> bool:
-    """Whether a phone's course token looks like one its page makes: 16 to 64 URL-safe characters."""
+def valid_token(token: Any) -> TypeGuard[str]:
+    """Whether a phone's token (its participant or course token) looks like one its page makes:
+    16 to 64 URL-safe characters."""
     return isinstance(token, str) and 16 <= len(token) <= 64 and not set(token) - TOKEN_CHARS

@@ -16,6 +16,7 @@ from starlette.websockets import WebSocket
 
 from polling.core.session import COMMANDS, Session
 from polling.live import qna, views
+from polling.live.courses import valid_token
 from polling.live.hub import Client
 from polling.live.limits import RateLimit
 from polling.live.refusals import Refused
@@ -29,7 +30,6 @@ MAX_MESSAGE = 4096
 # server's file handles.
 HELLO_TIMEOUT = 5.0
 MAX_PENDING = 1000
-TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 POLICY_VIOLATION = 1008
 TRY_AGAIN_LATER = 1013
 
@@ -166,7 +166,7 @@ class Socket:
         if role == PARTICIPANT:
             session = await self.polling.located(self.polling.by_code, message.get("code"))
             token = message.get("participant")
-            if not isinstance(token, str) or not 16 <= len(token) <= 64 or set(token) - TOKEN_CHARS:
+            if not valid_token(token):
                 token = secrets.token_urlsafe(16)
             key = participant_key(session.id, token)
             try:
