@@ -279,6 +279,14 @@ def build_parser() -> argparse.ArgumentParser:
         "and Arabic; report bytes and the time until the first option can be tapped",
     )
     bench.add_argument(
+        "--pictures",
+        type=int,
+        metavar="PHONES",
+        default=None,
+        help="instead: this many phones fetch the same picture of a session at once, the cache warm; "
+        "report the time until the last phone has it",
+    )
+    bench.add_argument(
         "--crash",
         action="store_true",
         help="instead: SIGKILL the server during the answer burst, restart it, and count lost and "
@@ -847,6 +855,10 @@ def bench(args: argparse.Namespace) -> int:
 
         run_page()
         return 0
+    if args.pictures:
+        from polling.bench.pictures import run_pictures
+
+        return 0 if run_pictures(args.pictures)["all_received"] else 1
     if args.rooms:
         from polling.bench.cluster import run_rooms
 

@@ -90,3 +90,15 @@ def test_the_page_benchmark_reports_bytes_and_first_tap_per_language() -> None:
         assert f"static/i18n/{lang}.json" in done.stdout
     assert "static/i18n/en.json" not in done.stdout.split("\nru: ")[1].split("\n")[0]
     assert "static/i18n/en.json" not in done.stdout.split("\nar: ")[1].split("\n")[0]
+
+
+def test_the_pictures_benchmark_gives_every_phone_the_whole_picture() -> None:
+    """`polling bench --pictures 20`: twenty phones at once each get the same copy, with its figures."""
+    done = subprocess.run(
+        [sys.executable, "-m", "polling", "bench", "--pictures", "20"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    pictures = last_json_line(done.stdout)["pictures"]
+    assert pictures["phones"] == 20 and pictures["all_received"] is True  # type: ignore[index]
+    assert pictures["bytes"] > 0 and pictures["last_phone_ms"] >= pictures["median_ms"] > 0  # type: ignore[index,operator]

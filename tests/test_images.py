@@ -210,4 +210,6 @@ def test_copies_are_made_once_and_named_by_content(tmp_path: Path) -> None:
     stamp = made.stat().st_mtime_ns
     renditions.keep(digest, files[digest])
     assert made.stat().st_mtime_ns == stamp
+    assert renditions.cached(digest, "phone") is None
+    assert renditions.read(digest, "phone") == made.read_bytes() == renditions.cached(digest, "phone")
     assert renditions.read("../../etc", "phone") is None and renditions.read(digest, "huge") is None

@@ -47,7 +47,8 @@ async def snapshot(bank: Bank, banks_dir: Path, renditions: Renditions) -> Bank:
 async def serve(renditions: Renditions, request: Request) -> Response:
     """GET /images/{hash}/{size}.webp: one re-encoded copy of a session's picture."""
     digest, size = request.path_params["hash"], request.path_params["size"]
-    data = await asyncio.to_thread(renditions.read, digest, size)
+    # From memory when a phone already asked for it; the disk is read off the event loop.
+    data = renditions.cached(digest, size) or await asyncio.to_thread(renditions.read, digest, size)
     if data is None:
         return JSONResponse({"error": "not_found", "message": "No such picture"}, status_code=404)
     return Response(data, media_type="image/webp", headers={"Cache-Control": IMMUTABLE})

@@ -28,6 +28,9 @@ PHONE_BYTES = 100 * 1024
 QUALITIES = (80, 70, 60, 50, 40)
 SCREEN_QUALITY = 85
 DIGEST = re.compile(r"[0-9a-f]{64}")
+# Copies kept in memory as well, up to this many bytes: a room asks for the same picture at
+# once, and a phone's copy is about 100 KB, so the pictures of a day fit many times over.
+MEMORY_BYTES = 64 * 1024 * 1024
 
 
 def default_folder(db: str | Path) -> Path:
@@ -63,6 +66,8 @@ class Renditions:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._memory: dict[tuple[str, str], bytes] = {}
+        self._held = 0
 
     def path(self, digest: str, size: str) -> Path | None:
         """The file of one copy, or None for a name that is not a hash and a size."""
@@ -82,9 +87,20 @@ class Renditions:
             partial.write_bytes(encode(data, size))
             os.replace(partial, target)
 
+    def cached(self, digest: str, size: str) -> bytes | None:
+        """A copy's bytes if they are in memory (no disk read), else None."""
+        return self._memory.get((digest, size))
+
     def read(self, digest: str, size: str) -> bytes | None:
-        """A copy's bytes, or None when there is none."""
+        """A copy's bytes, or None when there is none; kept in memory while there is room."""
+        known = self.cached(digest, size)
+        if known is not None:
+            return known
         target = self.path(digest, size)
         if target is None or not target.is_file():
             return None
-        return target.read_bytes()
+        found = target.read_bytes()
+        if self._held + len(found) <= MEMORY_BYTES:
+            self._memory[(digest, size)] = found  # a copy never changes: its name is its content
+            self._held += len(found)
+        return found
