@@ -117,6 +117,10 @@ def test_the_installed_package_holds_the_pages_and_banks(installed: Path) -> Non
     ).stdout.split()
     assert Path(static).is_relative_to(installed) and Path(banks).is_relative_to(installed)
     assert sorted(p.name for p in Path(banks).glob("*.yaml")) == sorted(p.name for p in BANKS.glob("*.yaml"))
+    # The bundled banks' pictures travel with them: cultural-property passes its check installed.
+    assert sorted(p.name for p in (Path(banks) / "images").iterdir()) == sorted(
+        p.name for p in (BANKS / "images").iterdir()
+    )
     assert sorted(p.name for p in Path(static).rglob("*") if p.is_file()) == sorted(
         p.name for p in (ROOT / "static").rglob("*") if p.is_file() and "__pycache__" not in p.parts
     )
