@@ -17,8 +17,8 @@ pytestmark = BROWSER_TESTS
 def test_a_slide_with_a_picture_shows_with_its_alt_text_on_the_presenter_and_a_phone(
     server_factory: Any, banks_dir: Path, open_page: Callable[..., Page]
 ) -> None:
-    """The slide's title, bold body and loaded picture with its alt, in each reader's language; then an
-    option's picture on the phone."""
+    """The slide's title, bold body and loaded picture with its alt, in each reader's language (on the
+    projector in two, one under the other, when asked); then an option's picture on the phone."""
     photo_bank(banks_dir)
     server: LiveServer = server_factory()
     server.start()
@@ -44,6 +44,10 @@ def test_a_slide_with_a_picture_shows_with_its_alt_text_on_the_presenter_and_a_p
     for page, picture in ((screen, shown), (phone, small)):
         page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
     assert phone.locator(".slide button").count() == 0  # nothing to answer on a slide
+
+    server.api("POST", f"/api/sessions/{info['id']}/languages", {"languages": ["en", "ru"]})
+    expect(screen.locator("#q-slide .slide-body")).to_have_count(2)
+    expect(screen.locator("#q-slide .slide-body[lang=ru] strong")).to_have_text("углублённом")
 
     screen.keyboard.press("ArrowRight")
     expect(screen.locator("#q-prompt")).to_have_text("Genuine?")

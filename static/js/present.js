@@ -226,16 +226,17 @@ function renderQuestion() {
 /** A slide's body and any question's picture, at the projector's size; a slide has no
  * results or count of responses. */
 function renderSlide(question, slide) {
-  const key = `${question.id}|${shown()[0]}`;
+  const key = `${question.id}|${shown().join(",")}`;
   const holder = $("#q-slide");
   if (holder.dataset.key !== key) {
     holder.dataset.key = key;
     holder.textContent = "";
-    const body = slideBody(question, shown()[0], fallback());
+    // The body in each language on screen, one under the other, as the title shows them.
+    const bodies = shown().map((lang) => slideBody(question, lang, fallback())).filter(Boolean);
     const image = picture(question.image, "screen", shown()[0], fallback());
-    if (body) holder.append(body);
+    if (bodies.length) holder.append(el("div", { class: `slide-bodies${bodies.length > 1 ? " is-bilingual" : ""}` }, bodies));
     if (image) holder.append(image);
-    holder.hidden = !body && !image;
+    holder.hidden = !bodies.length && !image;
   }
   $("#q-results").hidden = slide;
   $("#q-count").hidden = slide;
