@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from polling import __version__, data
+from polling.core.segments import DEFAULT_MIN_GROUP, check_min_group
 
 DEFAULT_DB = "data/polling.sqlite3"
 
@@ -89,6 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
         "try again (env POLLING_JOIN_RATE)",
     )
     serve.add_argument(
+        "--min-group",
+        type=_min_group,
+        default=_min_group(_env("MIN_GROUP", DEFAULT_MIN_GROUP)),
+        help="the smallest group a breakdown by segment shows (k, 2 to 1000): smaller groups are "
+        "merged into other or left out; a session may set its own (env POLLING_MIN_GROUP)",
+    )
+    serve.add_argument(
         "--max-pending",
         type=int,
         default=int(_env("MAX_PENDING", 1000)),
@@ -163,8 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=["csv", "json", "xlsx"],
         default="csv",
-        help="csv: answers and summary tables; json: the whole session; xlsx: a workbook with a summary, "
-        "a sheet and chart per question and the answers",
+        help="csv: answers, summary and breakdowns tables; json: the whole session; xlsx: a workbook "
+        "with a summary, a sheet and chart per question and the answers",
     )
     export.add_argument(
         "--qna",
@@ -429,6 +437,7 @@ def serve(args: argparse.Namespace) -> int:
         args.max_pending,
         args.join_rate,
         args.images,
+        args.min_group,
     )
     run(app, args.host, args.port, args.ping_interval, reuse_port=worker)
     return 0
@@ -444,13 +453,21 @@ def _worker_command(args: argparse.Namespace, base: str) -> list[str]:
         "--host", args.host, "--port", str(args.port), "--db", args.db, "--banks", str(args.banks),
         "--public-url", base, "--redis", args.redis, "--rate-limit", str(args.rate_limit),
         "--ping-interval", str(args.ping_interval), "--max-pending", str(args.max_pending),
-        "--join-rate", str(args.join_rate),
+        "--join-rate", str(args.join_rate), "--min-group", str(args.min_group),
     ]  # fmt: skip
     if args.images is not None:
         command += ["--images", str(args.images)]
     if args.retention_days is not None:
         command += ["--retention-days", str(args.retention_days)]
     return command
+
+
+def _min_group(text: Any) -> int:
+    """--min-group: a whole number from 2 to 1000."""
+    try:
+        return check_min_group(int(text))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def check(args: argparse.Namespace) -> int:
@@ -575,7 +592,7 @@ def export(args: argparse.Namespace) -> int:
             info = polling.info(session)
             documents = [
                 exporting.render(kind, session, info, answers)
-                for kind in (("json",) if args.format == "json" else ("answers", "summary"))
+                for kind in (("json",) if args.format == "json" else ("answers", "summary", "breakdowns"))
             ]
             if args.qna:
                 kind = "qna_json" if args.format == "json" else "qna_csv"

@@ -246,7 +246,7 @@ def test_misspelt_key_is_unknown_with_a_suggestion() -> None:
         (10, "question is missing required key 'prompt'"),
         (12, "unknown key 'promt' in question (did you mean 'prompt'?); allowed: id, type, "
          "prompt, options, max_choices, min, max, min_label, max_label, max_length, title, body, image, alt, "
-         "correct, tolerance, points, explanation, time_limit, confidence"),
+         "correct, tolerance, points, explanation, time_limit, confidence, segment, ask"),
     ]  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from polling.core.confidence import companion, companion_id
 from polling.core.model import (
+    ASK_JOIN,
     DEFAULT_POINTS,
     DEFAULT_SCALE,
     DEFAULT_TEXT_LENGTH,
@@ -65,7 +66,7 @@ ANY_TYPE_KEYS = ("explanation", "time_limit", *PICTURE_KEYS)
 SLIDE_KEYS = ("id", "type", "title", "body", *PICTURE_KEYS)
 # The keys each type accepts besides COMMON_KEYS and ANY_TYPE_KEYS.
 TYPE_KEYS: dict[QuestionType, tuple[str, ...]] = {
-    QuestionType.SINGLE: ("options", "correct", "points", "confidence"),
+    QuestionType.SINGLE: ("options", "correct", "points", "confidence", "segment", "ask"),
     QuestionType.MULTIPLE: ("options", "max_choices", "correct", "points", "confidence"),
     QuestionType.SCALE: ("min", "max", "min_label", "max_label"),
     QuestionType.NUMBER: ("min", "max", "correct", "tolerance", "points", "confidence"),
@@ -74,15 +75,17 @@ TYPE_KEYS: dict[QuestionType, tuple[str, ...]] = {
     QuestionType.RANKING: ("options", "correct", "points", "confidence"),
     QuestionType.SLIDE: ("title", "body"),
 }
-# The opinion keys first, then the quiz ones, in the order the docs list them.
+# The opinion keys first, then the quiz ones, then those of segments, in the order the docs list them.
 QUIZ_QUESTION_KEYS = ("correct", "tolerance", "points", "explanation", "time_limit", "confidence")
+SEGMENT_KEYS = ("segment", "ask")
 QUESTION_KEYS = (
     tuple(
         key
         for key in dict.fromkeys(COMMON_KEYS + sum(TYPE_KEYS.values(), ()) + PICTURE_KEYS)
-        if key not in QUIZ_QUESTION_KEYS
+        if key not in QUIZ_QUESTION_KEYS + SEGMENT_KEYS
     )
     + QUIZ_QUESTION_KEYS
+    + SEGMENT_KEYS
 )
 TYPE_NAMES = [str(kind) for kind in QuestionType]
 # Checked in order: bool before int, since YAML's `yes` is a bool and a bool is an int.
@@ -441,6 +444,7 @@ class _Reader:
         if qtype is not QuestionType.SLIDE:
             values |= self.quiz_fields(fields, qtype, values, owner)
         values["image"] = self.picture(fields, owner)
+        values |= self.segment_fields(fields, qtype)
         if self.errors() > before or qid is None or prompt is None:
             return None
         missing = tuple(lang for lang in self.languages or () if lang in self.untranslated)
@@ -504,6 +508,32 @@ class _Reader:
             else:
                 quiz["tolerance"] = tolerance
         return quiz
+
+    def segment_fields(self, fields: Fields, qtype: QuestionType) -> dict[str, Any]:
+        """`segment` and `ask` of a single choice question (other types are refused before)."""
+        found: dict[str, Any] = {}
+        if "segment" in fields and qtype is QuestionType.SINGLE:
+            value_node = fields["segment"][1]
+            value = self.value(value_node)
+            if isinstance(value, bool):
+                found["segment"] = value
+            else:
+                self.wrong(value_node, value, "segment", "true or false", quote=False)
+        if "ask" in fields and qtype is QuestionType.SINGLE:
+            key_node, value_node = fields["ask"]
+            ask = self.string(value_node, "ask", f"{ASK_JOIN!r}")
+            if ask is not None and ask != ASK_JOIN:
+                self.error(value_node, f"ask must be {ASK_JOIN!r} (asked as a phone joins), got {ask!r}")
+            elif ask is not None and not found.get("segment"):
+                self.error(key_node, "ask: join needs segment: true: only segments are asked at join")
+            elif ask is not None and "correct" in fields:
+                self.error(key_node, "ask: join does not go with correct: a segment question is not a quiz")
+            else:
+                found["ask"] = ask
+        if found.get("segment") and "correct" in fields:
+            message = "segment: true does not go with correct: groups have no right answer"
+            self.error(fields["segment"][0], message)
+        return found
 
     def not_an_option(self, node: Node, chosen: str, known: list[str]) -> None:
         hint = _suggest(chosen, known)

@@ -120,6 +120,10 @@ FIELDS: dict[str, Schema] = {
     "body": _described(TEXT, "a slide's text: paragraphs, **bold**, lists and links as text"),
     "image": IMAGE,
     "alt": ALT,
+    "segment": dict(
+        type="boolean", description="a single choice whose options are groups to break results down by"
+    ),
+    "ask": {"enum": ["join"], "description": "a segment question phones answer as they join"},
 }
 
 # Kinds that differ by question type: a scale's ends are whole numbers.

@@ -47,6 +47,8 @@ DEFAULT_TEXT_LENGTH = 500
 DEFAULT_WORD_LENGTH = 40
 DEFAULT_POINTS = 1
 MAX_RANKING_OPTIONS = 10
+# `ask` of a segment question answered once, as a phone joins, before the first question.
+ASK_JOIN = "join"
 
 
 # The two sizes a picture is served at: a phone's, small enough for a weak Wi-Fi, and the
@@ -154,6 +156,10 @@ class Question:
     # A slide's body (its title is the prompt), in the formatting of core/richtext.py.
     body: Text | None = None
     image: Image | None = None
+    # A single choice whose options are groups (agency, country, role) that other questions'
+    # results can be broken down by; `ask` is ASK_JOIN when phones answer it as they join.
+    segment: bool = False
+    ask: str | None = None
     # Languages in which some text of this question is missing and shown in the default one.
     missing: tuple[str, ...] = ()
 
@@ -187,6 +193,10 @@ class Question:
             data["blocks"] = {lang: richtext.parse(text) for lang, text in self.body.items()}
         if self.image is not None:
             data["image"] = self.image.to_dict()
+        if self.segment:
+            data["segment"] = True
+        if self.ask is not None:
+            data["ask"] = self.ask
         if self.missing:
             data["missing"] = list(self.missing)
         return data
@@ -223,6 +233,8 @@ class Question:
             confidence_for=data.get("confidence_for"),
             body=data.get("body"),
             image=Image.from_dict(data.get("image")),
+            segment=bool(data.get("segment", False)),
+            ask=data.get("ask"),
             missing=tuple(data.get("missing", ())),
         )
 
@@ -269,6 +281,14 @@ class Bank:
             for q in self.questions
         )
         return replace(self, questions=questions)
+
+    def segments(self) -> list[Question]:
+        """The segment questions, in bank order: the groups results can be broken down by."""
+        return [q for q in self.questions if q.segment]
+
+    def join_questions(self) -> list[Question]:
+        """The segment questions phones answer as they join, in bank order."""
+        return [q for q in self.questions if q.ask == ASK_JOIN]
 
     def time_limit(self, question: Question) -> int | None:
         """Seconds to answer `question`: its own limit, else the bank's quiz default, else none."""

@@ -9,7 +9,8 @@ from typing import Any
 
 from polling.core.answers import Value, check_answer
 from polling.core.deadline import Clock, deadline_after, is_late, wall_clock
-from polling.core.model import Bank, Question, QuestionType
+from polling.core.model import ASK_JOIN, Bank, Question, QuestionType
+from polling.core.segments import DEFAULT_MIN_GROUP
 from polling.core.tally import Moderation, Tally
 
 
@@ -72,6 +73,10 @@ class Session:
     course: str | None = None  # the course this session belongs to, if any
     course_role: str | None = None  # its role in the course: "pre" or "post"
     display_languages: list[str] = field(default_factory=list)
+    # Breakdowns by group: the smallest group shown (k), and the segment the presenter shows
+    # the current question broken down by (None: no breakdown).
+    min_group: int = DEFAULT_MIN_GROUP
+    segment_view: str | None = None
     status: SessionStatus = SessionStatus.WAITING
     current: str | None = None
     states: dict[str, QuestionState] = field(default_factory=dict)
@@ -240,6 +245,15 @@ class Session:
             self._close_if_open(self.current)
         self.status = SessionStatus.ENDED
 
+    def show_segment(self, segment: Any) -> None:
+        """Choose the segment the presenter breaks the current question down by (None: none)."""
+        if segment is not None and (
+            not isinstance(segment, str) or segment not in {q.id for q in self.bank.segments()}
+        ):
+            choices = ", ".join(q.id for q in self.bank.segments()) or "none in this bank"
+            raise TransitionError(f"Choose a segment question of this bank, or null: {choices}")
+        self.segment_view = segment
+
     def show_languages(self, languages: Any) -> None:
         """Choose the language, or two side by side, that the presenter screen shows."""
         if (
@@ -266,7 +280,8 @@ class Session:
         if is_late(self.deadlines.get(question_id), self.clock()):
             # Checked first: a question the timer has not closed yet is as late as a closed one.
             raise TimeUpError("Time is up for this question")
-        if self.self_paced:
+        if self.self_paced or question.ask == ASK_JOIN:
+            # A segment question asked at join is answered whenever the phone arrives.
             return question, check_answer(question, value)
         if question_id != self.current or self.states[question_id] is not QuestionState.OPEN:
             raise NotOpenError("Voting is not open on this question")
@@ -353,6 +368,8 @@ class Session:
             "deadlines": dict(self.deadlines),
             "self_paced": self.self_paced,
             "live_results": self.live_results,
+            "min_group": self.min_group,
+            "segment_view": self.segment_view,
         }
 
     def restore(self, control: dict[str, Any]) -> None:
@@ -367,6 +384,8 @@ class Session:
         self.phone_results = bool(control.get("phone_results", False))
         self.self_paced = bool(control.get("self_paced", False))
         self.live_results = bool(control.get("live_results", False))
+        self.min_group = int(control.get("min_group", self.min_group))
+        self.segment_view = control.get("segment_view")
         self.display_languages = control.get("display_languages") or [self.bank.default_language]
         self.opened = dict(control.get("opened", {}))
         self.deadlines = dict(control.get("deadlines", {}))

@@ -21,6 +21,7 @@ from starlette.websockets import WebSocket
 from polling import data
 from polling.core.access import Principal
 from polling.core.bankschema import bank_schema
+from polling.core.segments import DEFAULT_MIN_GROUP
 from polling.core.session import COMMANDS, Session
 from polling.live import pictures, qna
 from polling.live.assets import Assets, CompressedStaticFiles
@@ -65,6 +66,7 @@ def create_app(
     max_pending: int = MAX_PENDING,
     join_rate: float = JOIN_RATE,
     images: str | Path | None = None,
+    min_group: int = DEFAULT_MIN_GROUP,
 ) -> Starlette:
     """A fresh application with its own store; each test can build one of its own.
 
@@ -75,7 +77,7 @@ def create_app(
     store = open_store(db, exclusive=not redis, shared=bool(redis))
     renditions = Renditions(Path(images) if images else default_folder(db))
     relay = RedisRelay(redis) if redis else None
-    polling = Polling(store, Path(banks), token, join_base, relay, join_rate, renditions)
+    polling = Polling(store, Path(banks), token, join_base, relay, join_rate, renditions, min_group)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -127,6 +129,7 @@ def create_app(
         Route("/api/sessions/{session}/qna", api.qna, methods=["GET"]),
         Route("/api/sessions/{session}/qna", api.qna_settings, methods=["POST"]),
         Route("/api/sessions/{session}/qna/moderate", api.qna_moderate, methods=["POST"]),
+        Route("/api/sessions/{session}/segment", api.segment, methods=["POST"]),
         *(Route(f"/api/sessions/{{session}}/{name}", api.export) for name in EXPORTS),
         *(Route(f"/api/sessions/{{session}}/{name}", api.qna_export) for name in QNA_EXPORTS),
         *(Route(f"/api/sessions/{{session}}/{name}", api.report) for name in REPORTS),
@@ -350,6 +353,7 @@ class Api:
             course=body.get("course"),
             course_role=body.get("role"),
             qna={"open": True, "premoderate": flag(body, "premoderate")} if flag(body, "qna") else None,
+            min_group=body.get("min_group"),
         )
         return JSONResponse(self.polling.info(session), status_code=201)
 
@@ -383,6 +387,14 @@ class Api:
             (await self._session(request, drive=True)).id, participant_limit(body)
         )
         return JSONResponse(self.polling.info(session))
+
+    @facilitator_only
+    async def segment(self, request: Request) -> Response:
+        body = await self._body(request)
+        session = await self.polling.show_segment(
+            (await self._session(request, drive=True)).id, body.get("segment")
+        )
+        return JSONResponse(self.polling.presenter_state(session, FACILITATOR))
 
     @facilitator_only
     async def languages(self, request: Request) -> Response:

@@ -19,6 +19,7 @@ from polling.core.answers import AnswerError, Value
 from polling.core.banks import ERROR, Problem, load_banks
 from polling.core.deadline import LimitError, open_limit
 from polling.core.model import Bank, QuestionType
+from polling.core.segments import DEFAULT_MIN_GROUP, check_min_group
 from polling.core.session import NotOpenError, Session, SessionStatus, TimeUpError, TransitionError
 from polling.core.tally import Moderation
 from polling.live import views
@@ -119,6 +120,7 @@ class Polling:
         relay: Relay | None = None,
         join_rate: float = JOIN_RATE,
         renditions: Renditions | None = None,
+        min_group: int = DEFAULT_MIN_GROUP,
     ) -> None:
         self.store = store
         # The re-encoded pictures of every session's snapshot, by content hash.
@@ -136,6 +138,8 @@ class Polling:
         self.courses = Courses(self)
         self.qna = Questions(self, utc_minute)
         self.join_rate = join_rate
+        # k of breakdowns by group in sessions created without their own.
+        self.min_group = min_group
         self._joins: dict[str, RateLimit] = {}  # new phones let in, per session
         # The version of each text question's list (session, question) up to which this
         # process's presenters have been sent it: the next `texts` carries only what is newer.
@@ -321,9 +325,15 @@ class Polling:
         course: str | None = None,
         course_role: str | None = None,
         qna: dict[str, Any] | None = None,
+        min_group: Any = None,
     ) -> Session:
         """Start a session from a bank file, keeping a snapshot of the bank; `qna`: its Q&A
-        settings from the start (`open`, `premoderate`, `order`)."""
+        settings from the start (`open`, `premoderate`, `order`); `min_group`: its own k of
+        breakdowns by group (None: the server's)."""
+        try:
+            k = self.min_group if min_group is None else check_min_group(min_group)
+        except ValueError as error:
+            raise Refused("bad_request", str(error)) from None
         if not principal.may_create:
             raise Refused("forbidden", "Organisers read and export sessions; they do not start them")
         if course is not None:
@@ -350,6 +360,7 @@ class Polling:
             live_results=live_results,
             course=course,
             course_role=course_role if course is not None else None,
+            min_group=k,
         )
         row = SessionRow(
             session.id,
@@ -405,11 +416,20 @@ class Polling:
 
     async def show_languages(self, session_id: Any, languages: Any) -> Session:
         """Set the language(s) of the presenter screen, for the facilitator and every screen."""
+        return await self._presenter_choice(session_id, lambda session: session.show_languages(languages))
+
+    async def show_segment(self, session_id: Any, segment: Any) -> Session:
+        """Choose the segment the presenter breaks the current question down by (None: none)."""
+        return await self._presenter_choice(session_id, lambda session: session.show_segment(segment))
+
+    async def _presenter_choice(self, session_id: Any, choose: Callable[[Session], None]) -> Session:
+        """Apply a facilitator's choice of what the presenter shows, store it, tell every presenter;
+        a choice the session refuses is `bad_request`."""
         session = self.session(session_id)
         async with self._exclusive(session):
             before = session.control_state()
             try:
-                session.show_languages(languages)
+                choose(session)
             except TransitionError as error:
                 raise Refused("bad_request", str(error)) from None
             await self._save_control(session, before)

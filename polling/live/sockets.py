@@ -85,6 +85,7 @@ class Socket:
             "vote": self.vote,
             "qna_settings": self.qna_settings,
             "qna_moderate": self.qna_moderate,
+            "segment": self.segment,
             "ping": self.ping,
             **{action: self.command for action in COMMANDS},
         }
@@ -194,6 +195,7 @@ class Socket:
                 **views.participant_question(session, client.participant),
                 **views.questionnaire(session, client.participant),
                 "qna": self.polling.qna.for_phone(session, key),
+                **views.join_view(session, client.participant),
             }
         elif role == FACILITATOR:
             # The token first: without it, nobody learns whether a session id exists.
@@ -258,6 +260,11 @@ class Socket:
         await self.polling.moderate(
             client.session_id, message.get("question"), message.get("answer"), message.get("status")
         )
+
+    async def segment(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role != FACILITATOR:
+            raise Refused("unauthorized", "Only the facilitator chooses the presenter's breakdown")
+        await self.polling.show_segment(client.session_id, message.get("segment"))
 
     async def languages(self, client: Client, message: dict[str, Any]) -> None:
         if client.role != FACILITATOR:

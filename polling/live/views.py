@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from polling.core.model import QuestionType
+from polling.core.segments import session_breakdowns
 from polling.core.session import SCREEN_SECRETS, Session
 from polling.core.tally import Moderation, Tally, TextAnswer
 
@@ -43,6 +44,8 @@ def info(session: Session, join_base: str, participants: int) -> dict[str, Any]:
         # Distinct phones that joined: far more than answered, or than the room holds, is a
         # script saying hello as new phones.
         "joined": len(session.joined),
+        # Breakdowns by group show no group of fewer than this many answers.
+        "min_group": session.min_group,
     }
 
 
@@ -77,6 +80,7 @@ def presenter_state(
         "results": results(session, role),
         "all_results": all_results(session, role),
         **texts_view(session, current, role, texts_known),
+        **breakdown_view(session, role),
         "storage": storage if role == FACILITATOR else None,
         **timer(session),
     }
@@ -209,7 +213,37 @@ def tally_message(session: Session, role: str, participants: int) -> dict[str, A
         "joined": len(session.joined),
         "finished": len(session.finished),
         "all_results": all_results(session, role),
+        **breakdown_view(session, role),
     }
+
+
+def breakdown_view(session: Session, role: str) -> dict[str, Any]:
+    """`segment` (the one the presenter breaks the current question down by, or null),
+    `breakdown` (that BREAKDOWN, null when there is none or the screen may not see results
+    yet) and, for the facilitator alone, `breakdowns`: the current question's BREAKDOWN by
+    every segment, so that the console chooses among them without asking. All of them come
+    from the one suppression of polling.core.segments."""
+    current = session.current
+    every = session_breakdowns(session, current) if current is not None and session.bank.segments() else {}
+    shown = every.get(session.segment_view) if session.segment_view is not None else None
+    if role == SCREEN and not session.results_visible():
+        shown = None
+    view: dict[str, Any] = {"segment": session.segment_view, "breakdown": shown}
+    if role == FACILITATOR:
+        view["breakdowns"] = every
+    return view
+
+
+def join_view(session: Session, participant: str | None) -> dict[str, Any]:
+    """What a phone answers as it joins: `join_questions` (the bank's segment questions asked
+    at join, without any right answer) and `join_answers`, its own answers to them so far."""
+    asked = session.bank.join_questions()
+    answers = {}
+    for question in asked:
+        value = session.answer_of(participant, question.id) if participant else None
+        if value is not None and participant is not None:
+            answers[question.id] = {"value": value, "rev": session.rev_of(participant, question.id)}
+    return {"join_questions": [q.public_dict() for q in asked], "join_answers": answers}
 
 
 def texts_message(tally: Tally, since: int, role: str) -> dict[str, Any]:

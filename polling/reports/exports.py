@@ -13,6 +13,7 @@ from polling.core.model import OPTION_TYPES, Question, QuestionType
 from polling.core.quiz import judge, score
 from polling.core.session import SCREEN_SECRETS, Session
 from polling.reports.cells import neutral_row
+from polling.reports.groups import BREAKDOWN_COLUMNS, GroupLabels, breakdown_rows, breakdowns, group_columns
 from polling.store.base import AnswerRow
 
 ANSWER_COLUMNS = [
@@ -92,9 +93,10 @@ def _other_languages(session: Session, lang: str | None = None) -> list[str]:
 
 def answer_columns(session: Session, lang: str | None = None) -> list[str]:
     """The answers table's columns: those of ANSWER_COLUMNS, then the question and answer in
-    each other language of the bank."""
+    each other language of the bank, then the participant's group in each segment."""
     others = _other_languages(session, lang)
-    return ANSWER_COLUMNS + [c for other in others for c in (f"question_{other}", f"answer_{other}")]
+    translated = [c for other in others for c in (f"question_{other}", f"answer_{other}")]
+    return ANSWER_COLUMNS + translated + group_columns(session)
 
 
 def answer_rows(session: Session, answers: Iterable[AnswerRow], lang: str | None = None) -> list[list[Any]]:
@@ -102,6 +104,7 @@ def answer_rows(session: Session, answers: Iterable[AnswerRow], lang: str | None
     language), then in each other language of the bank."""
     lang = lang or session.bank.default_language
     others = _other_languages(session, lang)
+    groups = GroupLabels(session)
     rows = []
     for answer in answers:
         question = session.bank.question(answer.question_id)
@@ -125,6 +128,8 @@ def answer_rows(session: Session, answers: Iterable[AnswerRow], lang: str | None
                 *marks,
                 session.course_role or "",  # "pre" or "post" in a course
                 *translations,
+                # Blank where the group is not shown for this question (smaller than k).
+                *groups.cells(question.id, answer.participant, lang),
             ]
         )
     return rows
@@ -191,6 +196,11 @@ def summary_rows(session: Session) -> list[list[Any]]:
     return rows
 
 
+def breakdowns_csv(session: Session) -> str:
+    """The breakdown table: each question's results within each group shown, as published."""
+    return _csv(BREAKDOWN_COLUMNS, breakdown_rows(session))
+
+
 def summary_columns(session: Session) -> list[str]:
     """The summary table's columns for this session's languages."""
     return SUMMARY_COLUMNS + [c for o in _other_languages(session) for c in (f"question_{o}", f"item_{o}")]
@@ -210,17 +220,20 @@ SECRETS = frozenset(SCREEN_SECRETS)
 
 
 def session_json(session: Session, info: dict[str, Any], answers: Iterable[AnswerRow]) -> dict[str, Any]:
-    """The whole session: its info (without secrets), bank snapshot, states, results and every answer."""
+    """The whole session: its info (without secrets), bank snapshot, states, results, the
+    breakdowns by group (where the bank has segments) and every answer."""
+    groups = GroupLabels(session)
     return {
         "session": {key: value for key, value in info.items() if key not in SECRETS},
         "bank": session.bank.to_dict(),
         "states": session.control_state(),
         "results": {q.id: session.tallies[q.id].results() for q in session.bank.questions},
-        "answers": [_answer_json(session, a) for a in answers],
+        "breakdowns": breakdowns(session),
+        "answers": [_answer_json(session, a, groups) for a in answers],
     }
 
 
-def _answer_json(session: Session, answer: AnswerRow) -> dict[str, Any]:
+def _answer_json(session: Session, answer: AnswerRow, groups: GroupLabels) -> dict[str, Any]:
     """One answer of export.json; with `correct` (true or false) and `points` where its
     question has a right answer."""
     data = {
@@ -234,6 +247,8 @@ def _answer_json(session: Session, answer: AnswerRow) -> dict[str, Any]:
     marks = marking(question, answer.value) if question is not None else None
     if marks is not None:
         data["correct"], data["points"] = bool(marks[0]), marks[1]
+    if session.bank.segments():
+        data["groups"] = groups.ids(answer.question_id, answer.participant)
     return data
 
 
@@ -252,14 +267,19 @@ class Document:
 
 
 # Each export by kind, named as the last part of its HTTP path and at the end of its file name.
-FILES = {"answers": "answers.csv", "summary": "summary.csv", "json": "export.json"}
+FILES = {
+    "answers": "answers.csv",
+    "summary": "summary.csv",
+    "breakdowns": "breakdowns.csv",
+    "json": "export.json",
+}
 # The reports (polling/reports/xlsx.py and html.py), named the same way.
 REPORT_FILES = {"xlsx": "export.xlsx", "html": "report.html"}
 
 
 def filename(session: Session, kind: str) -> str:
     """The one name of an export file, wherever it is made: BANK-DATE-CODE-answers.csv,
-    -summary.csv or -export.json, so the files of a workshop sort together by bank and day.
+    -summary.csv, -breakdowns.csv or -export.json, so the files of a workshop sort together by bank and day.
     Bank ids and codes are letters, digits, `_` and `-` only: safe in every file system."""
     return f"{session.bank.id}-{session.created[:10]}-{session.code}-{FILES[kind]}"
 
@@ -273,8 +293,11 @@ def report_filename(sessions: list[Session], kind: str) -> str:
 
 
 def render(kind: str, session: Session, info: dict[str, Any], answers: list[AnswerRow]) -> Document:
-    """One export of a session: `answers` or `summary` (CSV, with a byte order mark), or `json`."""
+    """One export of a session: `answers`, `summary` or `breakdowns` (CSV, with a byte order
+    mark), or `json`."""
     name = filename(session, kind)
+    if kind == "breakdowns":
+        return Document(name, "text/csv", BYTE_ORDER_MARK + breakdowns_csv(session))
     if kind == "answers":
         return Document(name, "text/csv", BYTE_ORDER_MARK + answers_csv(session, answers))
     if kind == "summary":

@@ -16,6 +16,7 @@ import plotly
 
 from polling.core.model import QuestionType
 from polling.core.session import Session
+from polling.reports.groups import labelled_breakdowns
 from polling.reports.labels import Labels
 from polling.reports.tables import QuestionTable, question_tables, session_label, text_language
 
@@ -90,12 +91,25 @@ def report(sessions: list[Session], lang: str) -> str:
             _summary(tables, labels),
             "</header>\n<main>\n",
             *sections,
+            _breakdowns(sessions, labels, lang),
             "</main>\n",
             f"<script>{plotly_js()}</script>\n",
             f'<script type="application/json" id="report-charts">{_json(charts)}</script>\n',
             f"<script>{RENDER}</script>\n</body>\n</html>\n",
         ]
     )
+
+
+def _breakdowns(sessions: list[Session], labels: Labels, lang: str) -> str:
+    """The breakdown table of each session whose bank has segments, as the exports publish it."""
+    parts = []
+    for session in sessions:
+        if session.bank.segments():
+            header, rows = labelled_breakdowns(session, text_language(session, lang), labels)
+            parts.append(_table(header, rows))
+    if not parts:
+        return ""
+    return f"<section>\n<h2>{escape(labels('breakdowns'))}</h2>\n{''.join(parts)}</section>\n"
 
 
 def _json(value: Any) -> str:

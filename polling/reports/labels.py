@@ -55,6 +55,10 @@ type_ranking: Ranking
 status_pending: Pending
 status_approved: Approved
 status_hidden: Hidden
+group: Group
+segment: Segment
+breakdowns: Breakdowns by group
+other_group: Other
 """,
     "ru": """
 report: Отчёт о результатах
@@ -102,6 +106,10 @@ type_ranking: Ранжирование
 status_pending: Ожидает
 status_approved: Одобрен
 status_hidden: Скрыт
+group: Группа
+segment: Признак группы
+breakdowns: Разбивка по группам
+other_group: Другие
 """,
     "uk": """
 report: Звіт про результати
@@ -149,6 +157,10 @@ type_ranking: Ранжування
 status_pending: Очікує
 status_approved: Схвалено
 status_hidden: Приховано
+group: Група
+segment: Ознака групи
+breakdowns: Розподіл за групами
+other_group: Інші
 """,
     "fr": """
 report: Rapport des résultats
@@ -196,6 +208,10 @@ type_ranking: Classement
 status_pending: En attente
 status_approved: Approuvée
 status_hidden: Masquée
+group: Groupe
+segment: Critère de regroupement
+breakdowns: Ventilation par groupe
+other_group: Autres
 """,
     "de": """
 report: Ergebnisbericht
@@ -243,6 +259,10 @@ type_ranking: Rangfolge
 status_pending: Offen
 status_approved: Freigegeben
 status_hidden: Ausgeblendet
+group: Gruppe
+segment: Gruppierung
+breakdowns: Aufschlüsselung nach Gruppen
+other_group: Andere
 """,
     "es": """
 report: Informe de resultados
@@ -290,6 +310,10 @@ type_ranking: Clasificación
 status_pending: Pendiente
 status_approved: Aprobada
 status_hidden: Oculta
+group: Grupo
+segment: Criterio de agrupación
+breakdowns: Desglose por grupos
+other_group: Otros
 """,
     "it": """
 report: Rapporto dei risultati
@@ -337,6 +361,10 @@ type_ranking: Classifica
 status_pending: In attesa
 status_approved: Approvata
 status_hidden: Nascosta
+group: Gruppo
+segment: Criterio di raggruppamento
+breakdowns: Ripartizione per gruppi
+other_group: Altri
 """,
     "ar": """
 report: تقرير النتائج
@@ -384,6 +412,10 @@ type_ranking: ترتيب
 status_pending: قيد الانتظار
 status_approved: معتمدة
 status_hidden: مخفية
+group: المجموعة
+segment: معيار التجميع
+breakdowns: التوزيع حسب المجموعات
+other_group: أخرى
 """,
     "sr-Latn": """
 report: Izveštaj o rezultatima
@@ -431,6 +463,10 @@ type_ranking: Rangiranje
 status_pending: Na čekanju
 status_approved: Odobren
 status_hidden: Sakriven
+group: Grupa
+segment: Podela
+breakdowns: Raščlanjavanje po grupama
+other_group: Ostali
 """,
     "sq": """
 report: Raporti i rezultateve
@@ -478,6 +514,10 @@ type_ranking: Renditje
 status_pending: Në pritje
 status_approved: E miratuar
 status_hidden: E fshehur
+group: Grupi
+segment: Kriteri i grupimit
+breakdowns: Ndarja sipas grupeve
+other_group: Të tjerë
 """,
     "mk": """
 report: Извештај за резултатите
@@ -525,6 +565,10 @@ type_ranking: Рангирање
 status_pending: Чека
 status_approved: Одобрен
 status_hidden: Скриен
+group: Група
+segment: Критериум за групирање
+breakdowns: Распределба по групи
+other_group: Други
 """,
     "tr": """
 report: Sonuç raporu
@@ -572,6 +616,10 @@ type_ranking: Sıralama
 status_pending: Beklemede
 status_approved: Onaylandı
 status_hidden: Gizlendi
+group: Grup
+segment: Gruplama ölçütü
+breakdowns: Gruplara göre dağılım
+other_group: Diğer
 """,
 }
 

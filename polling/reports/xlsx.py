@@ -18,6 +18,7 @@ from polling.core.model import QuestionType
 from polling.core.session import Session
 from polling.reports.cells import neutral
 from polling.reports.exports import answer_columns, answer_rows
+from polling.reports.groups import labelled_breakdowns
 from polling.reports.labels import Labels
 from polling.reports.tables import QuestionTable, question_tables, session_label, text_language
 from polling.store.base import AnswerRow
@@ -48,6 +49,16 @@ def workbook(sessions: Sequence[Session], answers: Sequence[Sequence[AnswerRow]]
         sheet = book.create_sheet(_sheet_name(title, names))
         names.add(sheet.title)
         _answers(sheet, session, rows, labels, lang)
+    for session in sessions:
+        if session.bank.segments():
+            several = len(sessions) > 1
+            title = f"{labels('breakdowns')} {session.code}" if several else labels("breakdowns")
+            sheet = book.create_sheet(_sheet_name(title, names))
+            names.add(sheet.title)
+            header, grouped = labelled_breakdowns(session, text_language(session, lang), labels)
+            _append(sheet, header, bold=True)
+            for row in grouped:
+                _append(sheet, row)
     for sheet in book.worksheets:
         sheet.sheet_view.rightToLeft = labels.direction == "rtl"
     buffer = io.BytesIO()
@@ -182,6 +193,8 @@ COLUMN_LABELS = {"correct": "answered_right"}
 
 def _header(column: str, labels: Labels) -> str:
     """An answers.csv column name in the report's language: `question_ru` is "Question (ru)"."""
+    if column.startswith("group_"):
+        return f"{labels('group')}: {column.removeprefix('group_')}"
     for prefix in ("question_", "answer_"):
         code = column.removeprefix(prefix)
         if column.startswith(prefix) and column != "question_id":
