@@ -665,11 +665,13 @@ async def _write_report(
 ) -> int:
     """Write one report of `sessions` to `path`, or under its own name into `folder`."""
     from polling.reports import report
+    from polling.reports.qnaexport import board_of
     from polling.reports.tables import LanguageError
 
     answers = [await polling.store.answers(s.id) for s in sessions]
+    boards = [board_of(await polling.store.qna(s.id)) for s in sessions]
     try:
-        document = report.build(kind, sessions, answers, lang)
+        document = report.build(kind, sessions, answers, lang, boards)
     except LanguageError as error:
         print(f"polling: {error}", file=sys.stderr)
         return 1

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from tests.conftest import LiveServer
@@ -87,6 +88,16 @@ async def test_questions_votes_and_moderation_survive_a_restart(server_factory: 
     whole = server.api("GET", f"/api/sessions/{info['id']}/qna.json").json()
     assert whole["settings"]["pinned"] == second["id"] and "screen_key" not in whole["session"]
     assert [q["pinned"] for q in whole["questions"]] == [True, False]
+    book = openpyxl.load_workbook(
+        io.BytesIO(server.api("GET", f"/api/sessions/{info['id']}/export.xlsx").content)
+    )
+    sheet = book["Questions from the room"]
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
+        ["من يوقع المحضر؟", "en", second["minute"], "Approved", 2, "✓"],
+        ["Who signs the seizure report?", "en", first["minute"], "Answered", 1, None],
+    ]
+    page = server.api("GET", f"/api/sessions/{info['id']}/report.html").text
+    assert "<h2>Questions from the room</h2>" in page and '<td dir="auto">من يوقع المحضر؟</td>' in page
     phone, back = await participant(server.ws_url, info["code"], token="phone-token-00000000")
     assert set(back["qna"]["voted"]) == {first["id"], second["id"]}
     assert [q["id"] for q in back["qna"]["mine"]] == [first["id"]]

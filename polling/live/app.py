@@ -36,7 +36,7 @@ from polling.media.renditions import Renditions, default_folder
 from polling.reports import exports as export
 from polling.reports import report
 from polling.reports.learning import course_gain, render_gain
-from polling.reports.qnaexport import QNA_FILES, render_qna
+from polling.reports.qnaexport import QNA_FILES, board_of, render_qna
 from polling.reports.tables import LanguageError
 from polling.store import open_store
 
@@ -480,9 +480,10 @@ class Api:
             await self.polling.located(self.polling.session, other)
             sessions.append(self.polling.visible(other, request.state.principal, False))
         answers = [await self.polling.store.answers(s.id) for s in sessions]
+        boards = [board_of(await self.polling.store.qna(s.id)) for s in sessions]
         kind = REPORTS[request.url.path.rpartition("/")[2]]
         try:
-            document = report.build(kind, sessions, answers, request.query_params.get("lang"))
+            document = report.build(kind, sessions, answers, request.query_params.get("lang"), boards)
         except LanguageError as problem:
             raise Refused("bad_request", str(problem)) from None
         return download(document)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,11 @@ from typing import Any
 import plotly
 
 from polling.core.model import QuestionType
+from polling.core.qna import Board
 from polling.core.session import Session
 from polling.reports.groups import labelled_breakdowns
 from polling.reports.labels import Labels
+from polling.reports.qnareport import qna_section
 from polling.reports.tables import QuestionTable, question_tables, session_label, text_language
 
 MEDIA_TYPE = "text/html; charset=utf-8"
@@ -72,8 +75,9 @@ def plotly_js() -> str:
     return PLOTLY_JS.read_text(encoding="utf-8").replace("</script", "<\\/script")
 
 
-def report(sessions: list[Session], lang: str) -> str:
-    """The report of `sessions` (one, or several side by side) in `lang`."""
+def report(sessions: list[Session], lang: str, boards: Sequence[Board] = ()) -> str:
+    """The report of `sessions` (one, or several side by side) in `lang`, with their Q&A
+    `boards` (in the same order) where given."""
     labels = Labels(lang)
     tables = question_tables(sessions, lang)
     first = sessions[0]
@@ -92,6 +96,7 @@ def report(sessions: list[Session], lang: str) -> str:
             "</header>\n<main>\n",
             *sections,
             _breakdowns(sessions, labels, lang),
+            qna_section(sessions, boards, labels) if boards else "",
             "</main>\n",
             f"<script>{plotly_js()}</script>\n",
             f'<script type="application/json" id="report-charts">{_json(charts)}</script>\n',

@@ -59,6 +59,10 @@ group: Group
 segment: Segment
 breakdowns: Breakdowns by group
 other_group: Other
+qna: Questions from the room
+votes: Votes
+pinned: Pinned
+status_answered: Answered
 """,
     "ru": """
 report: Отчёт о результатах
@@ -110,6 +114,10 @@ group: Группа
 segment: Признак группы
 breakdowns: Разбивка по группам
 other_group: Другие
+qna: Вопросы из зала
+votes: Голоса
+pinned: Закреплён
+status_answered: Отвечен
 """,
     "uk": """
 report: Звіт про результати
@@ -161,6 +169,10 @@ group: Група
 segment: Ознака групи
 breakdowns: Розподіл за групами
 other_group: Інші
+qna: Запитання із зали
+votes: Голоси
+pinned: Закріплене
+status_answered: З відповіддю
 """,
     "fr": """
 report: Rapport des résultats
@@ -212,6 +224,10 @@ group: Groupe
 segment: Critère de regroupement
 breakdowns: Ventilation par groupe
 other_group: Autres
+qna: Questions de la salle
+votes: Votes
+pinned: Épinglée
+status_answered: Répondue
 """,
     "de": """
 report: Ergebnisbericht
@@ -263,6 +279,10 @@ group: Gruppe
 segment: Gruppierung
 breakdowns: Aufschlüsselung nach Gruppen
 other_group: Andere
+qna: Fragen aus dem Publikum
+votes: Stimmen
+pinned: Angeheftet
+status_answered: Beantwortet
 """,
     "es": """
 report: Informe de resultados
@@ -314,6 +334,10 @@ group: Grupo
 segment: Criterio de agrupación
 breakdowns: Desglose por grupos
 other_group: Otros
+qna: Preguntas de la sala
+votes: Votos
+pinned: Fijada
+status_answered: Respondida
 """,
     "it": """
 report: Rapporto dei risultati
@@ -365,6 +389,10 @@ group: Gruppo
 segment: Criterio di raggruppamento
 breakdowns: Ripartizione per gruppi
 other_group: Altri
+qna: Domande dalla sala
+votes: Voti
+pinned: Fissata
+status_answered: Con risposta
 """,
     "ar": """
 report: تقرير النتائج
@@ -416,6 +444,10 @@ group: المجموعة
 segment: معيار التجميع
 breakdowns: التوزيع حسب المجموعات
 other_group: أخرى
+qna: أسئلة الحاضرين
+votes: الأصوات
+pinned: مثبّت
+status_answered: تمت الإجابة
 """,
     "sr-Latn": """
 report: Izveštaj o rezultatima
@@ -467,6 +499,10 @@ group: Grupa
 segment: Podela
 breakdowns: Raščlanjavanje po grupama
 other_group: Ostali
+qna: Pitanja iz sale
+votes: Glasovi
+pinned: Zakačeno
+status_answered: Odgovoreno
 """,
     "sq": """
 report: Raporti i rezultateve
@@ -518,6 +554,10 @@ group: Grupi
 segment: Kriteri i grupimit
 breakdowns: Ndarja sipas grupeve
 other_group: Të tjerë
+qna: Pyetje nga salla
+votes: Vota
+pinned: E ngulur
+status_answered: E përgjigjur
 """,
     "mk": """
 report: Извештај за резултатите
@@ -569,6 +609,10 @@ group: Група
 segment: Критериум за групирање
 breakdowns: Распределба по групи
 other_group: Други
+qna: Прашања од салата
+votes: Гласови
+pinned: Закачено
+status_answered: Одговорено
 """,
     "tr": """
 report: Sonuç raporu
@@ -620,6 +664,10 @@ group: Grup
 segment: Gruplama ölçütü
 breakdowns: Gruplara göre dağılım
 other_group: Diğer
+qna: Salondan sorular
+votes: Oylar
+pinned: Sabitlendi
+status_answered: Yanıtlandı
 """,
 }
 

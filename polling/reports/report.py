@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from polling.core.qna import Board
 from polling.core.session import Session
 from polling.reports import html, xlsx
 from polling.reports.exports import report_filename
@@ -26,12 +27,17 @@ class Report:
 
 
 def build(
-    kind: str, sessions: Sequence[Session], answers: Sequence[Sequence[AnswerRow]], lang: str | None
+    kind: str,
+    sessions: Sequence[Session],
+    answers: Sequence[Sequence[AnswerRow]],
+    lang: str | None,
+    boards: Sequence[Board] = (),
 ) -> Report:
-    """The report `kind` of `sessions` (each with its answers) in `lang`, by default the first
-    bank's default language; LanguageError when no bank nor the report speaks `lang`."""
+    """The report `kind` of `sessions` (each with its answers and, where given, its Q&A board)
+    in `lang`, by default the first bank's default language; LanguageError when no bank nor the
+    report speaks `lang`."""
     language = report_language(list(sessions), lang)
     name = report_filename(list(sessions), kind)
     if kind == "html":
-        return Report(name, html.MEDIA_TYPE, html.report(list(sessions), language).encode())
-    return Report(name, xlsx.MEDIA_TYPE, xlsx.workbook(sessions, answers, language))
+        return Report(name, html.MEDIA_TYPE, html.report(list(sessions), language, boards).encode())
+    return Report(name, xlsx.MEDIA_TYPE, xlsx.workbook(sessions, answers, language, boards))

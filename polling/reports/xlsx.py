@@ -15,11 +15,13 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from polling.core.model import QuestionType
+from polling.core.qna import Board
 from polling.core.session import Session
 from polling.reports.cells import neutral
 from polling.reports.exports import answer_columns, answer_rows
 from polling.reports.groups import labelled_breakdowns
 from polling.reports.labels import Labels
+from polling.reports.qnareport import qna_header, qna_rows
 from polling.reports.tables import QuestionTable, question_tables, session_label, text_language
 from polling.store.base import AnswerRow
 
@@ -30,8 +32,14 @@ SHEET_NAME_LENGTH = 31
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
-def workbook(sessions: Sequence[Session], answers: Sequence[Sequence[AnswerRow]], lang: str) -> bytes:
-    """The workbook of `sessions` (each with its answers, in the same order) in `lang`."""
+def workbook(
+    sessions: Sequence[Session],
+    answers: Sequence[Sequence[AnswerRow]],
+    lang: str,
+    boards: Sequence[Board] = (),
+) -> bytes:
+    """The workbook of `sessions` (each with its answers and, where given, its Q&A board, in
+    the same order) in `lang`."""
     labels = Labels(lang)
     book = Workbook()
     summary = book.active
@@ -58,6 +66,15 @@ def workbook(sessions: Sequence[Session], answers: Sequence[Sequence[AnswerRow]]
             header, grouped = labelled_breakdowns(session, text_language(session, lang), labels)
             _append(sheet, header, bold=True)
             for row in grouped:
+                _append(sheet, row)
+    # Without boards (left out by the caller), no Q&A sheet.
+    for session, board in zip(sessions, boards, strict=bool(boards)):
+        if board.questions:  # a sheet of the room's questions, for the sessions that had any
+            title = labels("qna") if len(sessions) == 1 else f"{labels('qna')} {session.code}"
+            sheet = book.create_sheet(_sheet_name(title, names))
+            names.add(sheet.title)
+            _append(sheet, qna_header(labels), bold=True)
+            for row in qna_rows(board, labels, everything=True):
                 _append(sheet, row)
     for sheet in book.worksheets:
         sheet.sheet_view.rightToLeft = labels.direction == "rtl"
