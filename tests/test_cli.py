@@ -190,3 +190,36 @@ def test_the_printed_facilitator_link_opens_the_facilitator_page(live_server: Li
     assert page.status_code == 200 and "/static/js/home.js" in page.text
     entrance = httpx.get(live_server.url + "/")
     assert "/static/js/join.js" in entrance.text and "home.js" not in entrance.text
+
+
+async def test_export_writes_the_qna_with_votes_and_status(server_factory: Any, tmp_path: Path) -> None:
+    """`polling export --qna` writes each question of the room with its votes and status, as CSV
+    and with --format json as JSON, under the one naming scheme."""
+    server: LiveServer = server_factory()
+    server.start()
+    info = server.create_session("e2e", qna=True)
+    phone, _ = await participant(server.ws_url, info["code"])
+    await phone.send({"type": "ask", "text": "=1+1 is not a formula here"})
+    question = (await phone.expect("asked"))["question"]
+    await phone.send({"type": "vote", "id": question["id"]})
+    await phone.expect("voted")
+    await phone.close()
+    server.stop()
+
+    out = tmp_path / "out"
+    stem = f"e2e-{info['created'][:10]}-{info['code']}"
+    done = polling("export", info["code"], "--qna", "--out", str(out), "--db", str(server.db))
+    assert done.returncode == 0, done.stderr
+    with (out / f"{stem}-qna.csv").open(encoding="utf-8-sig", newline="") as table:
+        rows = list(csv.DictReader(table))
+    assert [(r["question"], r["votes"], r["status"], r["pinned"]) for r in rows] == [
+        ("'=1+1 is not a formula here", "1", "approved", "0")
+    ]
+    done = polling(
+        "export", info["code"], "--qna", "--format", "json", "--out", str(out), "--db", str(server.db)
+    )
+    assert done.returncode == 0, done.stderr
+    whole = json.loads((out / f"{stem}-qna.json").read_text(encoding="utf-8"))
+    assert [(q["text"], q["votes"], q["status"]) for q in whole["questions"]] == [
+        ("=1+1 is not a formula here", 1, "approved")
+    ]

@@ -255,3 +255,39 @@ def test_many_rooms_on_two_workers_are_all_counted(postgres_url: str, redis_url:
     assert result["answers_counted"] == result["answers_sent"] == 30
     assert (result["workers"], result["engine"]) == (2, "postgresql")
     assert result["commits_per_s"] > 0
+
+
+async def test_questions_and_votes_taken_on_one_process_reach_presenters_on_the_other(
+    server_factory: Any, postgres_url: str, redis_url: str
+) -> None:
+    """With two processes over PostgreSQL and Redis, a question asked and a vote cast on one reach
+    the facilitator on the other, and one phone's vote on both processes counts once."""
+    first, second = pair(server_factory, postgres_url, redis_url)
+    info = first.create_session("e2e", qna=True)
+    wait_until(lambda: second.api("GET", f"/api/sessions/{info['id']}/qna").status_code == 200)
+    boss, _ = await facilitator(second.ws_url, info["id"], second.token)
+    phone, _ = await participant(first.ws_url, info["code"], token="phone-token-on-first-1")
+    question = await asked(phone, "Is the manual available in Russian?")
+    seen = await boss.expect("qna")
+    while not seen["questions"]:
+        seen = await boss.expect("qna")
+    assert seen["questions"][0]["text"] == "Is the manual available in Russian?"
+    await phone.send({"type": "vote", "id": question["id"]})
+    await phone.expect("voted", up=True)
+    again, _ = await participant(second.ws_url, info["code"], token="phone-token-on-first-1")
+    await again.send(
+        {"type": "vote", "id": question["id"], "up": True}
+    )  # the same phone, on the other process
+    assert (await again.expect("voted"))["votes"] == 1
+    while seen["questions"][0]["votes"] != 1:
+        seen = await boss.expect("qna")
+    wait_until(
+        lambda: first.api("GET", f"/api/sessions/{info['id']}/qna").json()["questions"][0]["votes"] == 1
+    )
+
+
+async def asked(phone: Any, text: str) -> dict[str, Any]:
+    """Ask a question of the room and return it as acknowledged."""
+    await phone.send({"type": "ask", "text": text})
+    question: dict[str, Any] = (await phone.expect("asked"))["question"]
+    return question
