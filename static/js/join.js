@@ -348,7 +348,7 @@ function render() {
   else if (paced) key = pacedKey();
   else if (!question) key = "waiting";
   else key = `question|${question.id}|${questionState}|${lang}|${results ? "results" : ""}`;
-  const tabs = session && !fatal && !paced && qna.open;
+  const tabs = session && !fatal && qna.open;
   if (!tabs) tab = "question";
   key += `|${language()}|${tabs ? tab : ""}`;
   if (key !== shownKey) {
@@ -357,8 +357,8 @@ function render() {
     else if (fatal === "ended" && session) fill(main, messageCard(...fatalText(), "is-final"), endCard());
     else if (fatal) fill(main, messageCard(...fatalText(), "is-final"));
     else if (!session) fill(main, messageCard(t("common.connecting"), ""));
-    else if (paced) fill(main, pacedCards());
     else if (tab === "qna") fill(main, tabBar(), qna.element());
+    else if (paced) fill(main, tabs ? tabBar() : null, pacedCards());
     else if (!question) fill(main, tabs ? tabBar() : null, messageCard(t("join.waiting"), t("join.waitingDetail"), "is-waiting"));
     else fill(main, tabs ? tabBar() : null, questionCard());
   }
