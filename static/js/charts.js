@@ -180,19 +180,7 @@ function horizontalBars({ ids, values, texts, ticks, headroom, fontSize, rtl, tw
   ];
   const layout = {
     ...baseLayout(fontSize),
-    yaxis: {
-      autorange: "reversed",
-      automargin: true,
-      side: rtl ? "right" : "left",
-      tickmode: "array",
-      tickvals: positions,
-      ticktext: ticks,
-      tickfont: { size: fontSize * (twoLines ? 0.95 : 1.05), color: INK },
-      showgrid: false,
-      zeroline: false,
-      fixedrange: true,
-    },
-    xaxis: { visible: false, range: rtl ? [top * headroom, 0] : [0, top * headroom], fixedrange: true },
+    ...barAxes(positions, ticks, fontSize * (twoLines ? 0.95 : 1.05), top * headroom, rtl),
   };
   if (rtl) layout.margin = { ...layout.margin, l: 24, r: 12 };
   return { data, layout };
@@ -378,4 +366,88 @@ function hash(text) {
   let value = 0;
   for (let i = 0; i < text.length; i += 1) value = (value * 31 + text.charCodeAt(i)) >>> 0;
   return value;
+}
+
+/** The parts of a BREAKDOWN as a client shows them: each group shown (named by the segment's
+ * option label), then "other", each with its responses and its items' shares (a number
+ * question: its mean alone). `name(text)` picks a bank text's language. */
+export function breakdownParts(question, breakdown, segment, name, t = (key) => key) {
+  if (!breakdown || breakdown.withheld || !breakdown.groups) return [];
+  const labels = {};
+  for (const option of (segment && segment.options) || []) labels[option.id] = option.label;
+  const parts = breakdown.groups.map((group) => ({
+    name: labels[group.id] ? name(labels[group.id]) : group.id,
+    ...group,
+  }));
+  if (breakdown.other) parts.push({ name: t("chart.otherGroup"), other: true, ...breakdown.other });
+  return parts.map((part) => ({ ...part, items: breakdownItems(question, part, name, t) }));
+}
+
+function breakdownItems(question, part, name, t) {
+  const results = part.results || {};
+  if (question.type === "number") return [{ id: "mean", label: t("chart.groupMean"), value: results.mean, share: null }];
+  const labels = {};
+  for (const option of question.options || []) labels[option.id] = name(option.label);
+  return Object.keys(results.counts || {}).map((id) => ({
+    id,
+    label: labels[id] || id,
+    value: results.counts[id],
+    share: (part.shares || {})[id] || 0,
+  }));
+}
+
+/** A question broken down by a segment: grouped bars, one colour per group, the share of each
+ * item within the group (a number question: each group's mean). */
+export function breakdownFigure(question, breakdown, segment, options = {}) {
+  const { languages = [], fallback, fontSize = 20, t = (key) => key, number = plainNumber, rtl = false } = options;
+  const name = (value) => bilingualLabel(value, languages.length ? languages : [fallback], fallback, 28);
+  const parts = breakdownParts(question, breakdown, segment, name, (key) => escapeLabel(t(key)));
+  if (!parts.length) return null;
+  const isNumber = question.type === "number";
+  const items = parts[0].items;
+  const positions = items.map((_, index) => index);
+  const data = parts.map((part, index) => ({
+    type: "bar",
+    orientation: "h",
+    name: `${part.name} (${number(part.responses)})`,
+    y: positions,
+    x: part.items.map((item) => (isNumber ? item.value || 0 : item.share)),
+    text: part.items.map((item) =>
+      isNumber ? number(item.value, { maximumFractionDigits: 1 }) : number(item.share, { style: "percent", maximumFractionDigits: 0 }),
+    ),
+    textposition: "outside",
+    cliponaxis: false,
+    textfont: { size: fontSize * 0.8, color: INK },
+    marker: { color: part.other ? MUTED : PALETTE[index % PALETTE.length] },
+    hoverinfo: "none",
+  }));
+  const top = isNumber ? Math.max(1, ...data.flatMap((trace) => trace.x)) : 1;
+  const layout = {
+    ...baseLayout(fontSize),
+    showlegend: true,
+    legend: { orientation: "h", x: rtl ? 1 : 0, xanchor: rtl ? "right" : "left", y: 1.02, yanchor: "bottom", font: { size: fontSize * 0.8 } },
+    barmode: "group",
+    ...barAxes(positions, items.map((item) => item.label), fontSize * 0.9, top * 1.25, rtl),
+  };
+  return { data, layout };
+}
+
+/** The axes of horizontal bars: labels down the side (on the right, right to left), first at
+ * the top, and a hidden value axis `length` long (growing leftwards right to left). */
+function barAxes(positions, ticks, tickSize, length, rtl) {
+  return {
+    yaxis: {
+      autorange: "reversed",
+      automargin: true,
+      side: rtl ? "right" : "left",
+      tickmode: "array",
+      tickvals: positions,
+      ticktext: ticks,
+      tickfont: { size: tickSize, color: INK },
+      showgrid: false,
+      zeroline: false,
+      fixedrange: true,
+    },
+    xaxis: { visible: false, range: rtl ? [length, 0] : [0, length], fixedrange: true },
+  };
 }

@@ -13,6 +13,7 @@ import {
   useLanguage,
 } from "./i18n.js";
 import { chosenLanguages, displayLanguages, fillDisplayControls } from "./languages.js";
+import { breakdownParts } from "./charts.js";
 import { renderQnaPanel, statusLabel as moderationLabel, wireQnaPanel } from "./qnamod.js";
 import { isSlide } from "./slides.js";
 import { connect } from "./socket.js";
@@ -39,6 +40,7 @@ let armed = null; // a question tapped once while another one is open
 let armedTimer = 0;
 let qna = null; // QNA of docs/protocol.md, every question
 let pacedAt = 0; // self-paced: the question whose results are shown (stepped through here alone)
+let localSegment = null; // the segment this console breaks the current question down by
 
 const handlers = {
   welcome: onState,
@@ -208,6 +210,7 @@ function renderNow() {
     $("#now-responses-label").textContent = t("common.responsesLabel", { count: view.responses });
     renderMini(question);
   }
+  renderBreakdown(question);
   const following = followingQuestion(view);
   const upNext = $("#up-next");
   if (following) {
@@ -218,6 +221,50 @@ function renderNow() {
     upNext.removeAttribute("lang");
     upNext.removeAttribute("dir");
   }
+}
+
+/** The current question broken down by the segment chosen here (the console's own choice), and
+ * the button that puts that breakdown on the presenter screen. */
+function renderBreakdown(question) {
+  const box = $("#breakdown");
+  const segments = view.questions.filter((q) => q.segment);
+  box.hidden = !question || !segments.length || view.session.self_paced;
+  if (box.hidden) return;
+  const select = $("#breakdown-segment");
+  if (select.options.length !== segments.length + 1) {
+    fill(select, el("option", { value: "", text: t("console.breakdownNone") }));
+    for (const segment of segments) select.append(el("option", { value: segment.id, text: text(segment.prompt) }));
+    select.value = localSegment || "";
+  }
+  const present = $("#breakdown-present");
+  present.setAttribute("aria-pressed", String((view.segment || null) === localSegment));
+  const shown = localSegment ? (view.breakdowns || {})[localSegment] : null;
+  const target = $("#breakdown-view");
+  if (!shown) {
+    fill(target);
+    return;
+  }
+  if (shown.withheld) {
+    fill(target, el("p", { class: "muted", text: t("present.breakdownWithheld", { k: shown.k }) }));
+    return;
+  }
+  const segment = segments.find((s) => s.id === localSegment);
+  const parts = breakdownParts(question, shown, segment, text, t);
+  const blocks = [];
+  for (const part of parts) {
+    blocks.push(el("h3", { class: "breakdown-group", text: `${part.name} · ${formatNumber(part.responses)} ${t("common.responsesLabel", { count: part.responses })}` }));
+    const rows = part.items.map((item) => {
+      const share = item.share;
+      const bar = el("span", { class: "mini-bar" });
+      bar.style.setProperty("--share", String(share === null ? 0 : share));
+      const figure = share === null
+        ? formatNumber(item.value, { maximumFractionDigits: 2 })
+        : formatNumber(share, { style: "percent", maximumFractionDigits: 0 });
+      return el("li", { class: "mini-row" }, el("span", { class: "mini-label", dir: "auto", text: item.label }), el("span", { class: "mini-count", text: figure }), bar);
+    });
+    blocks.push(el("ul", { class: "mini-rows" }, ...rows));
+  }
+  fill(target, ...blocks);
 }
 
 /** A small text summary of the results, so the facilitator sees them without the projector. */
@@ -556,6 +603,11 @@ function wire() {
   second.addEventListener("change", choose);
   $("#set-limit").addEventListener("click", setLimit);
   wireQnaPanel(send);
+  $("#breakdown-segment").addEventListener("change", (event) => {
+    localSegment = event.target.value || null;
+    renderNow();
+  });
+  $("#breakdown-present").addEventListener("click", () => send({ type: "segment", segment: localSegment }));
   $("#answers-newer").addEventListener("click", () => turnPage(-1));
   $("#answers-older").addEventListener("click", () => turnPage(1));
   $("#copy-screen").addEventListener("click", () => {

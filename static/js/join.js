@@ -83,6 +83,10 @@ let ackTimer = 0;
 let socket = null;
 let tab = "question"; // "question" or "qna": which tab the phone shows while Q&A is open
 const qna = new QnaPanel((message) => !!socket && socket.send(message));
+// Segment questions asked as the phone joins (agency, experience), before any question, and
+// this phone's answers to them: an option id, or null once it chose not to say.
+let joinQuestions = [];
+const joinAnswers = JSON.parse(store.get(`polling.join.${code}`) || "{}");
 
 const handlers = {
   welcome(message) {
@@ -93,6 +97,8 @@ const handlers = {
     if (session.status === "ended") return finish("ended");
     if (session.self_paced) return onQuestionnaire(message);
     paced = null;
+    joinQuestions = message.join_questions || [];
+    for (const [id, given] of Object.entries(message.join_answers || {})) joinAnswers[id] = given.value;
     onQuestion(message);
   },
   question(message) {
@@ -118,6 +124,7 @@ const handlers = {
   },
   ack(message) {
     if (paced) return onPacedAck(message);
+    if (joinQuestions.some((asked) => asked.id === message.question)) return keepJoinAnswer(message.question, message.value);
     const confirmed = pending && message.question === pending.question && message.rev >= pending.rev;
     if (confirmed) clearPending();
     kept.answer(message.question);
@@ -346,6 +353,7 @@ function render() {
   if (fatal) key = `fatal|${fatal}|${entryProblem}`;
   else if (!session) key = "connecting";
   else if (paced) key = pacedKey();
+  else if (nextJoinQuestion()) key = `join|${nextJoinQuestion().id}|${lang}`;
   else if (!question) key = "waiting";
   else key = `question|${question.id}|${questionState}|${lang}|${results ? "results" : ""}`;
   const tabs = session && !fatal && qna.open;
@@ -357,6 +365,7 @@ function render() {
     else if (fatal === "ended" && session) fill(main, messageCard(...fatalText(), "is-final"), endCard());
     else if (fatal) fill(main, messageCard(...fatalText(), "is-final"));
     else if (!session) fill(main, messageCard(t("common.connecting"), ""));
+    else if (nextJoinQuestion()) fill(main, joinCard(nextJoinQuestion()));
     else if (tab === "qna") fill(main, tabBar(), qna.element());
     else if (paced) fill(main, tabs ? tabBar() : null, pacedCards());
     else if (!question) fill(main, tabs ? tabBar() : null, messageCard(t("join.waiting"), t("join.waitingDetail"), "is-waiting"));
@@ -380,6 +389,48 @@ function tabBar() {
       },
     });
   return el("nav", { class: "tabs", "aria-label": t("qna.tabs") }, button("question", t("qna.questionTab")), button("qna", t("qna.tab")));
+}
+
+/** The first segment question asked at join that this phone has not answered nor declined. */
+function nextJoinQuestion() {
+  return joinQuestions.find((asked) => !(asked.id in joinAnswers)) || null;
+}
+
+function keepJoinAnswer(questionId, value) {
+  joinAnswers[questionId] = value;
+  store.set(`polling.join.${code}`, JSON.stringify(joinAnswers));
+  render();
+}
+
+/** One segment question before the first question: a tap answers it (stored and acknowledged
+ * like any answer), "Prefer not to say" leaves this phone in no group. */
+function joinCard(asked) {
+  const list = el("div", { class: "choices", role: "group", "aria-labelledby": "prompt", "aria-describedby": "hint" });
+  for (const option of asked.options) {
+    list.append(inLanguage(el("button", {
+      type: "button",
+      class: "choice",
+      "data-value": option.id,
+      text: text(option.label),
+      onclick: () => {
+        const rev = (parseInt(store.get(revKey(asked.id)), 10) || 0) + 1;
+        store.set(revKey(asked.id), String(rev));
+        // Not sent (offline): the card stays, and a tap once connected answers it.
+        if (socket && socket.send({ type: "answer", question: asked.id, value: option.id, lang: shownLanguage(), rev })) {
+          keepJoinAnswer(asked.id, option.id);
+        } else $("#hint").textContent = t("join.aboutYouOffline");
+      },
+    })));
+  }
+  return el(
+    "section",
+    { class: "card question is-join" },
+    el("p", { class: "state", "data-state": "join", text: t("join.aboutYou") }),
+    inLanguage(el("h2", { class: "prompt", id: "prompt", text: text(asked.prompt) })),
+    el("p", { class: "hint", id: "hint", text: t("join.aboutYouHint") }),
+    list,
+    el("button", { type: "button", class: "button", text: t("join.preferNotToSay"), onclick: () => keepJoinAnswer(asked.id, null) }),
+  );
 }
 
 function messageCard(title, detail, className = "") {

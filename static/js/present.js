@@ -1,7 +1,7 @@
 // Presenter view for the projector (/present/{id}), and its read-only copy (/screen/{id}/{key}).
 import { errorText } from "./api.js";
 import { askToken, ensureToken, forgetToken, token } from "./auth.js";
-import { chartKind, cloudItems, figure } from "./charts.js";
+import { breakdownFigure, chartKind, cloudItems, figure } from "./charts.js";
 import { $, el, pathParts, toast } from "./dom.js";
 import {
   browserLanguages,
@@ -300,10 +300,13 @@ function drawPlot(question) {
     number: formatNumber,
     rtl: isRtl(languages[0]),
   };
-  const { data, layout } = figure(question, view.results, options);
-  // A new question, new languages or a mirrored layout: draw afresh, as plotly's automatic
-  // margins do not follow an axis that moves from one side to the other.
-  const drawing = `${question.id}|${languages.join(",")}|${language()}`;
+  const segment = view.questions.find((q) => q.id === view.segment) || null;
+  const grouped = view.breakdown ? breakdownFigure(question, view.breakdown, segment, options) : null;
+  const { data, layout } = grouped || figure(question, view.results, options);
+  renderBreakdownNote(segment, grouped !== null);
+  // A new question, new languages, a mirrored layout or a breakdown shown or taken away: draw
+  // afresh, as plotly's automatic margins do not follow an axis that moves from one side to the other.
+  const drawing = `${question.id}|${languages.join(",")}|${language()}|${grouped ? view.segment : ""}`;
   if (drawing !== plotted) {
     plotted = drawing;
     window.Plotly.newPlot(chart, data, layout, PLOT_CONFIG);
@@ -316,6 +319,19 @@ function drawPlot(question) {
     window.Plotly.Plots.resize(chart);
   }
   return "";
+}
+
+/** Under a breakdown, by what and how small groups are kept out; the reason when it is withheld. */
+function renderBreakdownNote(segment, drawn) {
+  const note = $("#breakdown-note");
+  const k = view.breakdown ? view.breakdown.k : 0;
+  if (!segment || !view.breakdown) {
+    note.hidden = true;
+    return;
+  }
+  const by = pick(segment.prompt, shown()[0], fallback());
+  note.textContent = drawn ? t("present.breakdownNote", { segment: by, k }) : t("present.breakdownWithheld", { k });
+  note.hidden = false;
 }
 
 const cloudWords = new Map();

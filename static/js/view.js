@@ -18,6 +18,9 @@ export function emptyView() {
     texts: [],
     texts_version: null,
     storage: null,
+    segment: null, // the segment the presenter breaks the current question down by
+    breakdown: null, // that BREAKDOWN, where this role may see it
+    breakdowns: {}, // the facilitator's: the current question's BREAKDOWN by every segment
   };
 }
 
@@ -70,6 +73,9 @@ export function applyTally(view, message) {
   if (message.question !== view.current) return false;
   view.responses = message.responses;
   view.results = message.results;
+  if (message.breakdown !== undefined) view.breakdown = message.breakdown;
+  if (message.breakdowns !== undefined) view.breakdowns = message.breakdowns;
+  if (message.segment !== undefined) view.segment = message.segment;
   return true;
 }
 
