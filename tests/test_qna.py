@@ -1,4 +1,4 @@
-"""The pure rules of audience Q&A: votes, moderation states, order and the rate of asking."""
+"""The pure rules of audience Q&A (votes, moderation states, order, the rate of asking) and its messages."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from polling.core.qna import (
     transition,
     wait_before_asking,
 )
+from polling.live.qnaview import asked_message, phone_qna, qna_message, voted_message
 
 
 def question(qid: str, votes: int = 0, status: Status = Status.APPROVED, author: str = "a") -> Question:
@@ -176,3 +177,24 @@ def test_settings_round_trip_and_checked_changes() -> None:
         settings.changed({"order": "random"})
     with pytest.raises(QnaError):
         settings.changed({"open": "yes"})
+
+
+def test_messages_never_carry_who_asked_or_voted() -> None:
+    """The facilitator gets every question with counts, the room only what it may see, and no
+    message holds an author's or a voter's key."""
+    board = open_board()
+    board.add(question("shown", votes=2, author="author-key"))
+    board.add(question("held", status=Status.PENDING, author="author-key"))
+    board.vote("shown", "voter-key", True)
+    facilitator = qna_message(board, "facilitator")
+    screen = qna_message(board, "screen")
+    phone = phone_qna(board, "participant", "voter-key")
+    assert [q["id"] for q in facilitator["questions"]] == ["shown", "held"]
+    assert facilitator["counts"]["pending"] == 1
+    assert [q["id"] for q in screen["questions"]] == ["shown"] and screen["counts"] is None
+    assert phone["voted"] == ["shown"] and phone["mine"] == []
+    assert phone_qna(board, "participant", "author-key")["mine"][1]["status"] == "pending"
+    shown = board.questions["shown"]
+    for message in (facilitator, screen, phone, asked_message(shown), voted_message(shown, True)):
+        text = str(message)
+        assert "author-key" not in text and "voter-key" not in text and "v0" not in text
