@@ -105,7 +105,8 @@ def page_paths(tmp_path: Path) -> list[str]:
         for r in app.routes
         if isinstance(r, Route) and getattr(r.endpoint, "__qualname__", "").startswith("page_route.")
     ]
-    return [re.sub(r"\{\w+\}", "ABCDE", path) for path in paths]
+    # /sw.js is served the same way but is the phone's service worker, a script.
+    return [re.sub(r"\{\w+\}", "ABCDE", path) for path in paths if not path.endswith(".js")]
 
 
 def test_the_installed_package_holds_the_pages_and_banks(installed: Path) -> None:
@@ -144,6 +145,9 @@ def test_the_installed_server_serves_every_page_an_asset_and_the_bundled_banks(
             response = client.get(asset)
             assert response.status_code == 200 and kind in response.headers["content-type"], asset
             assert response.content == (ROOT / asset.lstrip("/")).read_bytes()
+        worker = client.get("/sw.js")
+        assert worker.status_code == 200 and "javascript" in worker.headers["content-type"]
+        assert worker.content == (ROOT / "static" / "sw.js").read_bytes()
         assert client.get("/vendor/plotly.min.js").status_code == 200
         listed = client.get("/api/banks", headers={"Authorization": f"Bearer {token}"}).json()["banks"]
     assert sorted(bank["id"] for bank in listed) == sorted(p.stem for p in BANKS.glob("*.yaml"))
