@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.conftest import BROWSER_TESTS, PHONE, LiveServer, wait_until
+from tests.conftest import BROWSER_TESTS, PHONE, PROJECTOR, LiveServer, wait_until
 from tests.test_browser_a11y import serious_violations
 
 pytestmark = BROWSER_TESTS
@@ -59,3 +59,14 @@ def test_phones_answer_at_join_and_the_console_shows_the_breakdown_on_the_screen
     screen = open_page(f"{live_server.url}/present/{info['id']}#token={live_server.token}")
     expect(screen.locator("#breakdown-note")).to_contain_text("By Which service do you work for?")
     expect(screen.locator("#chart")).to_contain_text("Customs (2)")
+
+
+def test_the_home_page_sets_a_sessions_smallest_group(
+    live_server: LiveServer, open_page: Callable[..., Page]
+) -> None:
+    """The home page's "Smallest group shown" field becomes the new session's min_group."""
+    home = open_page(f"{live_server.url}/host#token={live_server.token}", PROJECTOR)
+    home.get_by_label("Smallest group shown by group (empty: the server's)").fill("8")
+    home.locator('li[data-bank="workshop-evaluation"]').get_by_role("button", name="Start session").click()
+    home.wait_for_url("**/present/**")
+    assert live_server.api("GET", "/api/sessions").json()["sessions"][0]["min_group"] == 8

@@ -103,6 +103,12 @@ function phoneLimit() {
   return Number.isFinite(limit) && limit > 0 ? limit : null;
 }
 
+/** The smallest group a breakdown shows, typed for this session; null: the server's default. */
+function minGroup() {
+  const k = Number.parseInt($("#min-group").value, 10);
+  return Number.isFinite(k) ? k : null;
+}
+
 async function createSession(bank, button) {
   button.disabled = true;
   try {
@@ -113,6 +119,7 @@ async function createSession(bank, button) {
         hide_results: $("#hide-results").checked,
         phone_results: $("#phone-results").checked,
         max_participants: phoneLimit(),
+        min_group: minGroup(),
         self_paced: $("#self-paced").checked,
         qna: $("#qna").checked || $("#premoderate").checked,
         premoderate: $("#premoderate").checked,
