@@ -295,6 +295,13 @@ def build_parser() -> argparse.ArgumentParser:
         "report the time until the last phone has it",
     )
     bench.add_argument(
+        "--qna",
+        action="store_true",
+        help="instead: --participants phones in one session with Q&A; one in ten asks a question, then "
+        "each votes for 10 questions; report votes acknowledged and stored, the facilitator's lag and "
+        "CPU time per vote",
+    )
+    bench.add_argument(
         "--crash",
         action="store_true",
         help="instead: SIGKILL the server during the answer burst, restart it, and count lost and "
@@ -878,6 +885,11 @@ def bench(args: argparse.Namespace) -> int:
         from polling.bench.pictures import run_pictures
 
         return 0 if run_pictures(args.pictures)["all_received"] else 1
+    if args.qna:
+        from polling.bench.qna import run_qna
+
+        outcome = run_qna(args.participants)
+        return 0 if outcome["votes_stored"] == outcome["votes_acked"] == outcome["votes_sent"] else 1
     if args.rooms:
         from polling.bench.cluster import run_rooms
 

@@ -102,3 +102,16 @@ def test_the_pictures_benchmark_gives_every_phone_the_whole_picture() -> None:
     pictures = last_json_line(done.stdout)["pictures"]
     assert pictures["phones"] == 20 and pictures["all_received"] is True  # type: ignore[index]
     assert pictures["bytes"] > 0 and pictures["last_phone_ms"] >= pictures["median_ms"] > 0  # type: ignore[index,operator]
+
+
+def test_the_qna_benchmark_stores_every_acknowledged_vote() -> None:
+    """`polling bench --qna -n 30`: three questions, ninety votes, each acknowledged and stored."""
+    done = subprocess.run(
+        [sys.executable, "-m", "polling", "bench", "--qna", "--participants", "30"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = last_json_line(done.stdout)
+    assert (result["participants"], result["questions"], result["votes_sent"]) == (30, 3, 90)
+    assert result["votes_stored"] == result["votes_acked"] == 90
+    assert result["presenter_lag_p99_ms"] is not None and result["cpu_us_per_vote"] > 0  # type: ignore[operator]
