@@ -217,3 +217,32 @@ async def schema_version(db: str | Path) -> int:
         return int(await connection.fetchval("SELECT max(version) FROM polling_schema"))
     finally:
         await connection.close()
+
+
+async def test_elapsed_times_and_players_are_kept_and_go_with_the_session(db: str | Path) -> None:
+    """An answer's elapsed milliseconds come back, alone and in a burst; nicknames are stored,
+    changed, forgotten, cleared, and deleted with the session."""
+    from polling.store.base import PlayerRow
+
+    store = await store_with_a_session(db)
+    timed = [
+        AnswerRow("s1", "q", f"p{i}", "a", "en", "2026-11-28T09:01Z", 1, None, 1500 + i) for i in range(3)
+    ]
+    await store.save_answer(timed[0])
+    await asyncio.gather(*(store.save_answer(row) for row in timed[1:]))
+    await store.save_answer(answer("untimed", "b"))
+    kept = {row.participant: row.elapsed for row in await store.answers("s1")}
+    assert kept == {"p0": 1500, "p1": 1501, "p2": 1502, "untimed": None}
+
+    await store.save_player("s1", PlayerRow("p0", "Ana", "North"))
+    await store.save_player("s1", PlayerRow("p1", "Bo", None))
+    await store.save_player("s1", PlayerRow("p0", "Ana B", "South"))
+    assert await store.players("s1") == [PlayerRow("p0", "Ana B", "South"), PlayerRow("p1", "Bo", None)]
+    await store.save_player("s1", PlayerRow("p1", None, None))
+    assert await store.players("s1") == [PlayerRow("p0", "Ana B", "South")]
+    await store.clear_players("s1")
+    assert await store.players("s1") == []
+    await store.save_player("s1", PlayerRow("p2", "Cy", None))
+    await store.purge("s1")
+    assert await store.players("s1") == []
+    await store.close()

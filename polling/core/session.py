@@ -8,8 +8,9 @@ from enum import StrEnum
 from typing import Any
 
 from polling.core.answers import Value, check_answer
-from polling.core.deadline import Clock, deadline_after, is_late, wall_clock
+from polling.core.deadline import Clock, deadline_after, elapsed, is_late, wall_clock
 from polling.core.model import ASK_JOIN, Bank, Question, QuestionType
+from polling.core.players import Players
 from polling.core.segments import DEFAULT_MIN_GROUP
 from polling.core.tally import Moderation, Tally
 
@@ -98,7 +99,17 @@ class Session:
     # opened, and the deadline of those opened with a time limit. Kept in the control state.
     opened: dict[str, int] = field(default_factory=dict)
     deadlines: dict[str, int] = field(default_factory=dict)
+    limits: dict[str, float] = field(default_factory=dict)  # seconds each was last opened for
     clock: Clock = field(default=wall_clock, repr=False, compare=False)
+    # Quiz questions whose right answer the room has seen (closed and revealed): they count
+    # in the scores, and phones get their own feedback on them.
+    scored: set[str] = field(default_factory=set)
+    # The leaderboard, off by default: phones may pick a nickname (and a team) only while on.
+    leaderboard: bool = False
+    teams: list[str] = field(default_factory=list)
+    players: Players = field(default_factory=Players, repr=False)
+    # Milliseconds from a question's opening to each phone's counted answer: the speed bonus.
+    _elapsed: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self.display_languages:
@@ -160,11 +171,15 @@ class Session:
         self.states[question] = QuestionState.OPEN
         now = self.clock()
         self.opened[question] = now
-        deadline = deadline_after(now, time_limit if time_limit is not None else self.time_limit(question))
-        if deadline is None:
+        self.scored.discard(question)  # answers may change again: no feedback until the next reveal
+        limit = time_limit if time_limit is not None else self.time_limit(question)
+        deadline = deadline_after(now, limit)
+        if deadline is None or limit is None:
             self.deadlines.pop(question, None)
+            self.limits.pop(question, None)
         else:
             self.deadlines[question] = deadline
+            self.limits[question] = limit
 
     def close(self) -> None:
         """Close voting on the current question."""
@@ -172,6 +187,7 @@ class Session:
         if self.states[question] is not QuestionState.OPEN:
             raise TransitionError(f'Voting is not open on question "{question}"')
         self._close_if_open(question)
+        self._settle(question)
 
     def expire(self, question_id: str, deadline: int) -> bool:
         """Close a question whose deadline has come, if it is still open with that very
@@ -183,7 +199,26 @@ class Session:
         ):
             return False
         self.states[question_id] = QuestionState.CLOSED
+        self._settle(question_id)
         return True
+
+    def is_quiz(self, question_id: str | None) -> bool:
+        """Whether a question has a right answer (a quiz question)."""
+        question = self.bank.question(question_id) if question_id is not None else None
+        return question is not None and question.correct is not None
+
+    def _settle(self, question_id: str) -> None:
+        """A quiz question closed and revealed is scored: the room has seen its answer."""
+        if (
+            self.is_quiz(question_id)
+            and self.states[question_id] is QuestionState.CLOSED
+            and question_id in self.revealed
+        ):
+            self.scored.add(question_id)
+
+    def feedback_due(self) -> bool:
+        """Whether phones get their own result on the current question: it is scored."""
+        return self.current is not None and self.current in self.scored
 
     def time_limit(self, question_id: str) -> float | None:
         """The bank's time limit of a question in seconds: its own, else the bank's quiz default."""
@@ -199,7 +234,9 @@ class Session:
 
     def reveal(self) -> None:
         """Show the results of the current question on the presenter screen."""
-        self.revealed.add(self._require_current())
+        question = self._require_current()
+        self.revealed.add(question)
+        self._settle(question)
 
     def hide(self) -> None:
         """Hide the results of the current question from the presenter screen."""
@@ -218,7 +255,7 @@ class Session:
             self.open()
         elif state is QuestionState.OPEN:
             self.close()
-        elif self.hide_results and self.current not in self.revealed and not slide:
+        elif (self.hide_results or self.is_quiz(self.current)) and self.current not in self.revealed and not slide:
             self.reveal()
         else:
             following = self._neighbour(+1)
@@ -298,12 +335,15 @@ class Session:
         value: Value,
         rev: int,
         status: Moderation | None = None,
+        elapsed: int | None = None,
     ) -> bool:
         """Count a stored answer unless a newer one is already counted; True if it counted."""
         revs = self._revs[question_id]
         if rev <= revs.get(participant, 0):
             return False
         revs[participant] = rev
+        if elapsed is not None:
+            self._elapsed.setdefault(question_id, {})[participant] = elapsed
         self.tallies[question_id].add(participant, value, status)
         self.answered.add(participant)
         self.joined.add(participant)
@@ -323,6 +363,18 @@ class Session:
         one while fewer distinct phones than the facilitator's limit have joined."""
         limit = self.max_participants
         return participant in self.joined or limit is None or len(self.joined) < limit
+
+    def elapsed_now(self, question_id: str) -> int | None:
+        """Milliseconds since a quiz question with a speed bonus opened: what its answer keeps
+        (None otherwise, so that no finer time than needed is stored)."""
+        speed = self.bank.quiz is not None and self.bank.quiz.speed_bonus
+        if not speed or not self.is_quiz(question_id):
+            return None
+        return elapsed(self.opened.get(question_id), self.clock())
+
+    def elapsed_of(self, participant: str, question_id: str) -> int | None:
+        """Milliseconds from the question's opening to a phone's counted answer, if known."""
+        return self._elapsed.get(question_id, {}).get(participant)
 
     def answer_of(self, participant: str, question_id: str) -> Value | None:
         """A participant's counted answer to a question."""
@@ -370,6 +422,11 @@ class Session:
             "live_results": self.live_results,
             "min_group": self.min_group,
             "segment_view": self.segment_view,
+            "limits": dict(self.limits),
+            "scored": sorted(self.scored),
+            "leaderboard": self.leaderboard,
+            "teams": list(self.teams),
+            "hidden_nicknames": sorted(self.players.hidden),
         }
 
     def restore(self, control: dict[str, Any]) -> None:
@@ -389,6 +446,13 @@ class Session:
         self.display_languages = control.get("display_languages") or [self.bank.default_language]
         self.opened = dict(control.get("opened", {}))
         self.deadlines = dict(control.get("deadlines", {}))
+        self.limits = dict(control.get("limits", {}))
+        self.scored = set(control.get("scored", ()))
+        self.leaderboard = bool(control.get("leaderboard", False))
+        self.teams = list(control.get("teams", ()))
+        self.players.hidden = set(control.get("hidden_nicknames", ()))
+        if not self.leaderboard:
+            self.players.clear()
 
     # -- helpers ------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from starlette.websockets import WebSocket
 from polling import data
 from polling.core.access import Principal
 from polling.core.bankschema import bank_schema
+from polling.core.players import NicknameError, check_teams
 from polling.core.segments import DEFAULT_MIN_GROUP
 from polling.core.session import COMMANDS, Session
 from polling.live import pictures, qna
@@ -130,6 +131,8 @@ def create_app(
         Route("/api/sessions/{session}/qna", api.qna_settings, methods=["POST"]),
         Route("/api/sessions/{session}/qna/moderate", api.qna_moderate, methods=["POST"]),
         Route("/api/sessions/{session}/segment", api.segment, methods=["POST"]),
+        Route("/api/sessions/{session}/leaderboard", api.leaderboard, methods=["POST"]),
+        Route("/api/sessions/{session}/nicknames", api.hide_nickname, methods=["POST"]),
         *(Route(f"/api/sessions/{{session}}/{name}", api.export) for name in EXPORTS),
         *(Route(f"/api/sessions/{{session}}/{name}", api.qna_export) for name in QNA_EXPORTS),
         *(Route(f"/api/sessions/{{session}}/{name}", api.report) for name in REPORTS),
@@ -342,6 +345,11 @@ class Api:
     @facilitator_only
     async def create_session(self, request: Request) -> Response:
         body = await self._body(request)
+        leaderboard, teams = flag(body, "leaderboard"), body.get("teams")
+        try:
+            check_teams(teams if teams is not None else [])
+        except NicknameError as problem:
+            raise Refused("bad_request", str(problem)) from None
         session = await self.polling.create_session(
             body.get("bank"),
             flag(body, "hide_results"),
@@ -355,6 +363,8 @@ class Api:
             qna={"open": True, "premoderate": flag(body, "premoderate")} if flag(body, "qna") else None,
             min_group=body.get("min_group"),
         )
+        if leaderboard or teams:
+            await self.polling.quiz.configure(session.id, leaderboard, teams)
         return JSONResponse(self.polling.info(session), status_code=201)
 
     @facilitator_only
@@ -379,6 +389,20 @@ class Api:
         row = await self.polling.courses.visible(request.path_params["course"], request.state.principal)
         result = course_gain(self.polling.courses.info(row), self.polling.courses.sessions_of(row.id))
         return download(render_gain(GAIN_EXPORTS[request.url.path.rpartition("/")[2]], result))
+
+    @facilitator_only
+    async def leaderboard(self, request: Request) -> Response:
+        body = await self._body(request)
+        session_id = (await self._session(request, drive=True)).id
+        session = await self.polling.quiz.configure(session_id, body.get("enabled"), body.get("teams"))
+        return JSONResponse(self.polling.presenter_state(session, FACILITATOR))
+
+    @facilitator_only
+    async def hide_nickname(self, request: Request) -> Response:
+        body = await self._body(request)
+        session_id = (await self._session(request, drive=True)).id
+        session = await self.polling.quiz.hide(session_id, body.get("id"), body.get("hidden", True))
+        return JSONResponse(self.polling.presenter_state(session, FACILITATOR))
 
     @facilitator_only
     async def limit(self, request: Request) -> Response:

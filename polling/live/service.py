@@ -20,12 +20,14 @@ from polling.core.banks import ERROR, Problem, load_banks
 from polling.core.deadline import LimitError, open_limit
 from polling.core.model import Bank, QuestionType
 from polling.core.segments import DEFAULT_MIN_GROUP, check_min_group
+from polling.core.scores import Scores
 from polling.core.session import NotOpenError, Session, SessionStatus, TimeUpError, TransitionError
 from polling.core.tally import Moderation
-from polling.live import views
+from polling.live import quizview, views
 from polling.live.courses import Courses
 from polling.live.hub import Client, Coalescer, Hub, encode
 from polling.live.joining import new_code
+from polling.live.leaderboards import Leaderboards
 from polling.live.limits import RateLimit
 from polling.live.pictures import snapshot
 from polling.live.qna import Questions
@@ -75,14 +77,25 @@ def resume(row: SessionRow, answers: list[AnswerRow]) -> Session:
     session.restore(row.control)
     for answer in answers:
         status = Moderation(answer.status) if answer.status else None
-        session.record(answer.participant, answer.question_id, answer.value, answer.rev, status)
+        session.record(
+            answer.participant, answer.question_id, answer.value, answer.rev, status, answer.elapsed
+        )
     return session
 
 
 def phone_view(session: Session) -> tuple[Any, ...]:
     """What the phones' `question` message depends on: when it changes, they are told."""
     current = session.current
-    return (current, session.state, session.deadline(current), session.status, session.results_for_phones())
+    return (
+        current,
+        session.state,
+        session.deadline(current),
+        session.status,
+        session.results_for_phones(),
+        session.feedback_due(),
+        session.leaderboard,
+        tuple(session.teams),
+    )
 
 
 @dataclass(frozen=True)
@@ -137,6 +150,8 @@ class Polling:
         self.timers = Timers(self._expire, lambda session_id: session_id in self.sessions)
         self.courses = Courses(self)
         self.qna = Questions(self, utc_minute)
+        self.scores: dict[str, Scores] = {}  # each session's points per question, kept between reveals
+        self.quiz = Leaderboards(self)
         self.join_rate = join_rate
         # k of breakdowns by group in sessions created without their own.
         self.min_group = min_group
@@ -172,6 +187,9 @@ class Polling:
             if phone.finished:
                 session.finished.add(phone.participant)
         await self.qna.load(row.id)
+        if session.leaderboard:
+            for player in await self.store.players(row.id):
+                session.players.set(player.participant, player.nickname, player.team)
         return session
 
     async def stop(self) -> None:
@@ -456,6 +474,7 @@ class Polling:
         self.codes.pop(session.code, None)
         self.timers.cancel(session.id)
         self.qna.forget(session.id)
+        self.scores.pop(session.id, None)
         for key in [key for key in self._texts_sent if key[0] == session.id]:
             del self._texts_sent[key]
         for role in (FACILITATOR, SCREEN, PARTICIPANT):
@@ -576,12 +595,16 @@ class Polling:
             if lang in question.missing:
                 lang = session.bank.default_language  # what the phone really showed
             status = self._text_status(session, participant, question.id, value)
-            row = AnswerRow(session.id, question.id, participant, value, lang, utc_minute(), rev, status)
+            elapsed = session.elapsed_now(question.id)
+            row = AnswerRow(
+                session.id, question.id, participant, value, lang, utc_minute(), rev, status, elapsed
+            )
 
             def committed() -> None:
                 # Counted at the commit, before any acknowledgement of it goes out: the
                 # presenters' next tally holds every answer a phone has seen acknowledged.
-                session.record(participant, question.id, value, rev, Moderation(status) if status else None)
+                moderation = Moderation(status) if status else None
+                session.record(participant, question.id, value, rev, moderation, elapsed)
                 self.coalescer.touch(session.id)
 
             try:
@@ -600,7 +623,8 @@ class Polling:
             if self.relay.shared:  # checked here: the answer path builds no event for one process
                 await self._share(
                     {"event": "answer", "session": session.id, "question": question.id,
-                     "participant": participant, "value": value, "rev": rev, "status": status}
+                     "participant": participant, "value": value, "rev": rev, "status": status,
+                     "elapsed": elapsed}
                 )  # fmt: skip
         return {
             "type": "ack",
@@ -681,7 +705,14 @@ class Polling:
             self.qna.apply(session, event)
         elif kind == "answer":
             status = Moderation(event["status"]) if event["status"] else None
-            session.record(event["participant"], event["question"], event["value"], event["rev"], status)
+            session.record(
+                event["participant"],
+                event["question"],
+                event["value"],
+                event["rev"],
+                status,
+                event.get("elapsed"),
+            )
             self.coalescer.touch(session.id)
         elif kind == "control":
             self._restore(session, event["control"])
@@ -701,6 +732,8 @@ class Polling:
             if event["finished"]:
                 session.finished.add(event["participant"])
             self.coalescer.touch(session.id)
+        elif kind == "player":
+            self.quiz.apply(session, event)
 
     def _restore(self, session: Session, control: dict[str, Any]) -> None:
         """Move a session to a state another process stored, telling whoever sees the change."""
@@ -738,8 +771,14 @@ class Polling:
     def presenter_state(self, session: Session, role: str, texts_known: Any = None) -> dict[str, Any]:
         """PRESENTER_STATE of docs/protocol.md, for the facilitator or the screen, as it stands now."""
         participants = self.participants(session.id)
-        state = views.presenter_state(session, role, self.join_base, participants, self.problem, texts_known)
+        state = views.presenter_state(
+            session, role, self.join_base, participants, self.problem, texts_known, self.scores_of(session)
+        )
         return {**state, "qna": self.qna.view(session, role)}
+
+    def scores_of(self, session: Session) -> Scores:
+        """The session's scores, kept between reveals so that each adds only its own question."""
+        return self.scores.setdefault(session.id, Scores())
 
     def texts_delivered(self, session: Session) -> None:
         """A presenter was sent the current question's text list as it stands now."""
@@ -761,18 +800,28 @@ class Polling:
                 self.hub.broadcast(self.hub.clients(session.id, role), {"type": "ended"})
 
     def _push_question(self, session: Session) -> None:
-        """Tell every phone the current question: one shared message, personal ones only
-        for the phones that already answered it (when the facilitator goes back)."""
+        """Tell every phone the current question: one shared message, and for the phones that
+        already answered it (when the facilitator goes back, or at a quiz reveal with their own
+        feedback) one message per group of phones alike, each encoded once."""
         shared = views.participant_question(session, None)
         answered = session.tallies[session.current].answers if session.current else {}
         plain = []
+        groups: dict[tuple[Any, ...], tuple[str, list[Client]]] = {}
         # A copy: a phone cut off by a full queue leaves the set while we walk it.
-        for client in list(self.hub.clients(session.id, PARTICIPANT)):
-            if client.participant in answered:
-                client.send(views.participant_question(session, client.participant))
+        clients = list(self.hub.clients(session.id, PARTICIPANT))
+        for client in clients:
+            participant = client.participant
+            if participant in answered:
+                assert participant is not None
+                group = groups.setdefault(quizview.feedback_group(session, participant), (participant, []))
+                group[1].append(client)
             else:
                 plain.append(client)
         self.hub.broadcast(plain, shared)
+        for participant, alike in groups.values():
+            self.hub.broadcast(alike, views.participant_question(session, participant))
+        if session.scored:
+            self.quiz.push_scores(session, clients)
 
     def _push_health(self) -> None:
         message = views.health_message(self.problem)
@@ -810,3 +859,11 @@ class Polling:
             clients = self.hub.clients(session.id, role)
             if clients:
                 self.hub.broadcast(clients, views.texts_message(tally, since, role))
+
+    # The command path, shared with the leaderboard's wiring (live/leaderboards.py).
+    exclusive = _exclusive
+    durably = _durably
+    save_control = _save_control
+    changed = _changed
+    share = _share
+    storage_failed = _storage_failed

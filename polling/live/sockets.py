@@ -87,6 +87,9 @@ class Socket:
             "qna_moderate": self.qna_moderate,
             "segment": self.segment,
             "ping": self.ping,
+            "nickname": self.nickname,
+            "leaderboard": self.leaderboard,
+            "hide_nickname": self.hide_nickname,
             **{action: self.command for action in COMMANDS},
         }
 
@@ -221,6 +224,8 @@ class Socket:
             self.polling.texts_delivered(session)
         client.role, client.session_id = role, session.id
         client.send(welcome)
+        if role == PARTICIPANT and session.scored:
+            self.polling.quiz.push_scores(session, [client])
         self.polling.connected(client)
 
     def screen_session(self, session_id: Any, key: Any) -> Session:
@@ -290,6 +295,21 @@ class Socket:
         if client.role != FACILITATOR:
             raise Refused("unauthorized", "Only the facilitator moderates questions")
         await self.polling.qna.moderate(client.session_id, message.get("id"), message.get("status"))
+
+    async def nickname(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role != PARTICIPANT:
+            raise Refused("unauthorized", "Only participants pick a nickname")
+        await client.reply(await self.polling.quiz.choose(client, message))
+
+    async def leaderboard(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role != FACILITATOR:
+            raise Refused("unauthorized", "Only the facilitator turns the leaderboard on or off")
+        await self.polling.quiz.configure(client.session_id, message.get("enabled"), message.get("teams"))
+
+    async def hide_nickname(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role != FACILITATOR:
+            raise Refused("unauthorized", "Only the facilitator hides nicknames")
+        await self.polling.quiz.hide(client.session_id, message.get("id"), message.get("hidden", True))
 
     async def ping(self, client: Client, message: dict[str, Any]) -> None:
         await client.reply({"type": "pong"})

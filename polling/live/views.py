@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from polling.core.model import QuestionType
+from polling.core.scores import Scores
 from polling.core.segments import session_breakdowns
 from polling.core.session import SCREEN_SECRETS, Session
 from polling.core.tally import Moderation, Tally, TextAnswer
+from polling.live import quizview
 
 PARTICIPANT, FACILITATOR, SCREEN = "participant", "facilitator", "screen"
 
@@ -56,6 +58,7 @@ def presenter_state(
     participants: int,
     storage: str | None,
     texts_known: Any = None,
+    scores: Scores | None = None,
 ) -> dict[str, Any]:
     """PRESENTER_STATE of docs/protocol.md, for the facilitator or the screen.
 
@@ -83,6 +86,7 @@ def presenter_state(
         **breakdown_view(session, role),
         "storage": storage if role == FACILITATOR else None,
         **timer(session),
+        **quizview.quiz_state(session, role, scores or Scores()),
     }
 
 
@@ -100,6 +104,8 @@ def participant_question(session: Session, participant: str | None) -> dict[str,
         "rev": session.rev_of(participant, current) if participant and current else 0,
         "results": phone_results(session),
         **timer(session),
+        "feedback": quizview.feedback(session, participant),
+        **quizview.phone_quiz(session),
     }
 
 

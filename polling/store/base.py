@@ -68,6 +68,16 @@ class AnswerRow:
     minute: str
     rev: int
     status: str | None = None
+    elapsed: int | None = None  # ms from the question's opening (quiz questions), for the speed bonus
+
+
+@dataclass(frozen=True)
+class PlayerRow:
+    """The nickname and team a phone chose while the leaderboard was on (None: not chosen)."""
+
+    participant: str
+    nickname: str | None
+    team: str | None
 
 
 @dataclass(frozen=True)
@@ -127,6 +137,15 @@ class Store(Protocol):
 
     async def purge(self, session_id: str) -> None:
         """Delete a session and its answers for good."""
+
+    async def save_player(self, session_id: str, player: PlayerRow) -> None:
+        """Store a phone's nickname and team; with neither, forget it."""
+
+    async def clear_players(self, session_id: str) -> None:
+        """Forget every nickname and team of a session (the leaderboard was turned off)."""
+
+    async def players(self, session_id: str) -> list[PlayerRow]:
+        """The nicknames and teams the phones of a session chose."""
 
     async def add_participant(self, session_id: str, participant: str) -> None:
         """Remember that a phone (its anonymous key) joined a session; again is no change."""

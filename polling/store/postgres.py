@@ -21,6 +21,7 @@ from polling.store.base import (
     AnswerRow,
     CourseRow,
     PhoneRow,
+    PlayerRow,
     QnaQuestionRow,
     QnaRows,
     SessionRow,
@@ -116,18 +117,32 @@ MIGRATIONS = (
         PRIMARY KEY (session_id, question_id, participant)
     );
     """,
+    """
+    -- Milliseconds from a quiz question's opening to the answer: the speed bonus, after a restart.
+    ALTER TABLE answers ADD COLUMN elapsed_ms BIGINT;
+    -- The nickname and team a phone chose to show while the session's leaderboard is on;
+    -- deleted when it is turned off, and with the session.
+    CREATE TABLE players (
+        session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        participant TEXT NOT NULL,       -- a one-way hash of the phone's random token
+        nickname    TEXT,
+        team        TEXT,
+        seq         BIGSERIAL,
+        PRIMARY KEY (session_id, participant)
+    );
+    """,
 )
 
 HOLD_KEY = 7167  # the advisory lock that says which processes hold the database
 
 # A burst of answers as parallel arrays: one statement, one round trip, whatever its size.
 UPSERT_ANSWERS = """
-INSERT INTO answers (session_id, question_id, participant, value, language, minute, rev, status)
+INSERT INTO answers (session_id, question_id, participant, value, language, minute, rev, status, elapsed_ms)
 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                     $7::bigint[], $8::text[])
+                     $7::bigint[], $8::text[], $9::bigint[])
 ON CONFLICT (session_id, question_id, participant) DO UPDATE SET
     value = excluded.value, language = excluded.language, minute = excluded.minute,
-    rev = excluded.rev, status = excluded.status
+    rev = excluded.rev, status = excluded.status, elapsed_ms = excluded.elapsed_ms
 WHERE excluded.rev > answers.rev
 """
 
@@ -237,6 +252,7 @@ class PostgresStore:
             answer.minute,
             answer.rev,
             answer.status,
+            answer.elapsed,
         )
         await self._write(_ANSWERS, [row], committed)
 
@@ -280,10 +296,30 @@ class PostgresStore:
         for table in ("qna_votes", "qna_questions", "qna_settings"):
             await self._write(f"DELETE FROM {table} WHERE session_id = $1", [(session_id,)])  # noqa: S608
         await self._write("DELETE FROM participants WHERE session_id = $1", [(session_id,)])
+        await self._write("DELETE FROM players WHERE session_id = $1", [(session_id,)])
         await self._write("DELETE FROM sessions WHERE id = $1", [(session_id,)])
         with contextlib.suppress(asyncpg.PostgresError, OSError):
             async with self.pool.acquire() as connection:
                 await connection.execute("VACUUM answers, sessions, qna_questions, qna_votes")
+
+    async def save_player(self, session_id: str, player: PlayerRow) -> None:
+        """Store a phone's nickname and team; with neither, forget it."""
+        if player.nickname is None and player.team is None:
+            await self._write(
+                "DELETE FROM players WHERE session_id = $1 AND participant = $2",
+                [(session_id, player.participant)],
+            )
+            return
+        await self._write(
+            "INSERT INTO players (session_id, participant, nickname, team) VALUES ($1, $2, $3, $4)"
+            " ON CONFLICT (session_id, participant)"
+            " DO UPDATE SET nickname = excluded.nickname, team = excluded.team",
+            [(session_id, player.participant, player.nickname, player.team)],
+        )
+
+    async def clear_players(self, session_id: str) -> None:
+        """Forget every nickname and team of a session."""
+        await self._write("DELETE FROM players WHERE session_id = $1", [(session_id,)])
 
     async def add_participant(self, session_id: str, participant: str) -> None:
         """Remember that a phone (its anonymous key) joined a session; again is no change."""
@@ -403,11 +439,20 @@ class PostgresStore:
         """A session's answers in the order they were first given."""
         async with self.pool.acquire() as connection:
             rows = await connection.fetch(
-                "SELECT session_id, question_id, participant, value, language, minute, rev, status"
-                " FROM answers WHERE session_id = $1 ORDER BY seq",
+                "SELECT session_id, question_id, participant, value, language, minute, rev, status,"
+                " elapsed_ms FROM answers WHERE session_id = $1 ORDER BY seq",
                 session_id,
             )
-        return [AnswerRow(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6], r[7]) for r in rows]
+        return [AnswerRow(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6], r[7], r[8]) for r in rows]
+
+    async def players(self, session_id: str) -> list[PlayerRow]:
+        """The nicknames and teams the phones of a session chose."""
+        async with self.pool.acquire() as connection:
+            rows = await connection.fetch(
+                "SELECT participant, nickname, team FROM players WHERE session_id = $1 ORDER BY seq",
+                session_id,
+            )
+        return [PlayerRow(r[0], r[1], r[2]) for r in rows]
 
     async def phones(self, session_id: str) -> list[PhoneRow]:
         """The phones of a session that have a course key or finished."""

@@ -23,6 +23,7 @@ from polling.store.base import (
     AnswerRow,
     CourseRow,
     PhoneRow,
+    PlayerRow,
     QnaQuestionRow,
     QnaRows,
     SessionRow,
@@ -112,6 +113,19 @@ MIGRATIONS = (
         PRIMARY KEY (session_id, question_id, participant)
     );
     """,
+    """
+    -- Milliseconds from a quiz question's opening to the answer: the speed bonus, after a restart.
+    ALTER TABLE answers ADD COLUMN elapsed_ms INTEGER;
+    -- The nickname and team a phone chose to show while the session's leaderboard is on;
+    -- deleted when it is turned off, and with the session.
+    CREATE TABLE players (
+        session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        participant TEXT NOT NULL,       -- a one-way hash of the phone's random token
+        nickname    TEXT,
+        team        TEXT,
+        PRIMARY KEY (session_id, participant)
+    );
+    """,
 )
 
 
@@ -125,11 +139,11 @@ async def migrate(db: aiosqlite.Connection) -> int:
 
 
 UPSERT_ANSWER = """
-INSERT INTO answers (session_id, question_id, participant, value, language, minute, rev, status)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO answers (session_id, question_id, participant, value, language, minute, rev, status, elapsed_ms)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (session_id, question_id, participant) DO UPDATE SET
     value = excluded.value, language = excluded.language, minute = excluded.minute,
-    rev = excluded.rev, status = excluded.status
+    rev = excluded.rev, status = excluded.status, elapsed_ms = excluded.elapsed_ms
 WHERE excluded.rev > answers.rev
 """
 
@@ -137,14 +151,14 @@ WHERE excluded.rev > answers.rev
 # The same upsert for a whole burst of answers, passed as one JSON array: one statement,
 # so the database thread lets go of the GIL once per burst rather than once per answer.
 UPSERT_ANSWERS = """
-INSERT INTO answers (session_id, question_id, participant, value, language, minute, rev, status)
+INSERT INTO answers (session_id, question_id, participant, value, language, minute, rev, status, elapsed_ms)
 SELECT json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'),
        json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'), json_extract(j.value, '$[5]'),
-       json_extract(j.value, '$[6]'), json_extract(j.value, '$[7]')
+       json_extract(j.value, '$[6]'), json_extract(j.value, '$[7]'), json_extract(j.value, '$[8]')
 FROM json_each(?) AS j WHERE true
 ON CONFLICT (session_id, question_id, participant) DO UPDATE SET
     value = excluded.value, language = excluded.language, minute = excluded.minute,
-    rev = excluded.rev, status = excluded.status
+    rev = excluded.rev, status = excluded.status, elapsed_ms = excluded.elapsed_ms
 WHERE excluded.rev > answers.rev
 """
 
@@ -160,6 +174,7 @@ def _params(row: AnswerRow) -> tuple[Any, ...]:
         row.minute,
         row.rev,
         row.status,
+        row.elapsed,
     )
 
 
@@ -330,6 +345,25 @@ class SqliteStore:
             "DELETE FROM sessions WHERE id = ?", [(session_id,)], after=self._truncate_log
         )
 
+    async def save_player(self, session_id: str, player: PlayerRow) -> None:
+        """Store a phone's nickname and team; with neither, forget it."""
+        if player.nickname is None and player.team is None:
+            await self._write(
+                "DELETE FROM players WHERE session_id = ? AND participant = ?",
+                [(session_id, player.participant)],
+            )
+            return
+        await self._write(
+            "INSERT INTO players (session_id, participant, nickname, team) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (session_id, participant)"
+            " DO UPDATE SET nickname = excluded.nickname, team = excluded.team",
+            [(session_id, player.participant, player.nickname, player.team)],
+        )
+
+    async def clear_players(self, session_id: str) -> None:
+        """Forget every nickname and team of a session."""
+        await self._write("DELETE FROM players WHERE session_id = ?", [(session_id,)])
+
     async def add_participant(self, session_id: str, participant: str) -> None:
         """Remember that a phone (its anonymous key) joined a session; again is no change."""
         await self._write(
@@ -444,12 +478,20 @@ class SqliteStore:
     async def answers(self, session_id: str) -> list[AnswerRow]:
         """A session's answers in the order they were first given."""
         async with self.db.execute(
-            "SELECT session_id, question_id, participant, value, language, minute, rev, status"
+            "SELECT session_id, question_id, participant, value, language, minute, rev, status, elapsed_ms"
             " FROM answers WHERE session_id = ? ORDER BY rowid",
             (session_id,),
         ) as cursor:
             rows = await cursor.fetchall()
-        return [AnswerRow(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6], r[7]) for r in rows]
+        return [AnswerRow(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6], r[7], r[8]) for r in rows]
+
+    async def players(self, session_id: str) -> list[PlayerRow]:
+        """The nicknames and teams the phones of a session chose."""
+        async with self.db.execute(
+            "SELECT participant, nickname, team FROM players WHERE session_id = ? ORDER BY rowid",
+            (session_id,),
+        ) as cursor:
+            return [PlayerRow(*r) for r in await cursor.fetchall()]
 
     async def phones(self, session_id: str) -> list[PhoneRow]:
         """The phones of a session that have a course key or finished."""
