@@ -45,6 +45,9 @@ test: $(STAMP) browser engines lint
 bench: $(STAMP)
 	$(PY) -m polling bench --participants $(N) --repeat $(REPEAT)
 
+bench-quiz: $(STAMP)
+	$(PY) -m polling bench --quiz --participants $(N)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check polling tests
 	$(VENV)/bin/ruff format --check polling tests

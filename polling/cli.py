@@ -302,6 +302,13 @@ def build_parser() -> argparse.ArgumentParser:
         "CPU time per vote",
     )
     bench.add_argument(
+        "--quiz",
+        action="store_true",
+        help="instead: N phones in a timed quiz question (one in 20 answers after the deadline); "
+        "report acknowledged, counted and refused answers and the time until every phone has its "
+        "own feedback and rank, beside the raw baseline's push",
+    )
+    bench.add_argument(
         "--crash",
         action="store_true",
         help="instead: SIGKILL the server during the answer burst, restart it, and count lost and "
@@ -890,6 +897,12 @@ def bench(args: argparse.Namespace) -> int:
 
         outcome = run_qna(args.participants)
         return 0 if outcome["votes_stored"] == outcome["votes_acked"] == outcome["votes_sent"] else 1
+    if args.quiz:
+        from polling.bench.quizbench import run_quiz
+
+        quiz = run_quiz(args.participants, args.processes)
+        fair = quiz["answers_acked"] == quiz["answers_counted"] == quiz["answers_stored"]
+        return 0 if fair and quiz["late_refused"] == quiz["late_sent"] else 1
     if args.rooms:
         from polling.bench.cluster import run_rooms
 

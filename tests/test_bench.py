@@ -115,3 +115,23 @@ def test_the_qna_benchmark_stores_every_acknowledged_vote() -> None:
     assert (result["participants"], result["questions"], result["votes_sent"]) == (30, 3, 90)
     assert result["votes_stored"] == result["votes_acked"] == 90
     assert result["presenter_lag_p99_ms"] is not None and result["cpu_us_per_vote"] > 0  # type: ignore[operator]
+
+
+def test_a_small_quiz_benchmark_counts_every_acknowledged_answer_and_refuses_the_late() -> None:
+    """`polling bench --quiz` with forty phones: every acknowledged answer counted and stored, every
+    answer sent after the server closed the question refused, every phone told its feedback."""
+    done = subprocess.run(
+        [sys.executable, "-m", "polling", "bench", "--quiz", "--participants", "40"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    summary = last_json_line(done.stdout)
+    required = {
+        "participants", "answers_acked", "answers_counted", "late_refused", "reveal_p99_ms",
+        "leaderboard_ms", "raw_push_p99_ms",
+    }  # fmt: skip
+    assert required <= summary.keys()
+    assert summary["participants"] == 40
+    assert summary["answers_acked"] == summary["answers_counted"] == summary["answers_stored"] == 38
+    assert summary["late_refused"] == summary["late_sent"] == 2
+    assert summary["top_shown"] == 10

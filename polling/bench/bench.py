@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -159,7 +159,13 @@ class Clients:
     """The client processes, each running a share of the participants."""
 
     def __init__(
-        self, url: str, code: str | list[str], participants: int, processes: int, spread: float = 0.0
+        self,
+        url: str,
+        code: str | list[str],
+        participants: int,
+        processes: int,
+        spread: float = 0.0,
+        target: Callable[..., None] = worker_main,
     ) -> None:
         context = multiprocessing.get_context("spawn")
         self.pipes = []
@@ -169,7 +175,7 @@ class Clients:
         for share in shares:
             parent, child = context.Pipe()
             process = context.Process(
-                target=worker_main, args=(child, url, code, share, first, spread), daemon=True
+                target=target, args=(child, url, code, share, first, spread), daemon=True
             )
             process.start()
             child.close()  # so that a client process that dies is an EOFError here, not a hang

@@ -9,6 +9,8 @@ export const PALETTE = [
 const INK = "#0b1220";
 const MUTED = "#475569";
 const SECOND = "#334155"; // the second language of a two-language label
+const RIGHT = "#15803d"; // a quiz question's right option, once revealed
+const WRONG = "#cbd5e1"; // the other options then
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif';
 
 /** How a question's results are drawn: "plot" (plotly), "cloud" or "cards". */
@@ -95,9 +97,12 @@ export function figure(question, results, options = {}) {
     t = (key) => key,
     number = plainNumber,
     rtl = false,
+    correct = null,
   } = options;
   const label = (value, width) => bilingualLabel(value, languages.length ? languages : [fallback], fallback, width);
-  const context = { label, fontSize, responses, t, number, rtl, twoLines: languages.length > 1 };
+  // The right option(s) of a revealed quiz question: marked, the others greyed.
+  const right = correct === null ? null : new Set(Array.isArray(correct) ? correct : [correct]);
+  const context = { label, fontSize, responses, t, number, rtl, twoLines: languages.length > 1, right };
   switch (question.type) {
     case "single":
     case "multiple":
@@ -113,7 +118,7 @@ export function figure(question, results, options = {}) {
   }
 }
 
-function choiceFigure(question, results, { label, fontSize, responses, number, rtl, twoLines }) {
+function choiceFigure(question, results, { label, fontSize, responses, number, rtl, twoLines, right }) {
   const counts = (results && results.counts) || {};
   const options = question.options || [];
   const values = options.map((option) => counts[option.id] || 0);
@@ -124,11 +129,12 @@ function choiceFigure(question, results, { label, fontSize, responses, number, r
     ids: options.map((option) => option.id),
     values,
     texts: values.map((n) => (rtl ? `${share(n)}  <b>${number(n)}</b>` : `<b>${number(n)}</b>  ${share(n)}`)),
-    ticks: options.map((option) => label(option.label, width)),
+    ticks: options.map((option) => (right && right.has(option.id) ? "✓ " : "") + label(option.label, width)),
     headroom: 1.28,
     fontSize,
     rtl,
     twoLines,
+    right,
   });
 }
 
@@ -160,7 +166,7 @@ function rankingFigure(question, results, { label, fontSize, t, number, rtl, two
 
 /** Labelled horizontal bars, first at the top; right to left they grow leftwards from labels
  * on the right. `headroom`: the axis' length as a multiple of the longest bar, for its text. */
-function horizontalBars({ ids, values, texts, ticks, headroom, fontSize, rtl, twoLines }) {
+function horizontalBars({ ids, values, texts, ticks, headroom, fontSize, rtl, twoLines, right = null }) {
   const top = Math.max(1, ...values);
   const positions = ids.map((_, index) => index);
   const data = [
@@ -174,7 +180,7 @@ function horizontalBars({ ids, values, texts, ticks, headroom, fontSize, rtl, tw
       textposition: "outside",
       cliponaxis: false,
       textfont: { size: fontSize * 1.05, color: INK },
-      marker: { color: ids.map((_, index) => PALETTE[index % PALETTE.length]) },
+      marker: { color: ids.map((id, index) => (right ? (right.has(id) ? RIGHT : WRONG) : PALETTE[index % PALETTE.length])) },
       hoverinfo: "none",
     },
   ];

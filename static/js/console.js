@@ -16,6 +16,7 @@ import { chosenLanguages, displayLanguages, fillDisplayControls } from "./langua
 import { breakdownParts } from "./charts.js";
 import { renderQnaPanel, statusLabel as moderationLabel, wireQnaPanel } from "./qnamod.js";
 import { isSlide } from "./slides.js";
+import { renderLeaderboard, wireLeaderboard } from "./quizconsole.js";
 import { connect } from "./socket.js";
 import { isRtl, matchLanguage, pick } from "./text.js";
 import {
@@ -58,6 +59,11 @@ const handlers = {
   qna(message) {
     qna = message;
     renderQnaPanel(qna, send);
+  },
+  players(message) {
+    view.nicknames = message.nicknames;
+    view.teams = message.teams;
+    renderLeaderboard(view, send);
   },
   ended() {
     if (view.session) view.session.status = "ended";
@@ -143,6 +149,7 @@ function render() {
   renderPad();
   renderStorage();
   if (qna) renderQnaPanel(qna, send);
+  renderLeaderboard(view, send);
 }
 
 function renderStorage() {
@@ -608,6 +615,7 @@ function wire() {
     renderNow();
   });
   $("#breakdown-present").addEventListener("click", () => send({ type: "segment", segment: localSegment }));
+  wireLeaderboard(view, send);
   $("#answers-newer").addEventListener("click", () => turnPage(-1));
   $("#answers-older").addEventListener("click", () => turnPage(1));
   $("#copy-screen").addEventListener("click", () => {

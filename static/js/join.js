@@ -18,6 +18,7 @@ import { Outbox } from "./outbox.js";
 import { QnaPanel } from "./qna.js";
 import { Questionnaire, navigation, progress, reviewCard } from "./paced.js";
 import { describeOrder, rankingForm } from "./ranking.js";
+import { NICKNAME_ERRORS, PlayerPanel, feedbackBlock } from "./quizphone.js";
 import { isSlide, picture, slideBody } from "./slides.js";
 import { connect } from "./socket.js";
 import { Memory, endSummary, resultsBlock } from "./results.js";
@@ -87,6 +88,8 @@ const qna = new QnaPanel((message) => !!socket && socket.send(message));
 // this phone's answers to them: an option id, or null once it chose not to say.
 let joinQuestions = [];
 const joinAnswers = JSON.parse(store.get(`polling.join.${code}`) || "{}");
+let feedback = null; // this phone's own result on the current quiz question, once revealed
+const player = new PlayerPanel((message) => socket && socket.send(message));
 
 const handlers = {
   welcome(message) {
@@ -143,6 +146,10 @@ const handlers = {
   },
   error(message) {
     if (qna.takeError(message)) return;
+    if (NICKNAME_ERRORS.indexOf(message.code) !== -1) {
+      player.refused(message.code);
+      return;
+    }
     switch (message.code) {
       case "not_found":
         if (!session) finish("notFound");
@@ -183,11 +190,20 @@ const handlers = {
         break;
     }
   },
+  score(message) {
+    player.score = message;
+    player.render();
+  },
+  player(message) {
+    player.kept(message);
+  },
   pong() {},
 };
 
 function onQuestion(message) {
   heard(message);
+  player.heard(message);
+  feedback = message.feedback || null;
   question = message.question;
   questionState = message.state;
   answer = message.answer === undefined ? null : message.answer;
@@ -355,7 +371,7 @@ function render() {
   else if (paced) key = pacedKey();
   else if (nextJoinQuestion()) key = `join|${nextJoinQuestion().id}|${lang}`;
   else if (!question) key = "waiting";
-  else key = `question|${question.id}|${questionState}|${lang}|${results ? "results" : ""}`;
+  else key = `question|${question.id}|${questionState}|${lang}|${results ? "results" : ""}|${JSON.stringify(feedback)}`;
   const tabs = session && !fatal && qna.open;
   if (!tabs) tab = "question";
   key += `|${language()}|${tabs ? tab : ""}`;
@@ -372,6 +388,7 @@ function render() {
     else fill(main, tabs ? tabBar() : null, questionCard());
   }
   if (session && question && !fatal && tab === "question") renderStatus();
+  if (session && !fatal) player.render();
 }
 
 /** The two tabs of a session with Q&A open: the current question, and the room's questions. */
@@ -578,6 +595,7 @@ function questionCard() {
   if (build) build(body, readOnly);
   if (questionState === "closed") hint.textContent = "";
   if (results && questionState === "closed") card.append(resultsBlock(question, results, shownLanguage(), session.languages[0]));
+  if (feedback) card.append(feedbackBlock(feedback, { describe, shown: text, mark: inLanguage }));
   return card;
 }
 

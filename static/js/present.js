@@ -2,7 +2,7 @@
 import { errorText } from "./api.js";
 import { askToken, ensureToken, forgetToken, token } from "./auth.js";
 import { breakdownFigure, chartKind, cloudItems, figure } from "./charts.js";
-import { $, el, pathParts, toast } from "./dom.js";
+import { $, el, fill, pathParts, toast } from "./dom.js";
 import {
   browserLanguages,
   formatNumber,
@@ -171,6 +171,7 @@ function render() {
   if (!isScreen) renderControls();
   renderStorage();
   renderQna();
+  renderQuiz();
 }
 
 function renderQna() {
@@ -179,6 +180,43 @@ function renderQna() {
   renderPinned(showingQna ? null : qna); // the list itself shows every question already
   const toggle = $("#qna-toggle");
   if (toggle) toggle.setAttribute("aria-pressed", String(showingQna));
+}
+
+/** A revealed quiz question's explanation, and the leaderboard after a reveal and at the end. */
+function renderQuiz() {
+  const explanation = $("#q-explanation");
+  const about = view.answer_key && view.answer_key.explanation;
+  explanation.hidden = !about;
+  if (about) showInLanguages(explanation, about, shown(), fallback());
+  const board = $("#leaderboard");
+  board.hidden = !view.leaderboard;
+  if (!view.leaderboard) return;
+  fill(
+    $("#leaderboard-list"),
+    view.leaderboard.map((line) =>
+      el(
+        "li",
+        { class: "leaderboard-line" },
+        el("span", { class: "leaderboard-rank", text: formatNumber(line.rank) }),
+        el("bdi", { class: "leaderboard-name", text: line.nickname }),
+        el("span", { class: "leaderboard-score", text: formatNumber(line.score) }),
+      ),
+    ),
+  );
+  const teams = view.team_scores || [];
+  $("#teams-title").hidden = !teams.length;
+  $("#teams-list").hidden = !teams.length;
+  fill(
+    $("#teams-list"),
+    teams.map((team) =>
+      el(
+        "li",
+        { class: "leaderboard-line" },
+        el("bdi", { class: "leaderboard-name", text: team.team }),
+        el("span", { class: "leaderboard-score", text: formatNumber(team.average, { maximumFractionDigits: 1 }) }),
+      ),
+    ),
+  );
 }
 
 /** Tell the facilitator when answers cannot be saved (the screen never gets this). */
@@ -299,6 +337,7 @@ function drawPlot(question) {
     t,
     number: formatNumber,
     rtl: isRtl(languages[0]),
+    correct: view.answer_key && question.type !== "ranking" ? view.answer_key.correct : null,
   };
   const segment = view.questions.find((q) => q.id === view.segment) || null;
   const grouped = view.breakdown ? breakdownFigure(question, view.breakdown, segment, options) : null;

@@ -21,6 +21,12 @@ export function emptyView() {
     segment: null, // the segment the presenter breaks the current question down by
     breakdown: null, // that BREAKDOWN, where this role may see it
     breakdowns: {}, // the facilitator's: the current question's BREAKDOWN by every segment
+    answer_key: null, // the right answer and explanation, once a quiz question is revealed
+    leaderboard: null,
+    team_scores: null,
+    leaderboard_on: false,
+    teams: [],
+    nicknames: [],
   };
 }
 
