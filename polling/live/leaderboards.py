@@ -13,6 +13,7 @@ from polling.core.players import NicknameError, check_nickname, check_teams
 from polling.core.session import Session
 from polling.live import quizview
 from polling.live.hub import Client, Coalescer
+from polling.live.refusals import Refused
 from polling.live.views import FACILITATOR
 from polling.store.base import PlayerRow, StoreError
 
@@ -30,8 +31,6 @@ class Leaderboards:
 
     async def configure(self, session_id: Any, enabled: Any, teams: Any = None) -> Session:
         """Turn a session's leaderboard on or off, and set its teams (None: keep them)."""
-        from polling.live.service import Refused
-
         polling = self.polling
         session = polling.session(session_id)
         if not isinstance(enabled, bool):
@@ -58,7 +57,7 @@ class Leaderboards:
 
     async def hide(self, session_id: Any, nickname: Any, hidden: Any) -> Session:
         """Hide a nickname from the presenter's leaderboard (or show it again)."""
-        from polling.live.service import Refused, phone_view
+        from polling.live.service import phone_view
 
         polling = self.polling
         session = polling.session(session_id)
@@ -79,8 +78,6 @@ class Leaderboards:
 
     async def choose(self, client: Client, message: dict[str, Any]) -> dict[str, Any]:
         """A phone's nickname and team; returns the `player` acknowledgement."""
-        from polling.live.service import Refused
-
         polling = self.polling
         session = polling.session(client.session_id)
         participant = client.participant
