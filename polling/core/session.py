@@ -255,7 +255,11 @@ class Session:
             self.open()
         elif state is QuestionState.OPEN:
             self.close()
-        elif (self.hide_results or self.is_quiz(self.current)) and self.current not in self.revealed and not slide:
+        elif (
+            (self.hide_results or self.is_quiz(self.current))
+            and self.current not in self.revealed
+            and not slide
+        ):
             self.reveal()
         else:
             following = self._neighbour(+1)

@@ -121,7 +121,7 @@ class Leaderboards:
             if client.participant is not None:
                 client.send(messages[client.participant])
 
-    def _push_players(self, session_id: str) -> None:
+    async def _push_players(self, session_id: str) -> None:
         session = self.polling.sessions.get(session_id)
         if session is None:
             return
