@@ -19,8 +19,8 @@ from polling.core.answers import AnswerError, Value
 from polling.core.banks import ERROR, Problem, load_banks
 from polling.core.deadline import LimitError, open_limit
 from polling.core.model import Bank, QuestionType
-from polling.core.segments import DEFAULT_MIN_GROUP, check_min_group
 from polling.core.scores import Scores
+from polling.core.segments import DEFAULT_MIN_GROUP, check_min_group
 from polling.core.session import NotOpenError, Session, SessionStatus, TimeUpError, TransitionError
 from polling.core.tally import Moderation
 from polling.live import quizview, views
