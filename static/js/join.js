@@ -1091,7 +1091,13 @@ function main() {
   if (!code) fatal = "enter";
   if (paced) session = paced.session; // opened from the phone, even without network
   // Kept by a service worker, the page opens again without network (docs/protocol.md).
-  if (code && "serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js", { scope: "/j/" }).catch(() => {});
+  if (code && "serviceWorker" in navigator) {
+    // After the page has loaded: the worker's caching must not compete with the first question
+    // for a slow connection.
+    const register = () => navigator.serviceWorker.register("/sw.js", { scope: "/j/" }).catch(() => {});
+    if (document.readyState === "complete") register();
+    else addEventListener("load", register, { once: true });
+  }
   // The catalogue and the connection load side by side; messages wait for the catalogue.
   const ready = applyLanguage();
   if (!code) return;
