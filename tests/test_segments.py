@@ -287,3 +287,29 @@ def test_no_published_figure_reveals_a_group_smaller_than_k(
                 members = [key for key in pace if groups.get(key) == group["id"]]
                 assert group["responses"] == len(members) >= k
             assert sum(g["responses"] for g in shown["groups"]) + len(split.other) == len(pace)
+
+
+def test_the_screen_gets_no_breakdown_while_results_are_hidden() -> None:
+    """With hidden results the screen's breakdown is null until the reveal; the facilitator
+    always has every segment's breakdown, and the screen never the full set."""
+    from polling.live import views
+
+    bank, _ = parse(SEGMENT_BANK)
+    assert bank is not None
+    session = Session(
+        id="s", code="c", bank=bank, screen_key="k", created="t", hide_results=True, min_group=3
+    )
+    session.show_segment("q2")
+    session.show("pace")
+    session.open()
+    for n in range(6):
+        key = f"p{n}"
+        session.record(key, "q2", "customs" if n < 3 else "police", 1)
+        session.record(key, "pace", "slow", 1)
+    screen = views.presenter_state(session, views.SCREEN, "http://x", 0, None)
+    boss = views.presenter_state(session, views.FACILITATOR, "http://x", 0, None)
+    assert screen["breakdown"] is None and "breakdowns" not in screen
+    assert [g["id"] for g in boss["breakdowns"]["q2"]["groups"]] == ["customs", "police"]
+    session.reveal()
+    shown = views.tally_message(session, views.SCREEN, 0)["breakdown"]
+    assert [g["responses"] for g in shown["groups"]] == [3, 3]
