@@ -291,3 +291,36 @@ async def asked(phone: Any, text: str) -> dict[str, Any]:
     await phone.send({"type": "ask", "text": text})
     question: dict[str, Any] = (await phone.expect("asked"))["question"]
     return question
+
+
+async def test_the_timer_of_two_processes_closes_a_question_once(
+    server_factory: Any, postgres_url: str, redis_url: str
+) -> None:
+    """Both processes arm the timer of a question opened on one of them; at the deadline exactly one
+    close takes effect (each facilitator is told once), an answer acknowledged before it counts on
+    both, and a late one is refused with time_up on either."""
+    a, b = pair(server_factory, postgres_url, redis_url)
+    info = a.create_session("e2e")
+    wait_until(lambda: state(b, info["id"]))
+    host_a, _ = await facilitator(a.ws_url, info["id"], a.token)
+    host_b, _ = await facilitator(b.ws_url, info["id"], b.token)
+    phone, _ = await participant(b.ws_url, info["code"])
+    a.command(info["id"], "show", question="pace")
+    a.command(info["id"], "open", time_limit=2)
+    await phone.expect("question", state="open")
+    await phone.answer("pace", "fast")
+
+    for host in (host_a, host_b):
+        await host.expect("state", state="closed", timeout=20)
+    a.command(info["id"], "reveal")
+    for host in (host_a, host_b):
+        await host.expect("state", revealed=True)
+        closes = [
+            m for m in host.seen if m["type"] == "state" and m["state"] == "closed" and not m["revealed"]
+        ]
+        assert len(closes) == 1, f"the close took effect {len(closes)} times"
+    for server in (a, b):
+        assert state(server, info["id"])["results"]["counts"] == {"slow": 0, "right": 0, "fast": 1}
+    late, _ = await participant(a.ws_url, info["code"])
+    await late.send({"type": "answer", "question": "pace", "value": "slow", "rev": 1})
+    assert (await late.expect("error"))["code"] == "time_up"
