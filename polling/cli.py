@@ -725,6 +725,7 @@ def archive_session(args: argparse.Namespace) -> int:
         try:
             session = _find(polling, args.session)
             row, answers, joined, finished = await read_session(polling.store, session.id)
+            qna = await polling.store.qna(session.id)
         except LookupError:
             print(f"polling: no session {args.session!r}", file=sys.stderr)
             return 1
@@ -732,8 +733,11 @@ def archive_session(args: argparse.Namespace) -> int:
             await polling.store.close()
         out = Path(args.out or f"{row.id}-{row.created[:10]}{SUFFIX}")
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(encode(row, answers, joined, finished), encoding="utf-8")
-        print(f"archived session {row.id} ({row.code}): {len(answers)} answer(s) in {out}")
+        out.write_text(encode(row, answers, joined, finished, qna), encoding="utf-8")
+        print(
+            f"archived session {row.id} ({row.code}): {len(answers)} answer(s) and "
+            f"{len(qna.questions)} Q&A question(s) in {out}"
+        )
         return 0
 
     return asyncio.run(run())
@@ -772,6 +776,7 @@ def restore_session(args: argparse.Namespace) -> int:
                 archive.finished,
                 args.replace,
                 new_code,
+                archive.qna,
             )
         except SessionExists as error:
             print(f"polling: {error}: pass --replace to overwrite it", file=sys.stderr)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from polling.core.banks import load_bank
-from polling.reports.archive import KIND, ArchiveError, decode, encode
+from polling.reports.archive import KIND, ArchiveError, checksum, decode, encode
 from polling.store import open_store
-from polling.store.base import AnswerRow, SessionRow
+from polling.store.base import AnswerRow, QnaQuestionRow, QnaRows, SessionRow
 from tests.conftest import TEST_BANKS
 
 SESSION = "arch1"
@@ -52,6 +52,21 @@ def session_rows() -> tuple[SessionRow, list[AnswerRow], list[str], list[str]]:
     return row, answers, ["key-aaaa", "key-bbbb", "key-cccc", "key-dddd"], ["key-bbbb"]
 
 
+def qna_rows() -> QnaRows:
+    """Q&A with pre-moderation: questions in each status, one pinned, asked and voted on also by
+    phones that never answered (key-eeee asks, key-ffff votes)."""
+    minute = "2026-11-28T09:10Z"
+    questions = [
+        QnaQuestionRow(SESSION, "q1", "key-aaaa", "Will the slides be shared?", "ru", minute, "answered"),
+        QnaQuestionRow(SESSION, "q2", "key-eeee", "Who approves the budget?", "en", minute, "approved"),
+        QnaQuestionRow(SESSION, "q3", "key-bbbb", "=cmd|' /C calc'!A0", "en", minute, "hidden"),
+        QnaQuestionRow(SESSION, "q4", "key-cccc", "And the next workshop?", "en", minute, "pending"),
+    ]
+    votes = [("q2", "key-aaaa"), ("q2", "key-ffff"), ("q2", "key-bbbb"), ("q1", "key-ffff")]
+    settings = {"open": True, "premoderate": True, "order": "votes", "pinned": "q2"}
+    return QnaRows(settings, questions, votes)
+
+
 async def fill(db: str | Path) -> None:
     store = open_store(db)
     await store.open()
@@ -63,38 +78,66 @@ async def fill(db: str | Path) -> None:
         await store.add_participant(SESSION, key)
     for key in finished:
         await store.save_phone(SESSION, key, "course-key-bbbb", True)
+    qna = qna_rows()
+    assert qna.settings is not None
+    await store.save_qna_settings(SESSION, qna.settings)
+    for question in qna.questions:
+        await store.add_qna_question(question)
+    for question_id, voter in qna.votes:
+        await store.save_qna_vote(SESSION, question_id, voter, True)
     await store.close()
 
 
 def exports(db: str | Path, out: Path, cwd: Path) -> dict[str, str]:
-    """Every export of the session, by file name."""
+    """Every export of the session with its Q&A (qna.csv, qna.json), by file name."""
     for kind in ("csv", "json"):
-        done = polling("export", SESSION, "--format", kind, "--out", str(out), "--db", str(db), cwd=cwd)
+        done = polling(
+            "export", SESSION, "--format", kind, "--qna", "--out", str(out), "--db", str(db), cwd=cwd
+        )
         assert done.returncode == 0, done.stderr
     return {path.name: path.read_text(encoding="utf-8") for path in sorted(out.iterdir())}
 
 
 def test_a_session_archived_and_restored_exports_the_same(both_engines: str | Path, tmp_path: Path) -> None:
-    """Archive (SQLite) -> restore into a fresh database of each engine -> the same CSV and JSON exports."""
+    """Archive (SQLite) -> restore into a fresh database of each engine -> the same exports, Q&A included."""
     source = tmp_path / "laptop.sqlite3"
     asyncio.run(fill(source))
     original = exports(source, tmp_path / "before", tmp_path)
-    assert len(original) == 3
-    assert '"finished": 1' in next(text for name, text in original.items() if name.endswith(".json"))
+    assert {"qna.csv", "qna.json"} <= {name.rsplit("-", 1)[1] for name in original}
+    qna = json.loads(next(text for name, text in original.items() if name.endswith("qna.json")))
+    counted = {q["id"]: (q["votes"], q["pinned"]) for q in qna["questions"]}
+    assert counted == {"q1": (1, False), "q2": (3, True), "q3": (0, False), "q4": (0, False)}
+    assert '"finished": 1' in next(text for name, text in original.items() if name.endswith("export.json"))
 
     archive = tmp_path / "session.polling.json"
     done = polling("archive", CODE, "--out", str(archive), "--db", str(source), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     text = archive.read_text(encoding="utf-8")
     # Participant keys, the screen secret, the owner and the course key stay on the laptop.
-    for secret in ("key-aaaa", "secret-screen-key", "alice", "course-key-bbbb"):
+    for secret in ("key-", "secret-screen-key", "alice", "course-key-bbbb"):
         assert secret not in text
-    assert json.loads(text)["body"]["answers"][7]["status"] == "hidden"
+    body = json.loads(text)["body"]
+    assert body["answers"][7]["status"] == "hidden"
+    # The asker and the voter who never answered get stand-ins after the four phones that joined.
+    assert body["qna"]["questions"][1]["participant"] == "p5"
+    assert {"question": "q1", "participant": "p6"} in body["qna"]["votes"]
 
     done = polling("restore", str(archive), "--db", str(both_engines), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert f"restored session {SESSION} (8 answer(s))" in done.stdout
     assert exports(both_engines, tmp_path / "after", tmp_path) == original
+
+    async def restored_qna() -> QnaRows:
+        store = open_store(both_engines)
+        await store.open()
+        rows = await store.qna(SESSION)
+        await store.close()
+        return rows
+
+    rows = asyncio.run(restored_qna())
+    assert rows.settings is not None and rows.settings["pinned"] == "q2" and rows.settings["premoderate"]
+    assert [q.status for q in rows.questions] == ["answered", "approved", "hidden", "pending"]
+    assert sorted(q for q, _ in rows.votes) == ["q1", "q2", "q2", "q2"]
 
     again = polling("restore", str(archive), "--db", str(both_engines), cwd=tmp_path)
     assert again.returncode == 1 and "already in this database: pass --replace" in again.stderr
@@ -141,6 +184,39 @@ def test_archive_round_trips_rows_with_stand_ins_for_participants() -> None:
     assert [(a.question_id, a.participant, a.value, a.rev, a.status) for a in archive.answers] == [
         (a.question_id, f"p{joined.index(a.participant) + 1}", a.value, a.rev, a.status) for a in answers
     ]
+
+
+def test_archive_round_trips_qna_with_the_same_stand_ins() -> None:
+    """Q&A settings, questions and votes come back whole, askers and voters named as in the answers."""
+    row, answers, joined, finished = session_rows()
+    qna = qna_rows()
+    archive = decode(encode(row, answers, joined, finished, qna), screen_key="k")
+    names = {"key-aaaa": "p1", "key-bbbb": "p2", "key-cccc": "p3", "key-eeee": "p5", "key-ffff": "p6"}
+    assert archive.qna.settings == qna.settings
+    assert archive.qna.questions == [
+        QnaQuestionRow(SESSION, q.id, names[q.participant], q.text, q.language, q.minute, q.status)
+        for q in qna.questions
+    ]
+    assert archive.qna.votes == [(q, names[voter]) for q, voter in qna.votes]
+
+
+def test_an_archive_written_without_qna_restores(both_engines: str | Path, tmp_path: Path) -> None:
+    """A version-1 archive whose body has no `qna` (written before Q&A was archived) restores, Q&A empty."""
+    row, answers, joined, finished = session_rows()
+    document = json.loads(encode(row, answers, joined, finished))
+    del document["body"]["qna"]
+    document["checksum"] = checksum(document["body"])
+    assert document["version"] == 1
+    archive = tmp_path / "older.polling.json"
+    archive.write_text(json.dumps(document), encoding="utf-8")
+    assert decode(archive.read_text(encoding="utf-8"), screen_key="k").qna == QnaRows(None, [], [])
+
+    done = polling("restore", str(archive), "--db", str(both_engines), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert f"restored session {SESSION} (8 answer(s))" in done.stdout
+    after = exports(both_engines, tmp_path / "after", tmp_path)
+    csv = next(text for name, text in after.items() if name.endswith("qna.csv"))
+    assert csv.splitlines()[0].endswith("votes,pinned") and csv.splitlines()[1:] == []
 
 
 @pytest.mark.parametrize(

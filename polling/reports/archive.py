@@ -2,18 +2,21 @@
 
 The file is JSON: `{"kind": KIND, "version": VERSION, "checksum": "sha256:...", "body": {...}}`,
 the checksum taken over the body's canonical encoding (sorted keys, no spaces, UTF-8), so a
-file edited or cut short on the way is refused rather than loaded half right.
+file edited or cut short on the way is refused rather than loaded half right. The body's `qna`
+(the audience Q&A) came after the first archives of this version: one without it restores as a
+session whose Q&A was never used.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from polling.core.model import Bank
-from polling.store.base import AnswerRow, SessionRow
+from polling.core.qna import Status
+from polling.store.base import AnswerRow, QnaQuestionRow, QnaRows, SessionRow
 
 KIND = "polling-session-archive"
 VERSION = 1
@@ -26,13 +29,14 @@ class ArchiveError(Exception):
 
 @dataclass(frozen=True)
 class Archive:
-    """One session as archived: its row (with no secret), its answers, the phones that joined
-    and those that submitted a self-paced questionnaire."""
+    """One session as archived: its row (with no secret), its answers, the phones that joined,
+    those that submitted a self-paced questionnaire, and its audience Q&A."""
 
     session: SessionRow
     answers: list[AnswerRow]
     joined: list[str]
     finished: list[str]
+    qna: QnaRows = field(default_factory=lambda: QnaRows(None, [], []))
 
 
 def checksum(body: dict[str, Any]) -> str:
@@ -41,20 +45,32 @@ def checksum(body: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _pseudonyms(joined: list[str], answers: list[AnswerRow], finished: list[str]) -> dict[str, str]:
-    """A stand-in for each participant key: p1, p2... in the order phones first appear. The keys
-    themselves never leave the server, so nothing in the file links back to a phone's token."""
+def _pseudonyms(
+    joined: list[str], answers: list[AnswerRow], finished: list[str], qna: QnaRows
+) -> dict[str, str]:
+    """A stand-in for each participant key: p1, p2... in the order phones first appear, so a phone
+    that asked or voted keeps one stand-in with its answers. The keys themselves never leave the
+    server, so nothing in the file links back to a phone's token."""
     names: dict[str, str] = {}
-    for key in [*joined, *(answer.participant for answer in answers), *finished]:
+    askers = (question.participant for question in qna.questions)
+    voters = (voter for _, voter in qna.votes)
+    for key in [*joined, *(answer.participant for answer in answers), *finished, *askers, *voters]:
         names.setdefault(key, f"p{len(names) + 1}")
     return names
 
 
-def encode(row: SessionRow, answers: list[AnswerRow], joined: list[str], finished: list[str]) -> str:
+def encode(
+    row: SessionRow,
+    answers: list[AnswerRow],
+    joined: list[str],
+    finished: list[str],
+    qna: QnaRows | None = None,
+) -> str:
     """The archive of a session as JSON text; participant keys are replaced by stand-ins. Left out
     as things of this server alone: the screen key (a secret), the owner (an account), the course
     and the phones' course keys (which pair a phone's answers across the course's sessions)."""
-    names = _pseudonyms(joined, answers, finished)
+    qna = qna or QnaRows(None, [], [])
+    names = _pseudonyms(joined, answers, finished, qna)
     body = {
         "session": {
             "id": row.id,
@@ -78,6 +94,21 @@ def encode(row: SessionRow, answers: list[AnswerRow], joined: list[str], finishe
         ],
         "joined": [names[key] for key in joined],
         "finished": [names[key] for key in finished],
+        "qna": {
+            "settings": qna.settings,
+            "questions": [
+                {
+                    "id": q.id,
+                    "participant": names[q.participant],
+                    "text": q.text,
+                    "language": q.language,
+                    "minute": q.minute,
+                    "status": q.status,
+                }
+                for q in qna.questions
+            ],
+            "votes": [{"question": question, "participant": names[voter]} for question, voter in qna.votes],
+        },
     }
     document = {"kind": KIND, "version": VERSION, "checksum": checksum(body), "body": body}
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
@@ -126,9 +157,26 @@ def decode(text: str, screen_key: str) -> Archive:
         ]  # fmt: skip
         joined = [str(key) for key in body["joined"]]
         finished = [str(key) for key in body["finished"]]
+        qna = _qna(row.id, body.get("qna"))
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         # A checksum that matches a body of the wrong shape: made by hand, not by `polling archive`.
         raise ArchiveError(
             f"the archive's content is not a session ({type(error).__name__}: {error})"
         ) from None
-    return Archive(row, answers, joined, finished)
+    return Archive(row, answers, joined, finished, qna)
+
+
+def _qna(session_id: str, data: Any) -> QnaRows:
+    """The archived Q&A as store rows; none (an archive written before Q&A was archived): empty."""
+    if data is None:
+        return QnaRows(None, [], [])
+    settings = data["settings"]
+    questions = [
+        QnaQuestionRow(
+            session_id, str(q["id"]), str(q["participant"]), str(q["text"]), str(q["language"]),
+            str(q["minute"]), str(Status(q["status"])),
+        )
+        for q in data["questions"]
+    ]  # fmt: skip
+    votes = [(str(v["question"]), str(v["participant"])) for v in data["votes"]]
+    return QnaRows(None if settings is None else dict(settings), questions, votes)

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable, Container
 from dataclasses import dataclass, replace
 
-from polling.store.base import AnswerRow, SessionRow, Store, StoreError
+from polling.store.base import AnswerRow, QnaRows, SessionRow, Store, StoreError
 
 
 class SessionExists(StoreError):
@@ -51,11 +51,15 @@ async def copy_database(source: Store, target: Store) -> Copied:
 
 async def copy_qna(source: Store, target: Store, session_id: str) -> None:
     """A session's audience Q&A: its settings, its questions in the order asked, and their votes."""
-    rows = await source.qna(session_id)
+    await write_qna(target, session_id, await source.qna(session_id))
+
+
+async def write_qna(target: Store, session_id: str, rows: QnaRows) -> None:
+    """Q&A rows written into `session_id` of the target: settings, questions in order, votes."""
     if rows.settings is not None:
         await target.save_qna_settings(session_id, rows.settings)
     for question in rows.questions:
-        await target.add_qna_question(question)
+        await target.add_qna_question(replace(question, session_id=session_id))
     await asyncio.gather(*(target.save_qna_vote(session_id, q, voter, True) for q, voter in rows.votes))
 
 
@@ -87,8 +91,9 @@ async def restore_session(
     finished: list[str],
     overwrite: bool,
     new_code: Callable[[Container[str]], str],
+    qna: QnaRows | None = None,
 ) -> SessionRow:
-    """Write a session brought from another server; returns it as stored.
+    """Write a session brought from another server, with its audience Q&A; returns it as stored.
 
     A session of the same id is refused (SessionExists) unless `overwrite`, which purges it first.
     A join code that another session of the target already uses is replaced by `new_code`."""
@@ -103,4 +108,6 @@ async def restore_session(
     await _write_session(target, row, answers, joined)
     for participant in finished:
         await target.save_phone(row.id, participant, None, True)
+    if qna is not None:
+        await write_qna(target, row.id, qna)
     return row
