@@ -73,3 +73,33 @@ def test_a_quiz_on_an_english_and_an_arabic_phone(
     expect(presenter.locator("#leaderboard-list")).to_contain_text("Ana")
     ticks: Any = presenter.evaluate("() => document.getElementById('chart').data[0].marker.color")
     assert ticks[0] != ticks[1], "the right option is marked apart from the wrong one"
+
+
+def test_the_console_turns_the_leaderboard_on_sets_teams_and_hides_a_nickname(
+    live_server: LiveServer, open_page: Callable[..., Page]
+) -> None:
+    """The console's toggle turns the leaderboard on, its team list reaches the phone's team picker,
+    a nickname shows in the console and can be hidden there, and the toggle turns it all off."""
+    info = live_server.create_session("quiz")
+    console = open_page(f"{live_server.url}/console/{info['id']}#token={live_server.token}")
+    phone = open_page(f"{live_server.url}/j/{info['code']}")
+    expect(phone.locator("#nickname")).to_have_count(0)  # off by default: nothing to fill in
+    console.locator("#leaderboard-on").check()
+    console.locator("#teams").fill("North\nSouth")
+    console.get_by_role("button", name="Set teams").click()
+    expect(phone.locator("#team option")).to_have_count(3)
+    phone.locator("#nickname").fill("Ana")
+    phone.locator("#team").select_option("South")
+    phone.get_by_role("button", name="Save").click()
+    expect(phone.locator("#player-status")).to_have_text("Saved")
+    line = console.locator(".nickname-line", has_text="Ana")
+    expect(line).to_be_visible()
+    line.get_by_role("button", name="Hide").click()
+    expect(console.locator(".nickname-line.is-hidden", has_text="Ana")).to_be_visible()
+    state = live_server.api("GET", f"/api/sessions/{info['id']}").json()
+    assert state["teams"] == ["North", "South"] and state["nicknames"][0]["hidden"] is True
+
+    console.locator("#leaderboard-on").uncheck()
+    expect(console.locator(".nickname-line")).to_have_count(0)
+    expect(phone.locator("#nickname")).to_have_count(0)
+    assert live_server.api("GET", f"/api/sessions/{info['id']}").json()["nicknames"] == []
