@@ -190,3 +190,39 @@ def test_feedback_is_each_phones_own_and_phones_alike_share_one_group() -> None:
     assert quizview.feedback(session, None)["answered"] is False  # type: ignore[index]
     assert quizview.feedback_group(session, "b") == quizview.feedback_group(session, "c")
     assert quizview.feedback_group(session, "a") != quizview.feedback_group(session, "b")
+
+
+def test_next_reveals_a_closed_quiz_question_before_moving_on() -> None:
+    """On a quiz question, `next` goes open, closed, revealed (scored), then to the next question."""
+    clock = FakeClock()
+    session = quiz_session(clock)
+    session.next()  # show
+    session.next()  # open
+    answer(session, "a", "pace", "right")
+    session.next()  # close
+    assert not session.feedback_due()
+    session.next()  # reveal, although the session does not hide results
+    assert session.feedback_due() and session.current == "pace"
+    session.next()
+    assert session.current == "topics"
+
+
+def test_the_leaderboard_shows_after_a_reveal_and_at_the_end_and_only_while_on() -> None:
+    """The presenter's top 10 and team averages appear while the current question is scored or the
+    session has ended, never while the leaderboard is off."""
+    clock = FakeClock()
+    session = quiz_session(clock)
+    session.players.set("a", "Ana", "North")
+    session.teams = ["North"]
+    play(session, clock, "pace", {"a": "right", "b": "slow"})
+    assert quizview.standing(session, Scores()) == {"leaderboard": None, "team_scores": None}
+    session.leaderboard = True
+    shown = quizview.standing(session, Scores())
+    assert shown["leaderboard"] == [{"rank": 1, "nickname": "Ana", "score": 10}]
+    assert shown["team_scores"] == [{"team": "North", "average": 10.0, "members": 1}]
+    session.show("topics")
+    assert quizview.standing(session, Scores())["leaderboard"] is None  # the next question is up
+    session.end()
+    assert quizview.standing(session, Scores())["leaderboard"] == [
+        {"rank": 1, "nickname": "Ana", "score": 10}
+    ]
