@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -193,6 +194,29 @@ async def test_answers_are_refused_while_redis_is_down_and_shared_once_it_is_bac
             assert state(server, info["id"])["results"]["counts"]["fast"] == 1
     finally:
         redis.stop()
+
+
+def test_workers_stop_when_their_supervisor_is_killed(
+    server_factory: Any, postgres_url: str, redis_url: str
+) -> None:
+    """A `serve --workers 2` supervisor killed with SIGKILL takes its workers with it: none is
+    left serving on the port."""
+    server: LiveServer = server_factory(db=postgres_url, extra_args=["--workers", "2", "--redis", redis_url])
+    server.start()
+    workers = wait_until(lambda: re.findall(r"^Workers: ([\d, ]+)$", server.log.read_text(), re.M))
+    pids = [int(pid) for pid in workers[-1].split(", ")]
+    assert len(pids) == 2 and all(Path(f"/proc/{pid}").exists() for pid in pids)
+    server.stop(kill=True)
+
+    def gone(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] == "Z"
+        except OSError:
+            return True
+
+    wait_until(lambda: all(gone(pid) for pid in pids), timeout=30)
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"{server.url}/healthz", timeout=2)
 
 
 def test_killing_a_worker_mid_burst_loses_and_doubles_nothing(postgres_url: str, redis_url: str) -> None:
