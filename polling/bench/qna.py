@@ -26,6 +26,7 @@ import websockets
 
 from polling import data
 from polling.bench.bench import Server, free_port, percentile, project_command
+from polling.bench.loadgen import CONNECT_CONCURRENCY
 
 BANK = "workshop-evaluation"
 VOTES_PER_PHONE = 10
@@ -34,7 +35,12 @@ VOTES_PER_PHONE = 10
 async def _hello(url: str, **hello: Any) -> Any:
     """A connection whose hello was welcomed; a phone turned away while many join tries again."""
     while True:
-        socket = await websockets.connect(url, max_size=2**24)
+        try:
+            socket = await websockets.connect(url, max_size=2**24)
+        except websockets.InvalidStatus:
+            # Too many connections waiting for their hello (`--max-pending`): as a page does.
+            await asyncio.sleep(0.2)
+            continue
         await socket.send(json.dumps({"type": "hello", **hello}))
         reply = json.loads(await socket.recv())
         if reply["type"] == "welcome":
@@ -64,9 +70,13 @@ async def room(url: str, session: str, code: str, token: str, phones: int, quest
                 shown.append((time.perf_counter(), sum(q["votes"] for q in message["questions"])))
 
     watcher = asyncio.create_task(watch())
-    sockets = await asyncio.gather(
-        *(_hello(url, role="participant", code=code, participant=None) for _ in range(phones))
-    )
+    gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
+
+    async def join() -> Any:
+        async with gate:  # as the main benchmark's phones connect: a few dozen at a time
+            return await _hello(url, role="participant", code=code, participant=None)
+
+    sockets = await asyncio.gather(*(join() for _ in range(phones)))
     ids = []
     for n, socket in enumerate(sockets[:questions]):
         await socket.send(json.dumps({"type": "ask", "text": f"Question {n} from the room?"}))
