@@ -8,7 +8,8 @@ import io
 import json
 from typing import Any
 
-from polling.core.model import Option, Question, QuestionType
+from polling.core.model import Option, Question, QuestionType, QuizSettings
+from polling.core.scores import mark
 from polling.core.session import Session
 from polling.reports.exports import answers_csv, marking, quiz_summary, render, summary_csv
 from polling.store.base import AnswerRow
@@ -64,9 +65,29 @@ def test_marking_judges_and_scores_without_speed_bonus() -> None:
 
 def test_quiz_summary_is_share_right_and_mean_points() -> None:
     """quiz_summary is the share of right answers and the mean of points; None without answers."""
-    assert quiz_summary(PACE_QUIZ, ["right", "slow", "right", "fast"]) == (0.5, 1.0)
-    assert quiz_summary(PACE_QUIZ, []) is None
-    assert quiz_summary(PACE, ["slow"]) is None
+    assert quiz_summary(marking(PACE_QUIZ, v) for v in ["right", "slow", "right", "fast"]) == (0.5, 1.0)
+    assert quiz_summary([]) is None
+    assert quiz_summary([marking(PACE, "slow")]) is None
+
+
+def test_exports_give_the_speed_bonus_the_leaderboard_gives() -> None:
+    """With a speed bonus, an answer's points in answers.csv, export.json and summary.csv are
+    those of the live scores: a right answer at half the time limit earns 3/4 of its points."""
+    session = quiz_session()
+    fast = dataclasses.replace(PACE_QUIZ, points=8, time_limit=20)
+    session.bank = dataclasses.replace(session.bank, questions=(fast,), quiz=QuizSettings(speed_bonus=True))
+    answers = [
+        AnswerRow("s-1", "pace", "p1", "right", "en", MINUTE, 1, elapsed=10_000),
+        AnswerRow("s-1", "pace", "p2", "right", "en", MINUTE, 1, elapsed=0),
+    ]
+    for row in answers:
+        session.record(row.participant, row.question_id, row.value, row.rev, elapsed=row.elapsed)
+    live = {p: mark(session, "pace", p) for p in ("p1", "p2")}
+    assert [m.points for m in live.values() if m is not None] == [6, 8]  # 8 x (0.5 + 0.5 x 1/2), 8
+    assert [r["points"] for r in read(answers_csv(session, answers))] == ["6", "8"]
+    document = render("json", session, {"id": "s-1"}, answers)
+    assert [a["points"] for a in json.loads(document.body)["answers"]] == [6, 8]
+    assert {r["mean_score"] for r in read(summary_csv(session))} == {"7.0"}
 
 
 def test_answers_csv_carries_correct_and_points_for_quiz_questions() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from polling.core.model import Question
 from polling.core.quiz import Judgement, judge, score
 from polling.core.session import Session
 
@@ -32,15 +33,19 @@ def mark(session: Session, question_id: str, participant: str) -> Mark | None:
     if question is None or question.correct is None or value is None:
         return None
     judgement = judge(question, value)
-    elapsed = session.elapsed_of(participant, question_id)
-    points = score(
+    return Mark(judgement, points(session, question, judgement, session.elapsed_of(participant, question_id)))
+
+
+def points(session: Session, question: Question, judgement: Judgement | None, elapsed: int | None) -> int:
+    """The points of a judged answer in this session, with its speed bonus if the bank gives one;
+    `elapsed` is the answer's time in ms since the question opened."""
+    return score(
         question,
         judgement,
         seconds_taken=None if elapsed is None else elapsed / 1000,
-        time_limit=session.limits.get(question_id, session.time_limit(question_id)),
+        time_limit=session.limits.get(question.id, session.time_limit(question.id)),
         speed_bonus=bool(session.bank.quiz and session.bank.quiz.speed_bonus),
     )
-    return Mark(judgement, points)
 
 
 @dataclass

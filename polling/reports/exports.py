@@ -11,6 +11,7 @@ from typing import Any
 
 from polling.core.model import OPTION_TYPES, Question, QuestionType
 from polling.core.quiz import judge, score
+from polling.core.scores import points
 from polling.core.session import SCREEN_SECRETS, Session
 from polling.reports.cells import neutral_row
 from polling.reports.groups import BREAKDOWN_COLUMNS, GroupLabels, breakdown_rows, breakdowns, group_columns
@@ -68,22 +69,41 @@ def answer_text(question: Question, value: Any, lang: str) -> Any:
 
 
 def marking(question: Question, value: Any) -> tuple[int, int] | None:
-    """(1 if right else 0, points earned) of an answer to a quiz question; None for an opinion
-    question. Points are without the speed bonus: the store keeps an answer's time only to the
-    minute (nothing finer that could tell participants apart), too coarse to time an answer."""
+    """(1 if right else 0, points earned) of an answer to a quiz question, without a speed
+    bonus; None for an opinion question."""
     judgement = judge(question, value)
     if judgement is None:
         return None
     return int(judgement.correct), score(question, judgement)
 
 
-def quiz_summary(question: Question, values: Iterable[Any]) -> tuple[float, float] | None:
-    """(share of right answers, mean points) of a quiz question's answers; None for an opinion
-    question or one nobody answered."""
-    marks = [m for m in (marking(question, value) for value in values) if m is not None]
-    if not marks:
+def session_marking(
+    session: Session, question: Question, value: Any, elapsed: int | None
+) -> tuple[int, int] | None:
+    """`marking` of an answer as the session scores it live: with the speed bonus where the bank
+    gives one, from `elapsed` (ms from the question's opening to the answer, which the store
+    keeps for such questions), so that exports and the leaderboard agree."""
+    judgement = judge(question, value)
+    if judgement is None:
         return None
-    return round(sum(m[0] for m in marks) / len(marks), 4), round(sum(m[1] for m in marks) / len(marks), 2)
+    return int(judgement.correct), points(session, question, judgement, elapsed)
+
+
+def quiz_summary(marks: Iterable[tuple[int, int] | None]) -> tuple[float, float] | None:
+    """(share of right answers, mean points) of a quiz question's marked answers; None for an
+    opinion question or one nobody answered."""
+    given = [m for m in marks if m is not None]
+    if not given:
+        return None
+    return round(sum(m[0] for m in given) / len(given), 4), round(sum(m[1] for m in given) / len(given), 2)
+
+
+def session_quiz_summary(session: Session, question: Question) -> tuple[float, float] | None:
+    """`quiz_summary` of every counted answer to a question of the session."""
+    tally = session.tallies.get(question.id)
+    answers = tally.answers.items() if tally is not None else ()
+    elapsed = session.elapsed_of
+    return quiz_summary(session_marking(session, question, v, elapsed(p, question.id)) for p, v in answers)
 
 
 def _other_languages(session: Session, lang: str | None = None) -> list[str]:
@@ -114,7 +134,7 @@ def answer_rows(session: Session, answers: Iterable[AnswerRow], lang: str | None
             cell for other in others
             for cell in (question.prompt[other], answer_text(question, answer.value, other))
         ]  # fmt: skip
-        marks = marking(question, answer.value) or ("", "")
+        marks = session_marking(session, question, answer.value, answer.elapsed) or ("", "")
         rows.append(
             [
                 session.id,
@@ -154,7 +174,7 @@ def summary_rows(session: Session) -> list[list[Any]]:
         results = tally.results()
         responses = tally.responses
         mean = results.get("mean")
-        quiz = quiz_summary(question, tally.answers.values()) or ("", "")
+        quiz = session_quiz_summary(session, question) or ("", "")
         # (item in each language of the bank, count, and for a ranking the item's mean rank)
         items: list[tuple[list[Any], int]]
         ranks: list[Any] = []
@@ -244,7 +264,7 @@ def _answer_json(session: Session, answer: AnswerRow, groups: GroupLabels) -> di
         "status": answer.status,
     }
     question = session.bank.question(answer.question_id)
-    marks = marking(question, answer.value) if question is not None else None
+    marks = session_marking(session, question, answer.value, answer.elapsed) if question is not None else None
     if marks is not None:
         data["correct"], data["points"] = bool(marks[0]), marks[1]
     if session.bank.segments():

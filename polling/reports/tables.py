@@ -12,7 +12,7 @@ from typing import Any
 from polling.core.model import CHOICE_TYPES, Question, QuestionType
 from polling.core.session import Session
 from polling.core.tally import MAX_WORDS, Moderation, number_results
-from polling.reports.exports import quiz_summary
+from polling.reports.exports import session_quiz_summary
 from polling.reports.labels import CATALOGUES, Labels
 
 
@@ -173,8 +173,7 @@ def _quiz(table: QuestionTable, sessions: list[Session], first: Session, lang: s
     if question.type in CHOICE_TYPES:
         table.correct = [item in right for item in table.items]
     for session in sessions:
-        tally = session.tallies.get(question.id)
-        table.right.append(quiz_summary(question, tally.answers.values() if tally is not None else []))
+        table.right.append(session_quiz_summary(session, question))
 
 
 def _results(session: Session, question_id: str) -> dict[str, Any]:
