@@ -1,4 +1,4 @@
-"""End to end in Chromium: a phone ranks options by touch (in Arabic, right to left) and by keyboard."""
+"""End to end in Chromium: a phone ranks options by touch (in Arabic, right to left), by keyboard and by dragging."""
 
 from __future__ import annotations
 
@@ -97,6 +97,28 @@ def test_a_phone_ranks_by_keyboard(server: LiveServer, open_page: Callable[..., 
     )
     rows = wait_until(lambda: stored_orders(server, info["id"]))
     assert [row["id"] for row in rows] == ["record", "refuse", "report"]
+
+
+def test_a_phone_reorders_by_dragging_an_item(server: LiveServer, open_page: Callable[..., Page]) -> None:
+    """Dragging an item by its grip above the first puts it first, and that order is sent and counted."""
+    info = ranking_open(server)
+    phone = open_page(f"{server.url}/j/{info['code']}")
+    for label in ("Refuse", "Record", "Report"):
+        phone.get_by_role("button", name=label, exact=True).click()
+    labels = phone.locator(".rank-item .rank-label")
+    expect(labels).to_have_text(["Refuse", "Record", "Report"])
+    grip = phone.locator(".rank-item", has_text="Report").locator(".rank-grip").bounding_box()
+    first = phone.locator(".rank-item").first.bounding_box()
+    assert grip is not None and first is not None
+    phone.mouse.move(grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2)
+    phone.mouse.down()
+    phone.mouse.move(grip["x"] + grip["width"] / 2, first["y"] + 2, steps=8)  # above the first's middle
+    phone.mouse.up()
+    expect(labels).to_have_text(["Report", "Refuse", "Record"])
+    phone.locator(".ranking .submit").click()
+    expect(phone.locator("#feedback")).to_have_attribute("data-kind", "ok")
+    rows = wait_until(lambda: stored_orders(server, info["id"]))
+    assert [row["id"] for row in rows] == ["report", "refuse", "record"]
 
 
 def test_the_ranking_form_passes_axe_and_the_presenter_sorts_by_borda(

@@ -1,7 +1,7 @@
 // The answer form of a ranking question on a phone: tap the options in the order you choose,
-// then move any of them up or down (buttons, or the arrow keys on a focused item) or take it
-// out again. Plain buttons only, so it works by touch, keyboard and screen reader alike, and
-// on old phones without drag and drop.
+// then move any of them up or down (buttons, or the arrow keys on a focused item), drag it by
+// its grip to another place, or take it out again. The buttons do everything, so it works by
+// touch, keyboard and screen reader alike; dragging (pointer events) is a shortcut on top.
 import { el, fill } from "./dom.js";
 import { formatNumber, t } from "./i18n.js";
 
@@ -80,6 +80,9 @@ export function rankingForm(body, ctx) {
         text: symbol,
         onclick: action,
       });
+    const grip = el("span", { class: "rank-grip", "aria-hidden": "true", text: "\u283f" });
+    grip.addEventListener("pointerdown", (event) => drag(event, id, item, grip));
+    item.prepend(grip);
     item.append(
       button("up", t("join.moveUp", { label: labels[id] }), "\u2191", () => move(-1), index === 0),
       button("down", t("join.moveDown", { label: labels[id] }), "\u2193", () => move(1), index === order.length - 1),
@@ -92,6 +95,40 @@ export function rankingForm(body, ctx) {
       move(event.key === "ArrowUp" ? -1 : 1);
     });
     return item;
+  }
+
+  /** Follow a finger or mouse holding an item's grip; on release, put the item where it is. */
+  function drag(event, id, item, grip) {
+    event.preventDefault();
+    const startY = event.clientY;
+    if (grip.setPointerCapture) grip.setPointerCapture(event.pointerId);
+    item.classList.add("dragging");
+    const follow = (moved) => {
+      item.style.transform = `translateY(${moved.clientY - startY}px)`;
+    };
+    const end = (last, drop) => {
+      grip.removeEventListener("pointermove", follow);
+      grip.removeEventListener("pointerup", release);
+      grip.removeEventListener("pointercancel", cancel);
+      item.style.transform = "";
+      item.classList.remove("dragging");
+      if (!drop) return;
+      // The new place: before the first other item whose middle is below the pointer.
+      const others = Array.from(orderList.children).filter((other) => other !== item);
+      let to = others.findIndex((other) => {
+        const box = other.getBoundingClientRect();
+        return last.clientY < box.top + box.height / 2;
+      });
+      if (to === -1) to = others.length;
+      const next = order.filter((other) => other !== id);
+      next.splice(to, 0, id);
+      if (next.join("\n") !== order.join("\n")) change(next, [to < order.indexOf(id) ? "up" : "down", id]);
+    };
+    const release = (up) => end(up, true);
+    const cancel = (up) => end(up, false);
+    grip.addEventListener("pointermove", follow);
+    grip.addEventListener("pointerup", release);
+    grip.addEventListener("pointercancel", cancel);
   }
 
   function change(next, focus) {
