@@ -1,4 +1,4 @@
-"""End to end in Chromium: a phone ranks options by touch (in Arabic, right to left), by keyboard and by dragging."""
+"""End to end in Chromium: a phone ranks options by touch (Arabic, right to left), keyboard and drag."""
 
 from __future__ import annotations
 
