@@ -24,7 +24,7 @@ import anyio
 import orjson
 import pytest
 import yaml
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
@@ -964,6 +964,10 @@ def _pace() -> Question:
 
 PACE = _pace()
 
+# The phone's other messages, refused in this session: Q&A is closed, the leaderboard is off
+# and the questions are driven by the facilitator, not self-paced.
+PHONE_FEATURES_OFF = {"ask": "qna_closed", "vote": "qna_closed", "nickname": "leaderboard_off", "submit": "not_open"}
+
 
 def test_websocket_participant_survives_random_messages(ws_app: WsApp) -> None:
     """A participant's random messages get one documented reply each; only acknowledged answers count."""
@@ -977,6 +981,10 @@ def test_websocket_participant_survives_random_messages(ws_app: WsApp) -> None:
 
     @fuzz(150)
     @given(frame=either(frames(known), as_json(answers(known))))
+    @example(frame='{"type": "ask", "text": "Who decides?"}')
+    @example(frame='{"type": "vote", "id": "abc"}')
+    @example(frame='{"type": "nickname", "nickname": "Falcon"}')
+    @example(frame='{"type": "submit"}')
     def case(frame: str | bytes) -> None:
         nonlocal ran
         conn = role.connection()
@@ -994,6 +1002,8 @@ def test_websocket_participant_survives_random_messages(ws_app: WsApp) -> None:
             expected = {"type": "error", "code": "invalid_transition"}
         elif message is not None and message["type"] == "answer":
             expected = expected_answer(message, phone, PACE)
+        elif message is not None and message["type"] in PHONE_FEATURES_OFF:
+            expected = {"type": "error", "code": PHONE_FEATURES_OFF[message["type"]]}
         else:
             expected = {"type": "error", "code": "unauthorized"}
         replies, pushes = exchange(conn, frame, TO_PARTICIPANT)
