@@ -966,7 +966,12 @@ PACE = _pace()
 
 # The phone's other messages, refused in this session: Q&A is closed, the leaderboard is off
 # and the questions are driven by the facilitator, not self-paced.
-PHONE_FEATURES_OFF = {"ask": "qna_closed", "vote": "qna_closed", "nickname": "leaderboard_off", "submit": "not_open"}
+PHONE_FEATURES_OFF = {
+    "ask": "qna_closed",
+    "vote": "qna_closed",
+    "nickname": "leaderboard_off",
+    "submit": "not_open",
+}
 
 
 def test_websocket_participant_survives_random_messages(ws_app: WsApp) -> None:
