@@ -239,6 +239,113 @@ class Question:
         )
 
 
+class StepKind(StrEnum):
+    """What a step of a table-top scenario is."""
+
+    # A development of the story: a title, a body and perhaps a picture; it takes no answer.
+    INJECT = "inject"
+    # A single-choice question whose options each lead to a step of their own.
+    DECISION = "decision"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a decision: its label and the step it leads to (None: the scenario ends)."""
+
+    id: str
+    label: Text
+    next: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "label": self.label, "next": self.next}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a scenario. An inject leads on to `next` (None: an ending), by itself after
+    `after` seconds when given; a decision leads on through the option the room or team chose."""
+
+    id: str
+    kind: StepKind
+    title: Text
+    body: Text | None = None
+    image: Image | None = None
+    after: int | None = None
+    next: str | None = None
+    options: tuple[Choice, ...] = ()
+    line: int = field(default=0, compare=False)  # where the bank names it, for `polling check`
+
+    @property
+    def is_ending(self) -> bool:
+        """Nothing follows this step: the scenario ends here."""
+        if self.kind is StepKind.DECISION:
+            return False
+        return self.next is None
+
+    def choice(self, choice_id: str) -> Choice | None:
+        """The option of a decision with this id, or None."""
+        return next((c for c in self.options if c.id == choice_id), None)
+
+    def following(self) -> list[str]:
+        """The ids of the steps this one can lead to, in bank order, without repeats."""
+        targets = [self.next] if self.kind is StepKind.INJECT else [c.next for c in self.options]
+        return list(dict.fromkeys(t for t in targets if t is not None))
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "kind": str(self.kind), "title": self.title}
+        if self.body is not None:
+            data["body"] = self.body
+        if self.image is not None:
+            data["image"] = self.image.to_dict()
+        if self.after is not None:
+            data["after"] = self.after
+        if self.kind is StepKind.INJECT:
+            data["next"] = self.next
+        else:
+            data["options"] = [c.to_dict() for c in self.options]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Step:
+        return cls(
+            id=data["id"],
+            kind=StepKind(data["kind"]),
+            title=data["title"],
+            body=data.get("body"),
+            image=Image.from_dict(data.get("image")),
+            after=data.get("after"),
+            next=data.get("next"),
+            options=tuple(Choice(c["id"], c["label"], c.get("next")) for c in data.get("options", ())),
+        )
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A table-top exercise: steps that branch on decisions, from `start` to one of its endings."""
+
+    start: str
+    steps: tuple[Step, ...]
+    _by_id: dict[str, Step] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {s.id: s for s in self.steps})
+
+    def step(self, step_id: str) -> Step | None:
+        """The step with this id, or None."""
+        return self._by_id.get(step_id)
+
+    def endings(self) -> list[Step]:
+        """The steps where the scenario ends, in bank order."""
+        return [s for s in self.steps if s.is_ending]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "steps": [s.to_dict() for s in self.steps]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Scenario:
+        return cls(data["start"], tuple(Step.from_dict(s) for s in data["steps"]))
+
+
 @dataclass(frozen=True)
 class Bank:
     """A validated question bank; `languages[0]` is its default language."""
@@ -248,6 +355,8 @@ class Bank:
     languages: tuple[str, ...]
     questions: tuple[Question, ...]
     quiz: QuizSettings | None = None
+    # A table-top exercise run beside (or instead of) the questions; see core/scenario.py.
+    scenario: Scenario | None = None
     _by_id: dict[str, Question] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -306,6 +415,8 @@ class Bank:
         }
         if self.quiz is not None:
             data["quiz"] = self.quiz.to_dict()
+        if self.scenario is not None:
+            data["scenario"] = self.scenario.to_dict()
         return data
 
     @classmethod
@@ -317,4 +428,5 @@ class Bank:
             languages=tuple(data["languages"]),
             questions=tuple(Question.from_dict(q) for q in data["questions"]),
             quiz=QuizSettings.from_dict(data["quiz"]) if data.get("quiz") else None,
+            scenario=Scenario.from_dict(data["scenario"]) if data.get("scenario") else None,
         )
