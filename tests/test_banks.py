@@ -492,7 +492,7 @@ def test_problems_are_sorted_by_line_and_formatted() -> None:
     assert [p.line for p in problems] == sorted(p.line for p in problems)
     assert str(problems[0]) == (
         "bank.yaml:1: error: unknown key 'titl' in the bank (did you mean 'title'?); "
-        "allowed: title, languages, questions, quiz"
+        "allowed: title, languages, questions, quiz, scenario"
     )
 
 

@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 from polling.core import banks, bankschema
 from polling.core.banks import parse_bank
 from polling.live.app import create_app
-from tests import test_banks, test_quiz_banks
+from tests import test_banks, test_quiz_banks, test_scenario_bank
 from tests.conftest import BANKS, TEST_BANKS
 
 VALIDATOR = jsonschema.Draft7Validator(bankschema.bank_schema())
@@ -36,6 +36,8 @@ NOT_STRUCTURAL = [
     r"correct has \d+ options, more than max_choices",
     r"correct of a ranking question must put every option",
     r"correct \(.*\) is outside min\.\.max",
+    r"duplicate step id",
+    r"after leads on by itself, but this inject has no next",
 ]
 
 
@@ -65,6 +67,8 @@ def test_every_key_the_loader_knows_has_a_kind() -> None:
     question = bankschema.bank_schema()["properties"]["questions"]["items"]
     assert sorted(question["properties"]) == sorted(banks.QUESTION_KEYS)
     assert [rule["if"]["properties"]["type"]["const"] for rule in question["allOf"]] == banks.TYPE_NAMES
+    assert sorted(bankschema.STEP_FIELDS) == sorted(banks.STEP_KEYS)
+    assert sorted(bankschema.CHOICE["properties"]) == sorted(banks.CHOICE_KEYS)
 
 
 @pytest.mark.parametrize("path", list(bank_texts()), ids=lambda p: p.name)
@@ -77,7 +81,7 @@ def test_every_bundled_and_test_bank_validates(path: Path) -> None:
 
 
 # The test modules whose banks the schema must agree with the loader on.
-BANK_TESTS = (test_banks, test_quiz_banks)
+BANK_TESTS = (test_banks, test_quiz_banks, test_scenario_bank)
 
 
 def loader_cases() -> list[tuple[str, bool, list[str]]]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from starlette.routing import Route, WebSocketRoute
 
 from polling.cli import build_parser
+from polling.core import banks
 from polling.core.model import Option, Question, QuestionType
 from polling.live.app import Socket, create_app
 
@@ -97,9 +98,11 @@ def test_every_environment_variable_is_in_the_readme() -> None:
 
 
 def test_every_bank_field_and_type_is_documented() -> None:
-    """Each field of a bank, question and option, and each question type, is in docs/banks.md."""
+    """Each field of a bank, question, option, scenario step and decision option, and each question
+    type, is in docs/banks.md."""
     fields = {f.name for f in dataclasses.fields(Question)} | {f.name for f in dataclasses.fields(Option)}
     fields |= {"title", "languages", "questions"}
+    fields |= {*banks.BANK_KEYS, *banks.SCENARIO_KEYS, *banks.STEP_KEYS, *banks.CHOICE_KEYS}
     fields |= {t.value for t in QuestionType}
     missing = [name for name in fields if not documented(BANKS, name)]
     assert not missing, f"missing from docs/banks.md: {missing}"

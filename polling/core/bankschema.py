@@ -12,12 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from polling.core import banks
-from polling.core.model import MAX_RANKING_OPTIONS, OPTION_TYPES, QuestionType
+from polling.core.model import MAX_RANKING_OPTIONS, OPTION_TYPES, QuestionType, StepKind
 
 Schema = dict[str, Any]
 
 DRAFT = "http://json-schema.org/draft-07/schema#"  # the draft editors' YAML servers read best
-REQUIRED_BANK_KEYS = ("title", "questions")
+REQUIRED_BANK_KEYS = ("title",)
+# A bank has questions, a scenario, or both: at least one of these.
+CONTENT_KEYS = ("questions", "scenario")
 
 
 def _anchored(pattern: str) -> str:
@@ -69,6 +71,66 @@ SECONDS: Schema = dict(
 )
 IDS: Schema = dict(type="array", minItems=1, uniqueItems=True, items=ID)
 
+# A table-top scenario. Whether each `next` names a step, and the shape of the graph, are the
+# loader's (core/scenario.py): a schema sees one value at a time.
+STEP_ID: Schema = _described(ID, "the id of a step of this scenario")
+CHOICE: Schema = dict(
+    type="object",
+    required=list(banks.CHOICE_REQUIRED),
+    additionalProperties=False,
+    properties={
+        "id": _described(ID, "unique within its decision; votes are counted by it"),
+        "label": _described(TEXT, "what participants see and tap"),
+        "next": _described(STEP_ID, "the step this option leads to; none: the scenario ends here"),
+    },
+)
+STEP_FIELDS: dict[str, Schema] = {
+    "id": _described(ID, "unique in the scenario; options' next and start name it"),
+    "inject": _described(TEXT, "a development of the story: its title"),
+    "decision": _described(TEXT, "a choice the room or each team makes: its question"),
+    "body": _described(TEXT, "the step's text: paragraphs, **bold**, lists and links as text"),
+    "image": IMAGE,
+    "alt": ALT,
+    "after": dict(
+        type="integer",
+        minimum=banks.MIN_AFTER,
+        maximum=banks.MAX_AFTER,
+        description="an inject leads on to next by itself after this many seconds",
+    ),
+    "next": _described(STEP_ID, "the step an inject leads to; none: the scenario ends here"),
+    "options": dict(
+        type="array", minItems=2, items=CHOICE, description="at least 2 options, each with its next step"
+    ),
+}
+
+
+def _kind_of_step(kind: StepKind, needs: tuple[str, ...] = ()) -> Schema:
+    """A step of this kind (its key, inject or decision, given) has none of the other's keys."""
+    refused = [key for other, keys in banks.STEP_ONLY.items() if other is not kind for key in keys]
+    then: Schema = {"propertyNames": {"not": {"enum": refused}}, "required": list(needs)}
+    return {"if": {"required": [str(kind)]}, "then": then}
+
+
+STEP: Schema = dict(
+    type="object",
+    required=["id"],
+    additionalProperties=False,
+    properties=STEP_FIELDS,
+    oneOf=[{"required": [kind]} for kind in banks.STEP_KINDS],
+    allOf=[_kind_of_step(StepKind.INJECT), _kind_of_step(StepKind.DECISION, ("options",))],
+    dependencies={"image": ["alt"], "alt": ["image"], "after": ["next"]},
+)
+SCENARIO: Schema = dict(
+    type="object",
+    required=["steps"],
+    additionalProperties=False,
+    properties={
+        "start": _described(STEP_ID, "the first step; the first of steps by default"),
+        "steps": dict(type="array", minItems=1, items=STEP, description="the steps, injects and decisions"),
+    },
+    description="a table-top exercise whose steps branch on decisions; see docs/banks.md",
+)
+
 # The kind of every key of a bank and of a question, as the editor completes and checks it.
 FIELDS: dict[str, Schema] = {
     "quiz": dict(
@@ -91,6 +153,7 @@ FIELDS: dict[str, Schema] = {
         description="the languages of the bank; the first is the default language",
     ),
     "questions": dict(type="array", minItems=1, description="asked in this order"),
+    "scenario": SCENARIO,
     "id": _described(ID, "unique in the bank; results and exports are keyed by it"),
     "type": {"enum": banks.TYPE_NAMES, "description": "the kind of question"},
     "prompt": _described(TEXT, "the question as participants read it"),
@@ -176,6 +239,7 @@ def bank_schema() -> Schema:
         description="A question bank for polling: see docs/banks.md. Check it with `polling check`.",
         type="object",
         required=list(REQUIRED_BANK_KEYS),
+        anyOf=[{"required": [key]} for key in CONTENT_KEYS],
         additionalProperties=False,
         properties=properties,
     )

@@ -255,6 +255,7 @@ class Choice:
     id: str
     label: Text
     next: str | None = None
+    line: int = field(default=0, compare=False)  # where the bank names it, for `polling check`
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "label": self.label, "next": self.next}
@@ -295,6 +296,8 @@ class Step:
         data: dict[str, Any] = {"id": self.id, "kind": str(self.kind), "title": self.title}
         if self.body is not None:
             data["body"] = self.body
+            # As for a slide: parsed once here, so that every page draws the same structure.
+            data["blocks"] = {lang: richtext.parse(text) for lang, text in self.body.items()}
         if self.image is not None:
             data["image"] = self.image.to_dict()
         if self.after is not None:
@@ -325,6 +328,8 @@ class Scenario:
 
     start: str
     steps: tuple[Step, ...]
+    # Where the bank names `start` (or the scenario when it does not), for `polling check`.
+    line: int = field(default=0, compare=False)
     _by_id: dict[str, Step] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -337,6 +342,10 @@ class Scenario:
     def endings(self) -> list[Step]:
         """The steps where the scenario ends, in bank order."""
         return [s for s in self.steps if s.is_ending]
+
+    def images(self) -> list[Image]:
+        """The pictures of the steps, in bank order."""
+        return [s.image for s in self.steps if s.image is not None]
 
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start, "steps": [s.to_dict() for s in self.steps]}
@@ -373,7 +382,8 @@ class Bank:
 
     def images(self) -> list[Image]:
         """Every picture of the bank, in bank order."""
-        return [image for question in self.questions for image in question.images()]
+        pictures = [image for question in self.questions for image in question.images()]
+        return pictures + (self.scenario.images() if self.scenario is not None else [])
 
     def with_images(self, change: Callable[[Image], Image]) -> Bank:
         """The same bank with each picture replaced by `change(picture)`."""
@@ -389,7 +399,11 @@ class Bank:
             )
             for q in self.questions
         )
-        return replace(self, questions=questions)
+        scenario = self.scenario
+        if scenario is not None:
+            steps = tuple(replace(s, image=changed(s.image)) for s in scenario.steps)
+            scenario = replace(scenario, steps=steps)
+        return replace(self, questions=questions, scenario=scenario)
 
     def segments(self) -> list[Question]:
         """The segment questions, in bank order: the groups results can be broken down by."""

@@ -246,6 +246,8 @@ class Session:
         """One step forward, as a presentation clicker expects."""
         self._require_not_ended()
         if self.current is None:
+            if not self.bank.questions:  # a bank with a scenario alone: the exercise leads on
+                raise TransitionError("This bank has no questions, only a scenario")
             self.show(self.bank.questions[0].id)
             return
         state = self.states[self.current]
