@@ -127,6 +127,17 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--strict", action="store_true", help="treat warnings (missing translations) as errors"
     )
+    check.add_argument(
+        "--graph",
+        action="store_true",
+        help="also print the scenario of each bank that has one as a Mermaid flowchart, on standard "
+        "output (the problems then go to standard error)",
+    )
+    check.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="the language of the --graph texts (default: each bank's default language)",
+    )
 
     imports = _command(
         commands,
@@ -492,12 +503,32 @@ def check(args: argparse.Namespace) -> int:
 
     files = bank_files(args.paths)
     problems, ok = check_banks(args.paths, strict=args.strict, files=check_images)
+    # With --graph, standard output carries the flowcharts alone, to be pasted or redirected.
     for problem in problems:
-        print(problem)
+        print(problem, file=sys.stderr if args.graph else sys.stdout)
+    if args.graph:
+        print_graphs(files, args.lang)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     print(f"{len(files)} bank(s) checked: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
     return 0 if ok else 1
+
+
+def print_graphs(files: list[Path], language: str | None) -> None:
+    """The scenario of each bank that loads and has one, as Mermaid, each under a comment with
+    its file; a bank without `language` is drawn in its default language, and says so."""
+    from polling.core.banks import load_bank
+    from polling.core.scenario import mermaid
+
+    drawn = [(file, bank) for file in files if (bank := load_bank(file)[0]) is not None and bank.scenario]
+    for number, (file, bank) in enumerate(drawn):
+        assert bank.scenario is not None
+        chosen = language if language in bank.languages else bank.default_language
+        if language is not None and chosen != language:
+            note = f"{file}: has no language {language!r}: its graph is in {chosen!r}"
+            print(note, file=sys.stderr)
+        print(("\n" if number else "") + f"%% {file} ({chosen})")
+        print(mermaid(bank.scenario, chosen), end="")
 
 
 def import_bank(args: argparse.Namespace) -> int:

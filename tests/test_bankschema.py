@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 from polling.core import banks, bankschema
 from polling.core.banks import parse_bank
 from polling.live.app import create_app
-from tests import test_banks, test_quiz_banks, test_scenario_bank
+from tests import test_banks, test_quiz_banks, test_scenario_bank, test_scenario_graph
 from tests.conftest import BANKS, TEST_BANKS
 
 VALIDATOR = jsonschema.Draft7Validator(bankschema.bank_schema())
@@ -38,6 +38,12 @@ NOT_STRUCTURAL = [
     r"correct \(.*\) is outside min\.\.max",
     r"duplicate step id",
     r"after leads on by itself, but this inject has no next",
+    # A scenario's graph (core/scenario.py): what each next names, and where paths go.
+    r"is not a step of the scenario",
+    r"cannot be reached from the start",
+    r"the scenario never ends",
+    r"loop with no way out",
+    r"from which no path ever ends",
 ]
 
 
@@ -81,7 +87,7 @@ def test_every_bundled_and_test_bank_validates(path: Path) -> None:
 
 
 # The test modules whose banks the schema must agree with the loader on.
-BANK_TESTS = (test_banks, test_quiz_banks, test_scenario_bank)
+BANK_TESTS = (test_banks, test_quiz_banks, test_scenario_bank, test_scenario_graph)
 
 
 def loader_cases() -> list[tuple[str, bool, list[str]]]:

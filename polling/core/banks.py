@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from polling.core import scenario as graph
 from polling.core.confidence import companion, companion_id
 from polling.core.model import (
     ASK_JOIN,
@@ -385,7 +386,11 @@ class _Reader:
             start, line = self.reference(start_node, "start"), _line(start_node)
         if self.errors() > before or start is None:
             return None
-        return Scenario(start, tuple(steps), line)
+        scenario = Scenario(start, tuple(steps), line)
+        # Only a scenario whose every step was read: a step left out would make false flaws.
+        for flaw in graph.flaws(scenario):
+            self.error(flaw.line, flaw.message)
+        return None if self.errors() > before else scenario
 
     def step_kind(self, node: Node, fields: Fields) -> StepKind | None:
         """Whether a step is an inject or a decision: exactly one of the two keys."""
@@ -433,7 +438,7 @@ class _Reader:
         return Step(sid, kind, title, body, image, after, next_id, options, _line(node))
 
     def choices(self, key_node: Node, node: Node, sid: str | None) -> tuple[Choice, ...]:
-        """The options of a decision; how many there must be is the graph's rule."""
+        """The options of a decision; how many there must be is the graph's rule (core/scenario)."""
         if not isinstance(node, SequenceNode):
             self.wrong(node, self.value(node), "options", "a list of options", quote=False)
             return ()
