@@ -104,6 +104,17 @@ class QnaRows:
 
 
 @dataclass(frozen=True)
+class ScenarioRows:
+    """A session's table-top exercise as stored: its events in the order they were made (JSON
+    objects, see core/exercise.py), the phones' votes as (run, track, visit, phone, option) and
+    their team choices as (phone, team, spokesperson). Phones are anonymous keys."""
+
+    events: list[dict[str, Any]]
+    votes: list[tuple[int, str, int, str, str]]
+    members: list[tuple[str, str, bool]]
+
+
+@dataclass(frozen=True)
 class AccountRow:
     """A facilitator's or organiser's account: a name, a role and the hash of their token."""
 
@@ -187,6 +198,22 @@ class Store(Protocol):
 
     async def qna(self, session_id: str) -> QnaRows:
         """A session's Q&A settings, questions and votes."""
+
+    async def add_scenario_event(self, session_id: str, event: dict[str, Any]) -> None:
+        """Append an event to a session's exercise log (never changed afterwards)."""
+
+    async def save_scenario_vote(
+        self, session_id: str, run: int, track: str, visit: int, participant: str, option: str
+    ) -> None:
+        """Store a phone's vote at a visit of a track (a new vote of the same phone replaces it)."""
+
+    async def save_scenario_member(
+        self, session_id: str, participant: str, team: str, spokesperson: bool
+    ) -> None:
+        """Store a phone's team; a new spokesperson replaces the team's previous one."""
+
+    async def scenario(self, session_id: str) -> ScenarioRows:
+        """A session's exercise events in order, its votes and its team choices."""
 
     async def add_account(self, row: AccountRow) -> None:
         """Store a new account; StoreError if the name or the token is taken."""

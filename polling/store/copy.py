@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable, Container
 from dataclasses import dataclass, replace
 
-from polling.store.base import AnswerRow, QnaRows, SessionRow, Store, StoreError
+from polling.store.base import AnswerRow, QnaRows, ScenarioRows, SessionRow, Store, StoreError
 
 
 class SessionExists(StoreError):
@@ -26,7 +26,8 @@ class Copied:
 
 
 async def copy_database(source: Store, target: Store) -> Copied:
-    """Copy every course, session (with its bank, state, owner, Q&A), answer and account to an empty target.
+    """Copy every course, session (with its bank, state, owner, Q&A, exercise), answer and account to an
+    empty target.
 
     Answers keep their revisions and moderation, and each session's answers keep their order.
     A target that already holds sessions or accounts is refused, so nothing is mixed."""
@@ -43,6 +44,7 @@ async def copy_database(source: Store, target: Store) -> Copied:
         for phone in await source.phones(row.id):
             await target.save_phone(row.id, phone.participant, phone.course_key, phone.finished)
         await copy_qna(source, target, row.id)
+        await write_scenario(target, row.id, await source.scenario(row.id))
     accounts = await source.accounts()
     for account in accounts:
         await target.add_account(account)
@@ -61,6 +63,15 @@ async def write_qna(target: Store, session_id: str, rows: QnaRows) -> None:
     for question in rows.questions:
         await target.add_qna_question(replace(question, session_id=session_id))
     await asyncio.gather(*(target.save_qna_vote(session_id, q, voter, True) for q, voter in rows.votes))
+
+
+async def write_scenario(target: Store, session_id: str, rows: ScenarioRows) -> None:
+    """A session's table-top exercise written into the target: its events in order, teams, votes."""
+    for event in rows.events:
+        await target.add_scenario_event(session_id, event)
+    for participant, team, spokesperson in rows.members:
+        await target.save_scenario_member(session_id, participant, team, spokesperson)
+    await asyncio.gather(*(target.save_scenario_vote(session_id, *vote) for vote in rows.votes))
 
 
 async def _write_session(target: Store, row: SessionRow, answers: list[AnswerRow], joined: list[str]) -> None:

@@ -24,6 +24,7 @@ from polling.store.base import (
     PlayerRow,
     QnaQuestionRow,
     QnaRows,
+    ScenarioRows,
     SessionRow,
     StoreError,
 )
@@ -128,6 +129,32 @@ MIGRATIONS = (
         nickname    TEXT,
         team        TEXT,
         seq         BIGSERIAL,
+        PRIMARY KEY (session_id, participant)
+    );
+    """,
+    """
+    -- Table-top exercises: each session's log of exercise events (append-only: a run is
+    -- rebuilt by replaying it), the phones' votes per visit of a step, and their teams.
+    CREATE TABLE scenario_events (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        event      TEXT NOT NULL,        -- JSON, see polling/core/exercise.py
+        seq        BIGSERIAL PRIMARY KEY
+    );
+    CREATE INDEX scenario_events_session ON scenario_events (session_id, seq);
+    CREATE TABLE scenario_votes (
+        session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        run         INTEGER NOT NULL,    -- which start of the exercise in the session
+        track       TEXT NOT NULL,       -- "room" or a team's name
+        visit       INTEGER NOT NULL,    -- the track's visit of the step voted on
+        participant TEXT NOT NULL,       -- the voting phone's anonymous key
+        option      TEXT NOT NULL,
+        PRIMARY KEY (session_id, run, track, visit, participant)
+    );
+    CREATE TABLE scenario_members (
+        session_id   TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        participant  TEXT NOT NULL,      -- the phone's anonymous key
+        team         TEXT NOT NULL,
+        spokesperson BOOLEAN NOT NULL,
         PRIMARY KEY (session_id, participant)
     );
     """,
@@ -293,7 +320,14 @@ class PostgresStore:
     async def purge(self, session_id: str) -> None:
         """Delete a session and its answers for good; a vacuum then frees their space for reuse."""
         await self._write("DELETE FROM answers WHERE session_id = $1", [(session_id,)])
-        for table in ("qna_votes", "qna_questions", "qna_settings"):
+        for table in (
+            "qna_votes",
+            "qna_questions",
+            "qna_settings",
+            "scenario_events",
+            "scenario_votes",
+            "scenario_members",
+        ):
             await self._write(f"DELETE FROM {table} WHERE session_id = $1", [(session_id,)])  # noqa: S608
         await self._write("DELETE FROM participants WHERE session_id = $1", [(session_id,)])
         await self._write("DELETE FROM players WHERE session_id = $1", [(session_id,)])
@@ -403,6 +437,61 @@ class PostgresStore:
         )
 
     # -- reads -------------------------------------------------------------------------
+
+    async def add_scenario_event(self, session_id: str, event: dict[str, Any]) -> None:
+        """Append an event to a session's exercise log (never changed afterwards)."""
+        await self._write(
+            "INSERT INTO scenario_events (session_id, event) VALUES ($1, $2)",
+            [(session_id, json.dumps(event, ensure_ascii=False))],
+        )
+
+    async def save_scenario_vote(
+        self, session_id: str, run: int, track: str, visit: int, participant: str, option: str
+    ) -> None:
+        """Store a phone's vote at a visit of a track (a new vote of the same phone replaces it)."""
+        await self._write(
+            "INSERT INTO scenario_votes (session_id, run, track, visit, participant, option)"
+            " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (session_id, run, track, visit, participant)"
+            " DO UPDATE SET option = excluded.option",
+            [(session_id, run, track, visit, participant, option)],
+        )
+
+    async def save_scenario_member(
+        self, session_id: str, participant: str, team: str, spokesperson: bool
+    ) -> None:
+        """Store a phone's team; a new spokesperson replaces the team's previous one."""
+        if spokesperson:
+            await self._write(
+                "UPDATE scenario_members SET spokesperson = FALSE"
+                " WHERE session_id = $1 AND team = $2 AND participant <> $3",
+                [(session_id, team, participant)],
+            )
+        await self._write(
+            "INSERT INTO scenario_members (session_id, participant, team, spokesperson)"
+            " VALUES ($1, $2, $3, $4) ON CONFLICT (session_id, participant)"
+            " DO UPDATE SET team = excluded.team, spokesperson = excluded.spokesperson",
+            [(session_id, participant, team, spokesperson)],
+        )
+
+    async def scenario(self, session_id: str) -> ScenarioRows:
+        """A session's exercise events in order, its votes and its team choices."""
+        async with self.pool.acquire() as connection:
+            events = await connection.fetch(
+                "SELECT event FROM scenario_events WHERE session_id = $1 ORDER BY seq", session_id
+            )
+            votes = await connection.fetch(
+                "SELECT run, track, visit, participant, option FROM scenario_votes WHERE session_id = $1",
+                session_id,
+            )
+            members = await connection.fetch(
+                "SELECT participant, team, spokesperson FROM scenario_members WHERE session_id = $1",
+                session_id,
+            )
+        return ScenarioRows(
+            [json.loads(r[0]) for r in events],
+            [(r[0], r[1], r[2], r[3], r[4]) for r in votes],
+            [(r[0], r[1], bool(r[2])) for r in members],
+        )
 
     async def participants(self, session_id: str) -> list[str]:
         """The anonymous keys of the phones that joined a session."""

@@ -26,6 +26,7 @@ from polling.store.base import (
     PlayerRow,
     QnaQuestionRow,
     QnaRows,
+    ScenarioRows,
     SessionRow,
     StoreError,
 )
@@ -123,6 +124,31 @@ MIGRATIONS = (
         participant TEXT NOT NULL,       -- a one-way hash of the phone's random token
         nickname    TEXT,
         team        TEXT,
+        PRIMARY KEY (session_id, participant)
+    );
+    """,
+    """
+    -- Table-top exercises: each session's log of exercise events (append-only: a run is
+    -- rebuilt by replaying it), the phones' votes per visit of a step, and their teams.
+    CREATE TABLE scenario_events (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        event      TEXT NOT NULL         -- JSON, see polling/core/exercise.py
+    );
+    CREATE INDEX scenario_events_session ON scenario_events (session_id);
+    CREATE TABLE scenario_votes (
+        session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        run         INTEGER NOT NULL,    -- which start of the exercise in the session
+        track       TEXT NOT NULL,       -- "room" or a team's name
+        visit       INTEGER NOT NULL,    -- the track's visit of the step voted on
+        participant TEXT NOT NULL,       -- the voting phone's anonymous key
+        option      TEXT NOT NULL,
+        PRIMARY KEY (session_id, run, track, visit, participant)
+    );
+    CREATE TABLE scenario_members (
+        session_id   TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        participant  TEXT NOT NULL,      -- the phone's anonymous key
+        team         TEXT NOT NULL,
+        spokesperson INTEGER NOT NULL,
         PRIMARY KEY (session_id, participant)
     );
     """,
@@ -442,6 +468,59 @@ class SqliteStore:
         ) as cursor:
             votes = [(r[0], r[1]) for r in await cursor.fetchall()]
         return QnaRows(json.loads(row[0]) if row else None, questions, votes)
+
+    async def add_scenario_event(self, session_id: str, event: dict[str, Any]) -> None:
+        """Append an event to a session's exercise log (never changed afterwards)."""
+        await self._write(
+            "INSERT INTO scenario_events (session_id, event) VALUES (?, ?)",
+            [(session_id, json.dumps(event, ensure_ascii=False))],
+        )
+
+    async def save_scenario_vote(
+        self, session_id: str, run: int, track: str, visit: int, participant: str, option: str
+    ) -> None:
+        """Store a phone's vote at a visit of a track (a new vote of the same phone replaces it)."""
+        await self._write(
+            "INSERT INTO scenario_votes (session_id, run, track, visit, participant, option)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, run, track, visit, participant)"
+            " DO UPDATE SET option = excluded.option",
+            [(session_id, run, track, visit, participant, option)],
+        )
+
+    async def save_scenario_member(
+        self, session_id: str, participant: str, team: str, spokesperson: bool
+    ) -> None:
+        """Store a phone's team; a new spokesperson replaces the team's previous one."""
+        if spokesperson:
+            await self._write(
+                "UPDATE scenario_members SET spokesperson = 0"
+                " WHERE session_id = ? AND team = ? AND participant <> ?",
+                [(session_id, team, participant)],
+            )
+        await self._write(
+            "INSERT INTO scenario_members (session_id, participant, team, spokesperson)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (session_id, participant)"
+            " DO UPDATE SET team = excluded.team, spokesperson = excluded.spokesperson",
+            [(session_id, participant, team, int(spokesperson))],
+        )
+
+    async def scenario(self, session_id: str) -> ScenarioRows:
+        """A session's exercise events in order, its votes and its team choices."""
+        async with self.db.execute(
+            "SELECT event FROM scenario_events WHERE session_id = ? ORDER BY rowid", (session_id,)
+        ) as cursor:
+            events = [json.loads(r[0]) for r in await cursor.fetchall()]
+        async with self.db.execute(
+            "SELECT run, track, visit, participant, option FROM scenario_votes WHERE session_id = ?",
+            (session_id,),
+        ) as cursor:
+            votes = [(r[0], r[1], r[2], r[3], r[4]) for r in await cursor.fetchall()]
+        async with self.db.execute(
+            "SELECT participant, team, spokesperson FROM scenario_members WHERE session_id = ?",
+            (session_id,),
+        ) as cursor:
+            members = [(r[0], r[1], bool(r[2])) for r in await cursor.fetchall()]
+        return ScenarioRows(events, votes, members)
 
     # -- reads -------------------------------------------------------------------------
 
