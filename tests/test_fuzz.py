@@ -964,13 +964,16 @@ def _pace() -> Question:
 
 PACE = _pace()
 
-# The phone's other messages, refused in this session: Q&A is closed, the leaderboard is off
-# and the questions are driven by the facilitator, not self-paced.
+# The phone's other messages, refused in this session: Q&A is closed, the leaderboard is off,
+# the questions are driven by the facilitator, not self-paced, and the bank has no scenario.
 PHONE_FEATURES_OFF = {
     "ask": "qna_closed",
     "vote": "qna_closed",
     "nickname": "leaderboard_off",
     "submit": "not_open",
+    "scenario_team": "scenario_off",
+    "scenario_vote": "scenario_off",
+    "scenario_continue": "scenario_off",
 }
 
 
@@ -990,6 +993,7 @@ def test_websocket_participant_survives_random_messages(ws_app: WsApp) -> None:
     @example(frame='{"type": "vote", "id": "abc"}')
     @example(frame='{"type": "nickname", "nickname": "Falcon"}')
     @example(frame='{"type": "submit"}')
+    @example(frame='{"type": "scenario_vote", "step": "papers", "visit": 1, "option": "inspect"}')
     def case(frame: str | bytes) -> None:
         nonlocal ran
         conn = role.connection()

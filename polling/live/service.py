@@ -33,6 +33,7 @@ from polling.live.pictures import snapshot
 from polling.live.qna import Questions
 from polling.live.refusals import Refused
 from polling.live.relay import Relay, RelayError
+from polling.live.scenarios import Exercises
 from polling.live.timers import Timers
 from polling.live.views import FACILITATOR, PARTICIPANT, SCREEN
 from polling.media.renditions import Renditions
@@ -150,6 +151,7 @@ class Polling:
         self.timers = Timers(self._expire, lambda session_id: session_id in self.sessions)
         self.courses = Courses(self)
         self.qna = Questions(self, utc_minute)
+        self.scenarios = Exercises(self)  # table-top exercises
         self.scores: dict[str, Scores] = {}  # each session's points per question, kept between reveals
         self.quiz = Leaderboards(self)
         self.join_rate = join_rate
@@ -176,6 +178,7 @@ class Polling:
                 self._add(await self._load(row))
         for session in self.sessions.values():
             self.timers.follow(session)  # a deadline passed while stopped closes at once
+            self.scenarios.follow(session)  # so does an inject's `after`
 
     async def _load(self, row: SessionRow) -> Session:
         """A stored session as it stood, with its answers and the phones that joined it."""
@@ -187,6 +190,7 @@ class Polling:
             if phone.finished:
                 session.finished.add(phone.participant)
         await self.qna.load(row.id)
+        await self.scenarios.load(session)
         if session.leaderboard:
             for player in await self.store.players(row.id):
                 session.players.set(player.participant, player.nickname, player.team)
@@ -195,6 +199,7 @@ class Polling:
     async def stop(self) -> None:
         """Stop the timers and listening to the other processes."""
         await self.timers.stop()
+        await self.scenarios.stop()
         await self.relay.stop()
 
     @property
@@ -474,6 +479,7 @@ class Polling:
         self.codes.pop(session.code, None)
         self.timers.cancel(session.id)
         self.qna.forget(session.id)
+        self.scenarios.forget(session.id)
         self.scores.pop(session.id, None)
         for key in [key for key in self._texts_sent if key[0] == session.id]:
             del self._texts_sent[key]
@@ -703,6 +709,8 @@ class Polling:
             return
         elif kind.startswith("qna_"):
             self.qna.apply(session, event)
+        elif kind.startswith("scenario_"):
+            self.scenarios.apply(session, event)
         elif kind == "answer":
             status = Moderation(event["status"]) if event["status"] else None
             session.record(
@@ -751,6 +759,7 @@ class Polling:
             if session is None:
                 self._add(stored)
                 self.timers.follow(stored)
+                self.scenarios.follow(stored)
                 continue
             for question_id, tally in stored.tallies.items():
                 session.tallies[question_id] = tally
@@ -759,6 +768,7 @@ class Polling:
             session.course_keys.update(stored.course_keys)
             self._restore(session, row.control)
             self.coalescer.touch(session.id)
+            self.scenarios.changed(session)
         for session in [s for s in self.sessions.values() if s.id not in {r.id for r in rows}]:
             self._forget(session)
 

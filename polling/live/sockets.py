@@ -24,6 +24,15 @@ from polling.live.service import Polling, participant_key
 from polling.live.views import FACILITATOR, PARTICIPANT, SCREEN
 
 MAX_MESSAGE = 4096
+# The facilitator's exercise commands besides `scenario_start`, each on one track or the run.
+SCENARIO_COMMANDS = (
+    "scenario_close",
+    "scenario_choose",
+    "scenario_next",
+    "scenario_hold",
+    "scenario_release",
+    "scenario_stop",
+)
 # A page says hello as soon as its socket opens; a connection that has not within this many
 # seconds is closed. At most MAX_PENDING connections may wait for their hello at once: more
 # are refused at the handshake (the page tries again), so silent sockets cannot use up the
@@ -90,6 +99,11 @@ class Socket:
             "nickname": self.nickname,
             "leaderboard": self.leaderboard,
             "hide_nickname": self.hide_nickname,
+            "scenario_start": self.scenario_start,
+            **{kind: self.scenario_command for kind in SCENARIO_COMMANDS},
+            "scenario_team": self.scenario_team,
+            "scenario_vote": self.scenario_vote,
+            "scenario_continue": self.scenario_continue,
             **{action: self.command for action in COMMANDS},
         }
 
@@ -198,6 +212,7 @@ class Socket:
                 **views.participant_question(session, client.participant),
                 **views.questionnaire(session, client.participant),
                 "qna": self.polling.qna.for_phone(session, key),
+                "scenario": self.polling.scenarios.for_phone(session, key),
                 **views.join_view(session, client.participant),
             }
         elif role == FACILITATOR:
@@ -219,6 +234,8 @@ class Socket:
             }
         else:
             raise Refused("bad_request", "role must be participant, facilitator or screen")
+        if role != PARTICIPANT:
+            welcome["scenario"] = self.polling.scenarios.view(session, role)
         welcome["type"] = "welcome"
         if role != PARTICIPANT:
             self.polling.texts_delivered(session)
@@ -310,6 +327,31 @@ class Socket:
         if client.role != FACILITATOR:
             raise Refused("unauthorized", "Only the facilitator hides nicknames")
         await self.polling.quiz.hide(client.session_id, message.get("id"), message.get("hidden", True))
+
+    async def scenario_start(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role != FACILITATOR:
+            raise Refused("unauthorized", "Only the facilitator starts an exercise")
+        await self.polling.scenarios.start(client.session_id, message)
+
+    async def scenario_command(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role != FACILITATOR:
+            raise Refused("unauthorized", "Only the facilitator runs the exercise")
+        await self.polling.scenarios.command(client.session_id, message["type"], message)
+
+    async def scenario_team(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role != PARTICIPANT:
+            raise Refused("unauthorized", "Only participants join a team")
+        await self.polling.scenarios.join(client, message)
+
+    async def scenario_vote(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role != PARTICIPANT:
+            raise Refused("unauthorized", "Only participants vote in the exercise")
+        await self.polling.scenarios.vote(client, message)
+
+    async def scenario_continue(self, client: Client, message: dict[str, Any]) -> None:
+        if client.role != PARTICIPANT:
+            raise Refused("unauthorized", "Only participants move their team on")
+        await self.polling.scenarios.proceed(client, message)
 
     async def ping(self, client: Client, message: dict[str, Any]) -> None:
         await client.reply({"type": "pong"})
