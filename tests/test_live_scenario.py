@@ -3,6 +3,7 @@ in the middle that resumes every track at its step with its history."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from polling.core.model import Scenario
 from polling.core.session import Session
 from polling.store import open_store
 from polling.store.base import SessionRow
-from tests.conftest import LiveServer
+from tests.conftest import TEST_BANKS, LiveServer
 from tests.scenariodata import SCENARIO, scenario_bank
 from tests.wsclient import Peer, facilitator, participant
 
@@ -26,8 +27,9 @@ def database(both_engines: str | Path) -> str | Path:
     return both_engines
 
 
-async def seed(database: str | Path, scenario: Scenario = SCENARIO) -> dict[str, str]:
-    """A session whose bank holds the scenario, written before the server starts."""
+async def seed(database: str | Path, scenario: Scenario) -> dict[str, str]:
+    """A session whose bank holds the scenario, written into the database before the server
+    starts: so a test may give an inject an `after` shorter than a bank file allows."""
     store = open_store(database)
     await store.open()
     bank = replace(scenario_bank(), scenario=scenario)
@@ -40,17 +42,16 @@ async def seed(database: str | Path, scenario: Scenario = SCENARIO) -> dict[str,
     return {"id": "sx", "code": "EXRCS"}
 
 
-async def started(
-    server_factory: Any, database: str | Path, scenario: Scenario = SCENARIO
-) -> tuple[LiveServer, dict[str, str]]:
-    info = await seed(database, scenario)
+def started(server_factory: Any, banks_dir: Path) -> tuple[LiveServer, dict[str, Any]]:
+    """A server with tests/banks/exercise.yaml and a session of it."""
+    shutil.copy(TEST_BANKS / "exercise.yaml", banks_dir / "exercise.yaml")
     server: LiveServer = server_factory()
     server.start()
-    return server, info
+    return server, server.create_session("exercise")
 
 
-async def phone(server: LiveServer, n: int) -> tuple[Peer, dict[str, Any]]:
-    return await participant(server.ws_url, "EXRCS", token=f"scenario-phone-{n:08d}")
+async def phone(server: LiveServer, code: str, n: int) -> tuple[Peer, dict[str, Any]]:
+    return await participant(server.ws_url, code, token=f"scenario-phone-{n:08d}")
 
 
 async def until(peer: Peer, check: Any) -> dict[str, Any]:
@@ -77,12 +78,15 @@ async def error(peer: Peer, message: dict[str, Any]) -> str:
     return code
 
 
-async def test_room_mode_runs_and_resumes_after_a_restart(server_factory: Any, database: str | Path) -> None:
+async def test_room_mode_runs_and_resumes_after_a_restart(server_factory: Any, banks_dir: Path) -> None:
     """Room mode: the facilitator moves on and closes; votes, the step and the history survive a kill."""
-    server, info = await started(server_factory, database)
+    server, info = started(server_factory, banks_dir)
     boss, welcome = await facilitator(server.ws_url, info["id"], server.token)
     assert welcome["scenario"]["status"] == "waiting" and len(welcome["scenario"]["steps"]) == 7
-    phones = [await phone(server, n) for n in range(3)]
+    assert (
+        welcome["scenario"]["layout"]["arrival"] == [0, 0] and welcome["scenario"]["layout"]["papers"][0] == 1
+    )
+    phones = [await phone(server, info["code"], n) for n in range(3)]
     assert phones[0][1]["scenario"]["steps"] == [] and phones[0][1]["scenario"]["tracks"] == {}
     peers = [p for p, _ in phones]
     assert await error(peers[0], {"type": "scenario_vote", "step": "papers", "visit": 2, "option": "x"}) == (
@@ -123,7 +127,7 @@ async def test_room_mode_runs_and_resumes_after_a_restart(server_factory: Any, d
     assert (room["step"], room["visit"], room["status"]) == ("papers", visit, "open")
     assert room["counts"] == {"inspect": 2, "release": 1, "call": 0}
     assert [(v["step"], v["by"]) for v in room["history"]] == [("arrival", "facilitator")]
-    again, back = await phone(server, 2)
+    again, back = await phone(server, info["code"], 2)
     assert back["scenario"]["vote"] == "release" and back["scenario"]["tracks"]["room"]["visit"] == visit
     await boss.send({"type": "scenario_close", "team": "room"})
     moved = await until(again, lambda m: at(m, "room", "inspection"))
@@ -143,17 +147,15 @@ async def test_room_mode_runs_and_resumes_after_a_restart(server_factory: Any, d
     assert await error(boss, {"type": "scenario_next", "team": "room"}) == "invalid_transition"
 
 
-async def test_teams_end_in_different_places_across_a_restart(
-    server_factory: Any, database: str | Path
-) -> None:
+async def test_teams_end_in_different_places_across_a_restart(server_factory: Any, banks_dir: Path) -> None:
     """Two teams of two decide by majority at their own pace; after a kill each resumes with its history."""
-    server, info = await started(server_factory, database)
+    server, info = started(server_factory, banks_dir)
     boss, _ = await facilitator(server.ws_url, info["id"], server.token)
     await boss.send(
         {"type": "scenario_start", "mode": "teams", "teams": ["north", "south"], "decide": "majority"}
     )
     await until(boss, lambda m: m["status"] == "running")
-    peers = [(await phone(server, n))[0] for n in range(4)]
+    peers = [(await phone(server, info["code"], n))[0] for n in range(4)]
     teams = {0: "north", 1: "north", 2: "south", 3: "south"}
     assert await error(peers[0], {"type": "scenario_continue", "step": "arrival", "visit": 1}) == "no_team"
     assert await error(peers[0], {"type": "scenario_team", "team": "west"}) == "team_unknown"
@@ -185,7 +187,7 @@ async def test_teams_end_in_different_places_across_a_restart(
     assert (tracks["south"]["step"], tracks["south"]["status"]) == ("papers", "open")
     assert tracks["south"]["counts"] == {"inspect": 1, "release": 0, "call": 0}
     assert [v["step"] for v in tracks["north"]["history"]] == ["arrival", "papers", "released"]
-    last, back = await phone(server, 3)
+    last, back = await phone(server, info["code"], 3)
     assert back["scenario"]["member"] == {"team": "south", "spokesperson": False}
     await vote(last, "papers", south["tracks"]["south"]["visit"], "inspect")  # two of two: settled
     moved = await until(last, lambda m: at(m, "south", "inspection", "reading"))
@@ -195,7 +197,7 @@ async def test_teams_end_in_different_places_across_a_restart(
     seize = await until(last, lambda m: at(m, "south", "seize", "open"))
     visit = seize["tracks"]["south"]["visit"]
     await vote(last, "seize", visit, "return")
-    other, _ = await phone(server, 2)
+    other, _ = await phone(server, info["code"], 2)
     await vote(other, "seize", visit, "return")
     done = await until(boss, lambda m: m["tracks"]["south"]["status"] == "ended")
     assert done["tracks"]["south"]["step"] == "seize"  # the option leads nowhere: it ends there
@@ -216,7 +218,9 @@ async def test_an_inject_moves_on_by_itself_even_after_a_restart(
     short = Scenario(
         SCENARIO.start, tuple(replace(s, after=1) if s.id == "arrival" else s for s in SCENARIO.steps)
     )
-    server, info = await started(server_factory, database, short)
+    info = await seed(database, short)
+    server: LiveServer = server_factory()
+    server.start()
     boss, _ = await facilitator(server.ws_url, info["id"], server.token)
     await boss.send({"type": "scenario_start", "mode": "room"})
     first = await until(boss, lambda m: m["status"] == "running")

@@ -287,12 +287,12 @@ class Exercises:
 
     def view(self, session: Session, role: str) -> dict[str, Any] | None:
         """SCENARIO for a presenter (None when the bank has no scenario)."""
-        return scenario_view(session.bank.scenario, self.runs.get(session.id), role, self.clock(), {})
+        return scenario_view(session.bank.scenario, self.runs.get(session.id), role, self.clock())
 
     def for_phone(self, session: Session, participant: str) -> dict[str, Any] | None:
         """SCENARIO for one phone."""
         scenario = session.bank.scenario
-        return scenario_view(scenario, self.runs.get(session.id), PARTICIPANT, self.clock(), {}, participant)
+        return scenario_view(scenario, self.runs.get(session.id), PARTICIPANT, self.clock(), participant)
 
     def changed(self, session: Session) -> None:
         """A track moved or the run changed: every role is told now, and the timer follows."""

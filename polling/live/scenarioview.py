@@ -12,6 +12,7 @@ from typing import Any
 
 from polling.core.exercise import Exercise, Status, Track, Visit
 from polling.core.model import Scenario, StepKind
+from polling.core.scenario import layout
 from polling.live.views import FACILITATOR, PARTICIPANT
 
 
@@ -75,7 +76,6 @@ def scenario_view(
     exercise: Exercise | None,
     role: str,
     now: int,
-    layout: dict[str, Any],
     participant: str | None = None,
 ) -> dict[str, Any] | None:
     """SCENARIO of docs/protocol.md as `role` may see it (None when the bank has no scenario)."""
@@ -96,7 +96,7 @@ def scenario_view(
         return {
             **data,
             "steps": [s.to_dict() for s in scenario.steps],
-            "layout": layout,
+            "layout": {step: list(place) for step, place in layout(scenario).items()},
             "tracks": {t.name: track_view(exercise, t, role) for t in tracks if exercise},
         }
     assert participant is not None
