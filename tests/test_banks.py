@@ -22,7 +22,10 @@ from polling.core.model import (
     DEFAULT_WORD_LENGTH,
     Bank,
     QuestionType,
+    StepKind,
 )
+from polling.core.scenario import reachable
+from polling.media.images import check_images
 
 BUNDLED = Path(__file__).resolve().parent.parent / "question_banks"
 
@@ -575,12 +578,29 @@ def test_check_reports_missing_files_and_empty_directories(tmp_path: Path) -> No
 
 
 def test_bundled_banks_are_complete() -> None:
-    """Every bundled bank loads with no error and no warning, in every language."""
+    """Every bundled bank loads with no error and no warning, in every language, pictures included."""
     files = bank_files([BUNDLED])
     assert files, "no bundled banks"
-    problems, ok = check(files, strict=True)
+    problems, ok = check(files, strict=True, files=check_images)
     assert problems == []
     assert ok is True
+
+
+def test_bundled_exercise_is_a_full_scenario_in_english_and_russian() -> None:
+    """The bundled table-top exercise has at least 8 steps, 3 decisions and 3 endings, all reachable,
+    and every step and option is really translated into Russian."""
+    bank, _ = load_bank(BUNDLED / "cultural-property-exercise.yaml")
+    assert bank is not None and bank.scenario is not None
+    assert bank.languages == ("en", "ru")
+    steps = bank.scenario.steps
+    assert len(steps) >= 8
+    assert sum(step.kind is StepKind.DECISION for step in steps) >= 3
+    assert len(bank.scenario.endings()) >= 3
+    assert sorted(reachable(bank.scenario)) == sorted(step.id for step in steps)
+    assert any(step.after is not None for step in steps)
+    texts = [step.title for step in steps] + [step.body for step in steps if step.body is not None]
+    texts += [choice.label for step in steps for choice in step.options]
+    assert all(text["ru"] != text["en"] for text in texts)
 
 
 def test_bundled_workshop_evaluation_uses_every_type() -> None:
