@@ -190,6 +190,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also write each session's audience Q&A with votes and status: qna.csv (csv) or qna.json (json)",
     )
+    export.add_argument(
+        "--scenario",
+        action="store_true",
+        help="also write the debrief of each session's table-top exercise (sessions whose bank has a "
+        "scenario): scenario.csv (csv) or scenario.json (json)",
+    )
     export.add_argument("--out", default=".", help="folder to write the files into")
     export.add_argument(
         "--gain",
@@ -622,6 +628,7 @@ def export(args: argparse.Namespace) -> int:
     """Write each session's answers and summary (CSV) or the whole session (JSON), or one workbook
     of all the sessions (xlsx)."""
     from polling.reports import exports as exporting
+    from polling.reports.debrief import render_scenario
     from polling.reports.qnaexport import render_qna
 
     if args.gain:
@@ -642,6 +649,10 @@ def export(args: argparse.Namespace) -> int:
             if args.qna:
                 kind = "qna_json" if args.format == "json" else "qna_csv"
                 documents.append(render_qna(kind, session, info, await polling.store.qna(session.id)))
+            if args.scenario and session.bank.scenario is not None:
+                kind = "scenario_json" if args.format == "json" else "scenario_csv"
+                rows = await polling.store.scenario(session.id)
+                documents.append(render_scenario(kind, session, info, rows))
             for document in documents:
                 (out / document.filename).write_text(document.body, encoding="utf-8")
                 print(out / document.filename)

@@ -3,7 +3,11 @@ in the middle that resumes every track at its step with its history."""
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -12,9 +16,10 @@ import pytest
 
 from polling.core.model import Scenario
 from polling.core.session import Session
+from polling.reports.debrief import load_debrief
 from polling.store import open_store
 from polling.store.base import SessionRow
-from tests.conftest import TEST_BANKS, LiveServer
+from tests.conftest import ROOT, TEST_BANKS, LiveServer
 from tests.scenariodata import SCENARIO, scenario_bank
 from tests.wsclient import Peer, facilitator, participant
 
@@ -147,8 +152,11 @@ async def test_room_mode_runs_and_resumes_after_a_restart(server_factory: Any, b
     assert await error(boss, {"type": "scenario_next", "team": "room"}) == "invalid_transition"
 
 
-async def test_teams_end_in_different_places_across_a_restart(server_factory: Any, banks_dir: Path) -> None:
-    """Two teams of two decide by majority at their own pace; after a kill each resumes with its history."""
+async def test_teams_end_in_different_places_across_a_restart(
+    server_factory: Any, banks_dir: Path, tmp_path: Path
+) -> None:
+    """Two teams of two decide by majority at their own pace; after a kill each resumes with its
+    history; the debrief, its exports and `polling export --scenario` show where they parted."""
     server, info = started(server_factory, banks_dir)
     boss, _ = await facilitator(server.ws_url, info["id"], server.token)
     await boss.send(
@@ -209,6 +217,39 @@ async def test_teams_end_in_different_places_across_a_restart(server_factory: An
     ]
     assert done["tracks"]["south"]["split"] == {"keep": 0, "return": 2}
     assert done["tracks"]["north"]["step"] == "released"
+
+    debriefed = server.api("GET", f"/api/sessions/{info['id']}/scenario").json()
+    paths = {t["name"]: t["path"] for t in debriefed["tracks"]}
+    assert paths == {
+        "north": ["arrival", "papers", "released"],
+        "south": ["arrival", "papers", "inspection", "seize"],
+    }
+    assert debriefed["comparison"]["endings"] == {"north": "released", "south": "seize"}
+    assert debriefed["comparison"]["parted_after"] == "papers"
+    assert server.api("GET", f"/api/sessions/{info['id']}/scenario", token=None).status_code == 401
+    exported = server.api("GET", f"/api/sessions/{info['id']}/scenario.json")
+    assert load_debrief(exported.content) == debriefed
+    table = server.api("GET", f"/api/sessions/{info['id']}/scenario.csv")
+    rows = list(csv.DictReader(io.StringIO(table.content.decode("utf-8-sig"), newline="")))
+    assert [(r["track"], r["step"], r["choice"]) for r in rows if r["choice"]] == [
+        ("north", "papers", "release"),
+        ("south", "papers", "inspect"),
+        ("south", "seize", "return"),
+    ]
+    plain = server.create_session("e2e")
+    assert server.api("GET", f"/api/sessions/{plain['id']}/scenario").status_code == 404
+    for peer in (boss, last, other):
+        await peer.close()
+    server.stop()
+    out = tmp_path / "out"
+    done_cli = subprocess.run(
+        [sys.executable, "-m", "polling", "export", info["code"], "--scenario", "--format", "json",
+         "--out", str(out), "--db", str(server.db)],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert done_cli.returncode == 0, done_cli.stderr
+    written = out / f"exercise-{info['created'][:10]}-{info['code']}-scenario.json"
+    assert load_debrief(written.read_text(encoding="utf-8"))["tracks"] == debriefed["tracks"]
 
 
 async def test_an_inject_moves_on_by_itself_even_after_a_restart(

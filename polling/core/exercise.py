@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -20,6 +21,16 @@ from polling.core.model import Scenario, Step, StepKind
 ROOM = "room"  # the one track of room mode
 MAX_TEAMS = 12
 MAX_TEAM_NAME = 40
+
+
+def minute_of(ms: int) -> str:
+    """A time in ms as its UTC minute, no finer: how the project shows and exports times."""
+    return datetime.fromtimestamp(ms // 60_000 * 60, UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def minutes_between(entered: int, left: int) -> int:
+    """The whole minutes a step took, rounded to the nearest."""
+    return (left - entered + 30_000) // 60_000
 
 
 class ExerciseError(Exception):

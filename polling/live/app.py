@@ -36,6 +36,7 @@ from polling.live.views import FACILITATOR
 from polling.media.renditions import Renditions, default_folder
 from polling.reports import exports as export
 from polling.reports import report
+from polling.reports.debrief import SCENARIO_FILES, render_scenario
 from polling.reports.learning import course_gain, render_gain
 from polling.reports.qnaexport import QNA_FILES, board_of, render_qna
 from polling.reports.tables import LanguageError
@@ -130,11 +131,13 @@ def create_app(
         Route("/api/sessions/{session}/qna", api.qna, methods=["GET"]),
         Route("/api/sessions/{session}/qna", api.qna_settings, methods=["POST"]),
         Route("/api/sessions/{session}/qna/moderate", api.qna_moderate, methods=["POST"]),
+        Route("/api/sessions/{session}/scenario", api.scenario, methods=["GET"]),
         Route("/api/sessions/{session}/segment", api.segment, methods=["POST"]),
         Route("/api/sessions/{session}/leaderboard", api.leaderboard, methods=["POST"]),
         Route("/api/sessions/{session}/nicknames", api.hide_nickname, methods=["POST"]),
         *(Route(f"/api/sessions/{{session}}/{name}", api.export) for name in EXPORTS),
         *(Route(f"/api/sessions/{{session}}/{name}", api.qna_export) for name in QNA_EXPORTS),
+        *(Route(f"/api/sessions/{{session}}/{name}", api.scenario_export) for name in SCENARIO_EXPORTS),
         *(Route(f"/api/sessions/{{session}}/{name}", api.report) for name in REPORTS),
         Route("/api/sessions/{session}/{action}", api.command, methods=["POST"]),
         WebSocketRoute("/ws", socket.serve),
@@ -487,6 +490,23 @@ class Api:
         return download(document)
 
     @facilitator_only
+    async def scenario(self, request: Request) -> Response:
+        session = await self._session(request)
+        debriefed = self.polling.scenarios.debrief(session, self.polling.info(session))
+        if debriefed is None:
+            raise Refused("not_found", "This session's bank has no scenario")
+        return JSONResponse(debriefed)
+
+    @facilitator_only
+    async def scenario_export(self, request: Request) -> Response:
+        session = await self._session(request)
+        if session.bank.scenario is None:
+            raise Refused("not_found", "This session's bank has no scenario")
+        kind = SCENARIO_EXPORTS[request.url.path.rpartition("/")[2]]
+        rows = await self.polling.store.scenario(session.id)
+        return download(render_scenario(kind, session, self.polling.info(session), rows))
+
+    @facilitator_only
     async def export(self, request: Request) -> Response:
         session = await self._session(request)
         answers = await self.polling.store.answers(session.id)
@@ -521,6 +541,7 @@ EXPORTS = {name: kind for kind, name in export.FILES.items()}
 GAIN_EXPORTS = {"gain.json": "json", "gain.csv": "csv"}
 REPORTS = {export.REPORT_FILES[kind]: kind for kind in report.KINDS}
 QNA_EXPORTS = {name: kind for kind, name in QNA_FILES.items()}
+SCENARIO_EXPORTS = {name: kind for kind, name in SCENARIO_FILES.items()}
 
 
 def flag(body: dict[str, Any], name: str) -> bool:

@@ -15,6 +15,7 @@ from polling.live.hub import Client, Coalescer
 from polling.live.refusals import Refused
 from polling.live.scenarioview import member_message, scenario_message, scenario_view, voted_message
 from polling.live.views import FACILITATOR, PARTICIPANT, SCREEN
+from polling.reports.debrief import debrief
 
 if TYPE_CHECKING:
     from polling.live.service import Polling
@@ -293,6 +294,11 @@ class Exercises:
         """SCENARIO for one phone."""
         scenario = session.bank.scenario
         return scenario_view(scenario, self.runs.get(session.id), PARTICIPANT, self.clock(), participant)
+
+    def debrief(self, session: Session, info: dict[str, Any]) -> dict[str, Any] | None:
+        """DEBRIEF of the session's run as it stands (None when the bank has no scenario)."""
+        scenario = session.bank.scenario
+        return None if scenario is None else debrief(scenario, self.runs.get(session.id), info)
 
     def changed(self, session: Session) -> None:
         """A track moved or the run changed: every role is told now, and the timer follows."""

@@ -7,38 +7,13 @@ room or the team takes it. Only the facilitator sees the live vote counts.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from polling.core.exercise import Exercise, Status, Track, Visit
+from polling.core.exercise import Exercise, Status, Track, minute_of
 from polling.core.model import Scenario, StepKind
 from polling.core.scenario import layout
 from polling.live.views import FACILITATOR, PARTICIPANT
-
-
-def minute_of(ms: int) -> str:
-    """A time in ms as its UTC minute, no finer: how the project keeps times."""
-    return datetime.fromtimestamp(ms // 60_000 * 60, UTC).strftime("%Y-%m-%dT%H:%MZ")
-
-
-def minutes_between(entered: int, left: int) -> int:
-    """The whole minutes a step took, rounded to the nearest."""
-    return (left - entered + 30_000) // 60_000
-
-
-def visit_view(visit: Visit) -> dict[str, Any]:
-    """A visit of a step as the protocol sends it: its times to the minute, how it was settled."""
-    return {
-        "step": visit.step,
-        "visit": visit.visit,
-        "entered": minute_of(visit.entered),
-        "left": minute_of(visit.left),
-        "minutes": minutes_between(visit.entered, visit.left),
-        "choice": visit.choice,
-        "split": visit.split,
-        "override": visit.override,
-        "by": visit.by,
-    }
+from polling.reports.debrief import visit_dict
 
 
 def track_view(exercise: Exercise, track: Track, role: str) -> dict[str, Any]:
@@ -57,7 +32,7 @@ def track_view(exercise: Exercise, track: Track, role: str) -> dict[str, Any]:
         "status": str(track.status),
         "entered": minute_of(track.entered),
         "deadline": exercise.deadlines().get(track.name),
-        "history": [visit_view(v) for v in track.history],
+        "history": [visit_dict(v) for v in track.history],
         "split": split,
         "counts": track.counts(options) if role == FACILITATOR and decision else None,
         "voters": len(track.votes) if role == FACILITATOR else None,
