@@ -20,6 +20,28 @@ function filesOf(html) {
   return [...found];
 }
 
+/** The modules a script imports, statically or when a feature needs them, as paths. */
+function importsOf(script, url) {
+  const found = [];
+  for (const match of script.matchAll(/(?:from\s*|import\(\s*)"(\.\/[^"]+\.js)"/g)) {
+    found.push(new URL(match[1], new URL(url, self.location.origin)).pathname);
+  }
+  return found;
+}
+
+/** Keep one file; for a script, also every module it imports (the page loads some only when
+ * a session uses their feature, and offline it must still find them). */
+async function keep(cache, url, seen) {
+  if (seen.has(url)) return;
+  seen.add(url);
+  const response = await fetch(url);
+  if (!response.ok) return;
+  await cache.put(url, response.clone());
+  if (!url.endsWith(".js")) return;
+  const nested = importsOf(await response.text(), url);
+  await Promise.all(nested.map((next) => keep(cache, next, seen).catch(() => undefined)));
+}
+
 async function keepPage() {
   const cache = await caches.open(CACHE);
   const response = await fetch(PAGE);
@@ -27,7 +49,8 @@ async function keepPage() {
   const html = await response.clone().text();
   await cache.put(PAGE, response);
   // Each file on its own: one that fails keeps the others.
-  await Promise.all(filesOf(html).concat(CATALOGUES).map((url) => cache.add(url).catch(() => undefined)));
+  const seen = new Set();
+  await Promise.all(filesOf(html).concat(CATALOGUES).map((url) => keep(cache, url, seen).catch(() => undefined)));
 }
 
 self.addEventListener("install", (event) => {

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +18,7 @@ from starlette.testclient import TestClient
 
 from polling.live.app import PLOTLY_JS, SECURITY_HEADERS, STATIC, create_app
 from polling.live.assets import Asset, Assets, CompressedStaticFiles, choose_coding, compressed, not_modified
+from polling.live.hints import inline_script_hashes
 
 TEST_BANK = Path(__file__).parent / "banks" / "e2e.yaml"
 
@@ -142,3 +146,15 @@ def test_paths_outside_the_static_folder_stay_unreachable(client: TestClient) ->
     assert client.get("/static/%2e%2e/pyproject.toml").status_code == 404
     assert client.get("/static/nothing.js").status_code == 404
     assert client.post("/static/js/present.js").status_code == 405
+
+
+def test_the_policy_allows_the_phone_pages_inline_script_and_no_other() -> None:
+    """script-src names the SHA-256 of join.html's one inline script, and no inline script else."""
+    html = (STATIC / "join.html").read_text(encoding="utf-8")
+    [body] = re.findall(r"<script>(.*?)</script>", html, re.DOTALL)
+    digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+    parts = SECURITY_HEADERS["Content-Security-Policy"].split(";")
+    policy = dict(part.strip().split(" ", 1) for part in parts)
+    assert policy["script-src"] == f"'self' 'sha256-{digest}'"
+    assert "unsafe-inline" not in policy["script-src"]
+    assert inline_script_hashes(STATIC / "home.html", STATIC / "console.html") == []

@@ -145,3 +145,61 @@ def test_the_home_page_tells_warnings_from_errors_and_follows_the_bank_files(
         "title: Freshly written\nquestions:\n  - {id: q, type: text, prompt: Hi}\n", encoding="utf-8"
     )
     expect(home.locator(".bank", has_text="Freshly written")).to_be_visible(timeout=15000)
+
+
+# Records the page's state each time it makes a WebSocket, before any script of the page runs.
+COUNT_SOCKETS = """(() => {
+  const Native = window.WebSocket;
+  window.socketsMade = [];
+  function Counted(url, protocols) {
+    window.socketsMade.push(document.readyState);
+    return protocols === undefined ? new Native(url) : new Native(url, protocols);
+  }
+  Counted.prototype = Native.prototype;
+  Object.assign(Counted, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+  window.WebSocket = Counted;
+})()"""
+FEATURE_MODULES = ("qna.js", "qnalist.js", "paced.js", "ranking.js", "quizphone.js")
+
+
+def answered_on_watched_phone(server: LiveServer, browser: Any) -> tuple[Any, Page, list[str]]:
+    """A session whose open question a phone answered, on a page that counts its WebSockets:
+    the session, the page, and the URLs the page requested."""
+    info = server.create_session("browser")
+    server.command(info["id"], "show", question="pace")
+    server.command(info["id"], "open")
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="en-GB")
+    context.add_init_script(COUNT_SOCKETS)
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{server.url}/j/{info['code']}")
+    page.get_by_role("button", name="Too fast").click()
+    expect(page.locator("#feedback")).to_contain_text("Answer received")
+    return info, page, requested
+
+
+def test_the_phone_connects_while_its_page_still_loads(server: LiveServer, browser: Any) -> None:
+    """The page's inline script opens the one connection as the page starts; the phone answers on it."""
+    info, phone, _ = answered_on_watched_phone(server, browser)
+    try:
+        # Made while the document was still being read (not by the modules, which run after it),
+        # and the only one: the modules took it over rather than opening their own.
+        assert phone.evaluate("window.socketsMade") == ["loading"]
+        assert server.api("GET", f"/api/sessions/{info['id']}").json()["responses"] == 1
+    finally:
+        phone.context.close()
+
+
+def test_feature_modules_load_only_when_the_session_uses_them(server: LiveServer, browser: Any) -> None:
+    """A plain question fetches no Q&A, quiz, self-paced or ranking module; opening Q&A fetches its own."""
+    info, phone, requested = answered_on_watched_phone(server, browser)
+    try:
+        assert not [url for url in requested if url.endswith(FEATURE_MODULES)], requested
+        server.api("POST", f"/api/sessions/{info['id']}/qna", {"open": True})
+        phone.locator("#tab-qna").click()
+        expect(phone.get_by_role("button", name="Ask")).to_be_visible()
+        loaded = {url.rsplit("/", 1)[-1] for url in requested if url.endswith(FEATURE_MODULES)}
+        assert loaded == {"qna.js", "qnalist.js"}, requested
+    finally:
+        phone.context.close()

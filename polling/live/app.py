@@ -26,7 +26,7 @@ from polling.core.segments import DEFAULT_MIN_GROUP
 from polling.core.session import COMMANDS, Session
 from polling.live import pictures, qna
 from polling.live.assets import Assets, CompressedStaticFiles
-from polling.live.hints import catalogue_link
+from polling.live.hints import catalogue_link, inline_script_hashes
 from polling.live.joining import qr_svg
 from polling.live.refusals import Refused
 from polling.live.relay import RedisRelay
@@ -46,9 +46,11 @@ STATIC = data.STATIC
 CATALOGUES = STATIC / "i18n"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
+# The phone page's one inline script opens its connection while the modules load (join.html).
+INLINE_SCRIPTS = " ".join(inline_script_hashes(STATIC / "join.html"))
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        f"default-src 'self'; script-src 'self' {INLINE_SCRIPTS}; style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; "
         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
     ),

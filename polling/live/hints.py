@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,3 +35,17 @@ def catalogue_link(accept_language: str, catalogues: Path) -> str:
     wanted = [part.split(";")[0] for part in accept_language.split(",")]
     code = match_language(wanted, languages) or "en"
     return f"</static/i18n/{code}.json>; rel=preload; as=fetch; crossorigin"
+
+
+INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def inline_script_hashes(*pages: Path) -> list[str]:
+    """The Content-Security-Policy sources (`'sha256-…'`) that allow exactly the inline
+    scripts of these pages, and no other inline script."""
+    sources = []
+    for page in pages:
+        for body in INLINE_SCRIPT.findall(page.read_text(encoding="utf-8")):
+            digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+            sources.append(f"'sha256-{digest}'")
+    return sources

@@ -15,10 +15,6 @@ import {
 } from "./i18n.js";
 import { countdownIn, heard } from "./countdown.js";
 import { Outbox } from "./outbox.js";
-import { QnaPanel } from "./qna.js";
-import { Questionnaire, navigation, progress, reviewCard } from "./paced.js";
-import { describeOrder, rankingForm } from "./ranking.js";
-import { NICKNAME_ERRORS, PlayerPanel, feedbackBlock } from "./quizphone.js";
 import { isSlide, picture, slideBody } from "./slides.js";
 import { connect } from "./socket.js";
 import { Memory, endSummary, resultsBlock } from "./results.js";
@@ -61,7 +57,7 @@ const ACK_TIMEOUT = 8000;
 const kept = new Memory(store, code); // what this phone answered and saw, for the end
 // Self-paced: the whole questionnaire (kept on the phone, so a reload offline opens it), and
 // the answers not acknowledged yet, kept on the phone until they are.
-let paced = code ? Questionnaire.restore(store, code) : null;
+let paced = null;
 const outbox = new Outbox(store, code);
 const COURSE_KEY = "polling.course";
 
@@ -83,19 +79,63 @@ let shownKey = "";
 let ackTimer = 0;
 let socket = null;
 let tab = "question"; // "question" or "qna": which tab the phone shows while Q&A is open
-const qna = new QnaPanel((message) => !!socket && socket.send(message));
+let qna = null; // the Q&A panel, once the session's Q&A is open (qna.js)
+let qnaWelcome = null; // the welcome's Q&A, for a panel made later
 // Segment questions asked as the phone joins (agency, experience), before any question, and
 // this phone's answers to them: an option id, or null once it chose not to say.
 let joinQuestions = [];
 const joinAnswers = JSON.parse(store.get(`polling.join.${code}`) || "{}");
 let feedback = null; // this phone's own result on the current quiz question, once revealed
-const player = new PlayerPanel((message) => socket && socket.send(message));
+let player = null; // the nickname and score panel, once a quiz or leaderboard needs it (quizphone.js)
+let quizFields = {}; // the quiz fields of the last question message, for a panel made later
+
+// The modules of features a session may not use load when a message shows that it does,
+// not with the page: a slow phone fetches only what the first question needs.
+const modules = {}; // name -> the loaded module
+const loading = {}; // name -> the promise of it
+const FEATURES = {
+  qna: () => import("./qna.js"),
+  quiz: () => import("./quizphone.js"),
+  paced: () => import("./paced.js"),
+  ranking: () => import("./ranking.js"),
+};
+
+function load(name) {
+  if (!loading[name]) {
+    loading[name] = FEATURES[name]().then((module) => {
+      modules[name] = module;
+      if (name === "qna") {
+        qna = new module.QnaPanel((message) => !!socket && socket.send(message));
+        qna.welcome(qnaWelcome);
+      }
+      if (name === "quiz") {
+        player = new module.PlayerPanel((message) => socket && socket.send(message));
+        player.heard(quizFields);
+      }
+    });
+    // Without network the import may work next time.
+    loading[name].catch(() => delete loading[name]);
+  }
+  return loading[name];
+}
+
+/** The feature modules a message needs before it is handled. */
+function featuresFor(message) {
+  const names = [];
+  if (["qna", "asked", "voted"].indexOf(message.type) !== -1 || (message.qna && message.qna.open)) names.push("qna");
+  if (message.leaderboard_on || message.feedback || message.type === "score" || message.type === "player") names.push("quiz");
+  if (message.session && message.session.self_paced) names.push("paced");
+  const questions = (message.questions || []).concat(message.question ? [message.question] : []);
+  if (questions.some((q) => q && q.type === "ranking")) names.push("ranking");
+  return names;
+}
 
 const handlers = {
   welcome(message) {
     if (message.participant) store.set(TOKEN_KEY, message.participant);
     session = message.session;
-    qna.welcome(message.qna);
+    qnaWelcome = message.qna;
+    if (qna) qna.welcome(message.qna);
     applyLanguage();
     if (session.status === "ended") return finish("ended");
     if (session.self_paced) return onQuestionnaire(message);
@@ -108,15 +148,16 @@ const handlers = {
     if (!paced) onQuestion(message);
   },
   qna(message) {
+    if (!qna) return;
     const was = qna.open;
     qna.onQna(message);
     if (qna.open !== was) render();
   },
   asked(message) {
-    qna.onAsked(message);
+    if (qna) qna.onAsked(message);
   },
   voted(message) {
-    qna.onVoted(message);
+    if (qna) qna.onVoted(message);
   },
   submitted() {
     if (!paced) return;
@@ -145,8 +186,8 @@ const handlers = {
     finish("ended");
   },
   error(message) {
-    if (qna.takeError(message)) return;
-    if (NICKNAME_ERRORS.indexOf(message.code) !== -1) {
+    if (qna && qna.takeError(message)) return;
+    if (player && modules.quiz.NICKNAME_ERRORS.indexOf(message.code) !== -1) {
       player.refused(message.code);
       return;
     }
@@ -191,18 +232,20 @@ const handlers = {
     }
   },
   score(message) {
+    if (!player) return;
     player.score = message;
     player.render();
   },
   player(message) {
-    player.kept(message);
+    if (player) player.kept(message);
   },
   pong() {},
 };
 
 function onQuestion(message) {
   heard(message);
-  player.heard(message);
+  quizFields = { leaderboard_on: message.leaderboard_on, teams: message.teams };
+  if (player) player.heard(message);
   feedback = message.feedback || null;
   question = message.question;
   questionState = message.state;
@@ -345,7 +388,7 @@ function describe(value) {
   };
   if (question.type === "single") return label(value);
   if (question.type === "multiple") return listOf(value.map(label));
-  if (question.type === "ranking") return describeOrder(value, label, listOf);
+  if (question.type === "ranking" && modules.ranking) return modules.ranking.describeOrder(value, label, listOf);
   if (question.type === "scale" || question.type === "number") return formatNumber(value, { maximumFractionDigits: 10 });
   return String(value);
 }
@@ -372,7 +415,7 @@ function render() {
   else if (nextJoinQuestion()) key = `join|${nextJoinQuestion().id}|${lang}`;
   else if (!question) key = "waiting";
   else key = `question|${question.id}|${questionState}|${lang}|${results ? "results" : ""}|${JSON.stringify(feedback)}`;
-  const tabs = session && !fatal && qna.open;
+  const tabs = session && !fatal && qna && qna.open;
   if (!tabs) tab = "question";
   key += `|${language()}|${tabs ? tab : ""}`;
   if (key !== shownKey) {
@@ -388,7 +431,7 @@ function render() {
     else fill(main, tabs ? tabBar() : null, questionCard());
   }
   if (session && question && !fatal && tab === "question") renderStatus();
-  if (session && !fatal) player.render();
+  if (session && !fatal && player) player.render();
 }
 
 /** The two tabs of a session with Q&A open: the current question, and the room's questions. */
@@ -595,7 +638,7 @@ function questionCard() {
   if (build) build(body, readOnly);
   if (questionState === "closed") hint.textContent = "";
   if (results && questionState === "closed") card.append(resultsBlock(question, results, shownLanguage(), session.languages[0]));
-  if (feedback) card.append(feedbackBlock(feedback, { describe, shown: text, mark: inLanguage }));
+  if (feedback && modules.quiz) card.append(modules.quiz.feedbackBlock(feedback, { describe, shown: text, mark: inLanguage }));
   return card;
 }
 
@@ -685,8 +728,16 @@ function checkboxes(body, readOnly) {
 }
 
 function rankingField(body, readOnly) {
+  if (!modules.ranking) {
+    // Its module could not be fetched with the message: try again, then show the question.
+    load("ranking").then(() => {
+      shownKey = "";
+      render();
+    }, () => {});
+    return;
+  }
   setHint(t("join.rankHint"));
-  rankingForm(body, {
+  modules.ranking.rankingForm(body, {
     question,
     text,
     inLanguage,
@@ -916,7 +967,7 @@ function wire() {
 // -- self-paced ----------------------------------------------------------------------
 
 function onQuestionnaire(message) {
-  paced = Questionnaire.fromWelcome(store, code, message, paced);
+  paced = modules.paced.Questionnaire.fromWelcome(store, code, message, paced);
   for (const [id, known] of Object.entries(paced.answers)) {
     bumpRev(id, known.rev);
     outbox.acked(id, known.rev); // stored before the connection dropped: its ack was lost
@@ -1016,6 +1067,7 @@ function pacedCards() {
         render();
       },
     };
+    const { progress, reviewCard } = modules.paced;
     return [progress(answered, total, steps - 1, steps), reviewCard(rows, actions)];
   }
   question = paced.question;
@@ -1039,6 +1091,7 @@ function pacedCards() {
       render();
     },
   };
+  const { navigation, progress } = modules.paced;
   return [progress(answered, total, paced.index, steps), questionCard(), navigation(paced.index, steps, moves)];
 }
 
@@ -1081,6 +1134,16 @@ function onStatus(connected) {
   else if (session && question) renderStatus();
 }
 
+/** A self-paced questionnaire kept on this phone opens again, even without network. */
+async function restorePaced() {
+  if (!code || !store.get(`polling.paced.${code}`)) return;
+  await load("paced");
+  paced = modules.paced.Questionnaire.restore(store, code);
+  if (!paced) return;
+  if (paced.questions.some((q) => q.type === "ranking")) await load("ranking").catch(() => {});
+  session = paced.session;
+}
+
 function main() {
   // A facilitator link from before the facilitator's page moved to /host.
   if (!code && /(?:^#|&)token=/.test(location.hash)) {
@@ -1089,7 +1152,6 @@ function main() {
   }
   wire();
   if (!code) fatal = "enter";
-  if (paced) session = paced.session; // opened from the phone, even without network
   // Kept by a service worker, the page opens again without network (docs/protocol.md).
   if (code && "serviceWorker" in navigator) {
     // After the page has loaded: the worker's caching must not compete with the first question
@@ -1098,11 +1160,18 @@ function main() {
     if (document.readyState === "complete") register();
     else addEventListener("load", register, { once: true });
   }
-  // The catalogue and the connection load side by side; messages wait for the catalogue.
-  const ready = applyLanguage();
+  // The catalogue and the connection load side by side; messages wait for the catalogue, for a
+  // self-paced questionnaire kept on the phone, and each for the feature modules it needs, in
+  // the order they came.
+  let queue = Promise.all([applyLanguage(), restorePaced()]).then(() => paced && applyLanguage());
   if (!code) return;
   const after = {};
-  for (const [type, handler] of Object.entries(handlers)) after[type] = (message) => ready.then(() => handler(message));
+  for (const [type, handler] of Object.entries(handlers)) {
+    after[type] = (message) => {
+      const needed = Promise.all(featuresFor(message).map(load)).catch(() => {});
+      queue = queue.catch(() => {}).then(() => needed).then(() => handler(message));
+    };
+  }
   socket = connect({ hello, handlers: after, onStatus });
 }
 

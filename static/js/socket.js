@@ -12,6 +12,15 @@ const WAKE_CHECK = 5000; // after the page wakes up, a ping must be answered thi
  * handlers: {type: (message) => void}; `default` gets unknown types.
  * onStatus: (connected: boolean) => void.
  */
+/** The socket the page opened before its modules loaded (join.html), once, while it is
+ * still connecting or open; null otherwise. */
+function takeEarly(url) {
+  const early = window.pollingSocket;
+  delete window.pollingSocket;
+  if (!early || early.url !== url) return null;
+  return early.readyState === WebSocket.CONNECTING || early.readyState === WebSocket.OPEN ? early : null;
+}
+
 export function connect({ hello, handlers, onStatus = () => {} }) {
   const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
   let ws = null;
@@ -24,7 +33,7 @@ export function connect({ hello, handlers, onStatus = () => {} }) {
   function open() {
     clearTimeout(retryTimer);
     if (stopped) return;
-    ws = new WebSocket(url);
+    ws = takeEarly(url) || new WebSocket(url);
     const socket = ws;
     socket.onopen = () => {
       lastHeard = Date.now();
@@ -55,6 +64,7 @@ export function connect({ hello, handlers, onStatus = () => {} }) {
       attempt += 1;
       retryTimer = setTimeout(open, delay);
     };
+    if (socket.readyState === WebSocket.OPEN) socket.onopen(); // opened early, before the modules
   }
 
   function heartbeat() {
