@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from polling.core.exercise import Decide, Exercise, Member, Mode
+from polling.core.exercise import Exercise
 from polling.core.session import Session
+from polling.core.tracks import Decide, Member, Mode
 from polling.reports.debrief import DebriefError, debrief, load_debrief, render_scenario
 from polling.store.base import ScenarioRows
 from tests.scenariodata import SCENARIO, scenario_bank

@@ -6,17 +6,8 @@ from typing import Any
 
 import pytest
 
-from polling.core.exercise import (
-    ROOM,
-    Decide,
-    Exercise,
-    ExerciseError,
-    Member,
-    Mode,
-    Status,
-    check_start,
-    replay,
-)
+from polling.core.exercise import Exercise, replay
+from polling.core.tracks import ROOM, Decide, ExerciseError, Member, Mode, Status, check_start
 from tests.scenariodata import SCENARIO
 
 MINUTE = 60_000

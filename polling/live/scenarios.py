@@ -9,8 +9,9 @@ import contextlib
 from typing import TYPE_CHECKING, Any
 
 from polling.core.deadline import Clock, wall_clock
-from polling.core.exercise import Exercise, ExerciseError, Member, Mode, check_start, replay
+from polling.core.exercise import Exercise, replay
 from polling.core.session import Session, SessionStatus
+from polling.core.tracks import ExerciseError, Member, Mode, check_start
 from polling.live.hub import Client, Coalescer
 from polling.live.refusals import Refused
 from polling.live.scenarioview import member_message, scenario_message, scenario_view, voted_message

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from polling.core.exercise import Exercise, Status, Track, minute_of
+from polling.core.exercise import Exercise
 from polling.core.model import Scenario, StepKind
 from polling.core.scenario import layout
+from polling.core.tracks import Status, Track, minute_of
 from polling.live.views import FACILITATOR, PARTICIPANT
 from polling.reports.debrief import visit_dict
 

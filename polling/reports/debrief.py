@@ -7,9 +7,10 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from polling.core.exercise import Exercise, Track, Visit, minute_of, minutes_between, replay
+from polling.core.exercise import Exercise, replay
 from polling.core.model import Scenario
 from polling.core.session import Session
+from polling.core.tracks import Track, Visit, minute_of, minutes_between
 from polling.reports.exports import BYTE_ORDER_MARK, SECRETS, Document, _csv
 from polling.store.base import ScenarioRows
 
