@@ -109,6 +109,8 @@ def create_app(
         Route("/screen/{session}/{screen_key}", page("present.html")),
         Route("/console/{session}", page("console.html")),
         Route("/course/{course}", page("course.html")),
+        Route("/debrief", page("debrief.html")),
+        Route("/debrief/{session}", page("debrief.html")),
         Route("/j/{code}", page("join.html")),
         # The participant page's service worker, registered with the scope /j/.
         Route("/sw.js", page("sw.js")),

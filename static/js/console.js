@@ -17,6 +17,7 @@ import { breakdownParts } from "./charts.js";
 import { renderQnaPanel, statusLabel as moderationLabel, wireQnaPanel } from "./qnamod.js";
 import { isSlide } from "./slides.js";
 import { renderLeaderboard, wireLeaderboard } from "./quizconsole.js";
+import { renderScenarioPanel } from "./scenarioconsole.js";
 import { connect } from "./socket.js";
 import { isRtl, matchLanguage, pick } from "./text.js";
 import {
@@ -72,6 +73,12 @@ const handlers = {
   health(message) {
     view.storage = message.storage;
     renderStorage();
+  },
+  scenario(message) {
+    if (!view.session) return;
+    const { type, ...scenario } = message; // the push holds the exercise's fields
+    view.scenario = scenario;
+    renderScenarioPanel(view, text, send);
   },
   error(message) {
     switch (message.code) {
@@ -150,6 +157,7 @@ function render() {
   renderStorage();
   if (qna) renderQnaPanel(qna, send);
   renderLeaderboard(view, send);
+  renderScenarioPanel(view, text, send);
 }
 
 function renderStorage() {

@@ -98,6 +98,7 @@ const FEATURES = {
   quiz: () => import("./quizphone.js"),
   paced: () => import("./paced.js"),
   ranking: () => import("./ranking.js"),
+  scenario: () => import("./scenario.js"),
 };
 
 function load(name) {
@@ -107,6 +108,9 @@ function load(name) {
       if (name === "qna") {
         qna = new module.QnaPanel((message) => !!socket && socket.send(message));
         qna.welcome(qnaWelcome);
+      }
+      if (name === "scenario") {
+        scenario = new module.ScenarioPanel({ send: (message) => !!socket && socket.send(message), changed: render, language: () => [lang, session.languages[0]] });
       }
       if (name === "quiz") {
         player = new module.PlayerPanel((message) => socket && socket.send(message));
@@ -127,8 +131,12 @@ function featuresFor(message) {
   if (message.session && message.session.self_paced) names.push("paced");
   const questions = (message.questions || []).concat(message.question ? [message.question] : []);
   if (questions.some((q) => q && q.type === "ranking")) names.push("ranking");
+  // A table-top exercise: the push itself, or the welcome's copy, once it runs.
+  const exercise = message.type === "scenario" ? message : message.scenario;
+  if (exercise && exercise.status === "running") names.push("scenario");
   return names;
 }
+let scenario = null; // the table-top exercise's panel, once the session runs one (scenario.js)
 
 const handlers = {
   welcome(message) {
@@ -142,10 +150,23 @@ const handlers = {
     paced = null;
     joinQuestions = message.join_questions || [];
     for (const [id, given] of Object.entries(message.join_answers || {})) joinAnswers[id] = given.value;
+    if (scenario) {
+      scenario.onScenario(message.scenario);
+      scenario.resend(); // a vote not acknowledged before a reconnect
+    }
     onQuestion(message);
   },
   question(message) {
     if (!paced) onQuestion(message);
+  },
+  scenario(message) {
+    if (scenario) scenario.onScenario(message);
+  },
+  scenario_member(message) {
+    if (scenario) scenario.onMember(message);
+  },
+  scenario_voted(message) {
+    if (scenario) scenario.onVoted(message);
   },
   qna(message) {
     if (!qna) return;
@@ -186,7 +207,7 @@ const handlers = {
     finish("ended");
   },
   error(message) {
-    if (qna && qna.takeError(message)) return;
+    if ((qna && qna.takeError(message)) || (scenario && scenario.takeError(message))) return;
     if (player && modules.quiz.NICKNAME_ERRORS.indexOf(message.code) !== -1) {
       player.refused(message.code);
       return;
@@ -413,6 +434,7 @@ function render() {
   else if (!session) key = "connecting";
   else if (paced) key = pacedKey();
   else if (nextJoinQuestion()) key = `join|${nextJoinQuestion().id}|${lang}`;
+  else if (scenario && scenario.active) key = `scenario|${scenario.key()}`;
   else if (!question) key = "waiting";
   else key = `question|${question.id}|${questionState}|${lang}|${results ? "results" : ""}|${JSON.stringify(feedback)}`;
   const tabs = session && !fatal && qna && qna.open;
@@ -427,6 +449,7 @@ function render() {
     else if (nextJoinQuestion()) fill(main, joinCard(nextJoinQuestion()));
     else if (tab === "qna") fill(main, tabBar(), qna.element());
     else if (paced) fill(main, tabs ? tabBar() : null, pacedCards());
+    else if (scenario && scenario.active) fill(main, tabs ? tabBar() : null, scenario.element());
     else if (!question) fill(main, tabs ? tabBar() : null, messageCard(t("join.waiting"), t("join.waitingDetail"), "is-waiting"));
     else fill(main, tabs ? tabBar() : null, questionCard());
   }
@@ -870,6 +893,7 @@ function textField(body, readOnly) {
 
 /** Update the selection and the feedback line without rebuilding the form. */
 function renderStatus() {
+  if (scenario && scenario.active) return; // the exercise's card keeps its own state
   const value = currentValue();
   for (const button of document.querySelectorAll(".choice:not(.is-check), .scale-point")) {
     button.setAttribute("aria-pressed", String(value !== null && value !== undefined && button.dataset.value === String(value)));

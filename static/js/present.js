@@ -16,6 +16,8 @@ import {
 import { chosenLanguages, displayLanguages, fillDisplayControls, showInLanguages } from "./languages.js";
 import { countdownIn, heard } from "./countdown.js";
 import { renderPinned, renderQnaBoard } from "./qnaboard.js";
+import { renderScenarioView, roomTrack, scenarioCommand, scenarioNextLabel, scenarioShown } from "./scenariopresent.js";
+import { stepOf } from "./scenariostep.js";
 import { isSlide, picture, slideBody } from "./slides.js";
 import { connect } from "./socket.js";
 import { isRtl, pick } from "./text.js";
@@ -96,6 +98,12 @@ const handlers = {
     view.storage = message.storage;
     renderStorage();
   },
+  scenario(message) {
+    if (!view.session) return;
+    const { type, ...scenario } = message; // the push holds the exercise's fields
+    view.scenario = scenario;
+    render();
+  },
   error(message) {
     switch (message.code) {
       case "unauthorized":
@@ -160,6 +168,9 @@ function render() {
     showInLanguages($("#message-text"), view.session.title, shown(), fallback());
   } else if (showingQna && qna) {
     showView("qna");
+  } else if (scenarioShown(view.scenario)) {
+    renderScenarioView(view.scenario, shown(), fallback());
+    showView("scenario");
   } else if (view.current === null) {
     renderJoin();
     showView("join");
@@ -461,6 +472,9 @@ function startLanguage() {
 }
 
 function keyAction(event) {
+  // Digits pick a branch of the exercise's decision (by place too: Arabic-Indic digits).
+  const digit = /^(?:Digit|Numpad)([1-9])$/.exec(event.code || "") || /^([1-9])$/.exec(event.key);
+  if (digit) return `pick${digit[1]}`;
   const action = KEYS[event.key.length === 1 ? event.key.toLowerCase() : event.key];
   // Letter shortcuts by their place on the keyboard, so that O opens voting on a Russian
   // or Arabic layout too.
@@ -523,11 +537,49 @@ function renderControls() {
   buttons.previous.title = t("present.previousTitle", { keys: "←, Page Up" });
   const many = fillDisplayControls($("#display-lang-1"), $("#display-lang-2"), view);
   $("#display-langs").hidden = !many;
+  renderScenarioControls(buttons, toggle, next, ended);
+}
+
+/** While the exercise is on screen, the bar drives the room's track: close the vote, pick a
+ * branch (also the digit keys), go on; the question buttons step aside. */
+function renderScenarioControls(buttons, toggle, next, ended) {
+  const on = scenarioShown(view.scenario) && !showingQna && !ended;
+  const box = $("#scen-controls");
+  box.hidden = !on;
+  for (const name of ["previous", "open", "close", "reveal", "show-next"]) if (buttons[name]) buttons[name].hidden = on;
+  if (on) toggle.hidden = true;
+  if (!on) return;
+  const track = roomTrack(view.scenario);
+  const step = track && stepOf(view.scenario, track.step);
+  const picks = step && step.kind === "decision" && ["open", "tied"].includes(track.status) ? step.options || [] : [];
+  fill(
+    box,
+    picks.map((option, index) =>
+      el("button", {
+        type: "button",
+        class: "button",
+        "data-command": `pick${index + 1}`,
+        title: t("scenario.pickTitle", { key: formatNumber(index + 1) }),
+        text: `${formatNumber(index + 1)} · ${text(option.label)}`,
+      }),
+    ),
+  );
+  const command = scenarioCommand(view.scenario, "next");
+  next.disabled = !command;
+  $("#next-label").textContent = scenarioNextLabel(view.scenario);
 }
 
 function act(action) {
   if (view.session && view.session.self_paced && ["next", "previous", "show-next"].includes(action)) {
     stepPaced(action === "previous" ? -1 : 1);
+    return;
+  }
+  // While the exercise is on screen the clicker drives it, and never the questions behind it.
+  const picking = /^pick\d$/.test(action);
+  const driving = scenarioShown(view.scenario) && !showingQna && view.session.status !== "ended";
+  if (picking || (driving && ["next", "previous", "open", "close", "reveal", "hide", "show-next"].includes(action))) {
+    const command = driving ? scenarioCommand(view.scenario, picking ? "pick" : action, picking ? Number(action.slice(4)) : 0) : null;
+    if (command) send(command);
     return;
   }
   switch (action) {

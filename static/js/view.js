@@ -27,6 +27,7 @@ export function emptyView() {
     leaderboard_on: false,
     teams: [],
     nicknames: [],
+    scenario: null, // the table-top exercise as this role sees it, or null when none runs
   };
 }
 

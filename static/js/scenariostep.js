@@ -1,0 +1,59 @@
+// What the phone, the presenter and the console share about a scenario's steps: finding a
+// step, its body in a language, and a track's status in words.
+import { el } from "./dom.js";
+import { t } from "./i18n.js";
+import { blockNodes } from "./slides.js";
+import { pick, setLanguage } from "./text.js";
+
+/** The step of a scenario with this id, or null. */
+export function stepOf(scenario, id) {
+  return (scenario && scenario.steps.find((step) => step.id === id)) || null;
+}
+
+/** Whether nothing follows this step: the scenario ends there. */
+export function isEnding(step) {
+  return Boolean(step) && step.kind !== "decision" && !step.next;
+}
+
+/** A step's body in `lang` (else the bank's default language), or null when it has none:
+ * the server's parsed blocks where it sends them (as for slides), else paragraphs of text. */
+export function stepBody(step, lang, fallback, className = "slide-body") {
+  let nodes = null;
+  let shown = lang;
+  if (step.blocks) {
+    shown = step.blocks[lang] ? lang : fallback;
+    nodes = blockNodes(step.blocks[shown]);
+  } else if (step.body) {
+    shown = step.body[lang] !== undefined ? lang : fallback;
+    const text = pick(step.body, lang, fallback);
+    nodes = text.split(/\n\s*\n/).filter((part) => part.trim()).map((part) => el("p", { text: part.trim() }));
+  }
+  if (!nodes || !nodes.length) return null;
+  const node = el("div", { class: className }, nodes);
+  setLanguage(node, shown);
+  return node;
+}
+
+/** A track's status in words. */
+export function statusText(status) {
+  switch (status) {
+    case "open":
+      return t("scenario.statusOpen");
+    case "tied":
+      return t("scenario.statusTied");
+    case "reading":
+      return t("scenario.statusReading");
+    case "held":
+      return t("scenario.statusHeld");
+    case "ended":
+      return t("scenario.statusEnded");
+    default:
+      return t("scenario.statusWaiting");
+  }
+}
+
+/** An option's label by id, in `lang`. */
+export function optionLabel(step, id, lang, fallback) {
+  const option = step && (step.options || []).find((o) => o.id === id);
+  return option ? pick(option.label, lang, fallback) : id;
+}
