@@ -59,6 +59,42 @@ function edgesOf(steps) {
   return edges;
 }
 
+/** Each step's [column, row]: the server's `layout` where it sends one, else columns by
+ * distance from the start and rows in bank order within a column (steps never reached last). */
+export function placeSteps(scenario) {
+  const given = scenario.layout || null;
+  if (given && Object.keys(given).length) {
+    const places = {};
+    for (const [id, at] of Object.entries(given)) {
+      places[id] = Array.isArray(at) ? at : [at.column !== undefined ? at.column : at.col, at.row];
+    }
+    return places;
+  }
+  const byId = new Map(scenario.steps.map((step) => [step.id, step]));
+  const start = scenario.start && byId.has(scenario.start) ? scenario.start : scenario.steps.length ? scenario.steps[0].id : null;
+  const depth = new Map(start ? [[start, 0]] : []);
+  const queue = start ? [start] : [];
+  while (queue.length) {
+    const id = queue.shift();
+    for (const [, to] of edgesOf([byId.get(id)])) {
+      if (byId.has(to) && !depth.has(to)) {
+        depth.set(to, depth.get(id) + 1);
+        queue.push(to);
+      }
+    }
+  }
+  const last = Math.max(0, ...depth.values()) + 1;
+  const rows = new Map();
+  const places = {};
+  for (const step of scenario.steps) {
+    const column = depth.has(step.id) ? depth.get(step.id) : last;
+    const row = rows.get(column) || 0;
+    rows.set(column, row + 1);
+    places[step.id] = [column, row];
+  }
+  return places;
+}
+
 /** The teams in the order they get colours: the scenario's own list, else its tracks'. */
 export function teamOrder(scenario) {
   const named = scenario.teams && scenario.teams.length ? scenario.teams : [];
@@ -76,7 +112,7 @@ export function teamColour(scenario, team) {
  */
 export function scenarioMap(scenario, options) {
   const { lang, fallback, rtl = false } = options;
-  const layout = scenario.layout || {};
+  const layout = placeSteps(scenario);
   const steps = scenario.steps.filter((step) => layout[step.id]);
   const columns = Math.max(1, ...steps.map((step) => layout[step.id][0] + 1));
   const rows = Math.max(1, ...steps.map((step) => layout[step.id][1] + 1));
@@ -162,18 +198,18 @@ export function scenarioMap(scenario, options) {
     boxes.append(group);
   }
   svg.append(boxes);
-  svg.append(markers(scenario, teams, at, room));
+  svg.append(markers(scenario, layout, teams, at, room));
   return svg;
 }
 
 /** Each team's name in a pill of its colour above the box of the step it is at. */
-function markers(scenario, teams, at, room) {
+function markers(scenario, layout, teams, at, room) {
   const group = node("g", { class: "scen-markers" });
   if (room) return group;
   const byStep = new Map();
   for (const team of teams) {
     const step = scenario.tracks[team].step;
-    if (!step || !scenario.layout[step]) continue;
+    if (!step || !layout[step]) continue;
     if (!byStep.has(step)) byStep.set(step, []);
     byStep.get(step).push(team);
   }

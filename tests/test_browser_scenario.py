@@ -1,0 +1,175 @@
+"""End to end in Chromium: table-top exercises run from the console, the presenter's clicker keys and phones."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import BROWSER_TESTS, PROJECTOR, TEST_BANKS, LiveServer
+from tests.test_browser_a11y import serious_violations
+
+pytestmark = BROWSER_TESTS
+
+
+@pytest.fixture
+def exercise_server(server_factory: Any, banks_dir: Path) -> LiveServer:
+    """A running server whose banks include tests/banks/browser-exercise.yaml: an inject, two decisions, three endings."""
+    shutil.copy(TEST_BANKS / "browser-exercise.yaml", banks_dir / "browser-exercise.yaml")
+    live: LiveServer = server_factory()
+    live.start()
+    return live
+
+
+def taken(presenter: Page) -> list[tuple[str, str]]:
+    """The map's highlighted edges, as (from, to) step ids."""
+    edges: list[list[str]] = presenter.locator(".scen-path").evaluate_all(
+        "paths => paths.map(p => [p.dataset.from, p.dataset.to])"
+    )
+    return [(a, b) for a, b in edges]
+
+
+def vote(phone: Page, label: str) -> None:
+    """Tap an option of the step on a phone and wait for the server's acknowledgement."""
+    phone.get_by_role("button", name=label).click()
+    expect(phone.locator("#scenario-feedback")).to_contain_text("Vote received")
+
+
+def test_a_room_exercise_driven_from_the_presenter_with_the_clicker_keys(
+    exercise_server: LiveServer, open_page: Callable[..., Page]
+) -> None:
+    """Started from the console, the room's exercise moves on with the presenter's keys: space goes
+    on from an inject, C closes a vote and the majority leads on, a tie waits and a digit picks the
+    branch (an override); the map highlights the path taken and the phones reach the ending."""
+    server = exercise_server
+    info = server.create_session("browser-exercise")
+    token = f"#token={server.token}"
+    console = open_page(f"{server.url}/console/{info['id']}{token}")
+    presenter = open_page(f"{server.url}/present/{info['id']}{token}", PROJECTOR)
+    phones = [open_page(f"{server.url}/j/{info['code']}") for _ in range(3)]
+    expect(presenter.locator("#view-join")).to_be_visible()  # waiting: the join screen as ever
+
+    console.locator("#scenario-go").click()  # room mode is the default
+    prompt = presenter.locator("#scen-prompt")
+    expect(prompt).to_have_text("A lorry at the crossing")
+    expect(presenter.locator("#scen-step .slide-body strong")).to_have_text("used furniture")
+    current = presenter.locator(".scen-box.is-current")
+    expect(current).to_have_attribute("data-step", "arrival")
+    for phone in phones:
+        expect(phone.locator("#prompt")).to_have_text("A lorry at the crossing")
+        expect(phone.locator("#scenario")).to_contain_text("The facilitator moves on")
+
+    presenter.keyboard.press("Space")
+    expect(prompt).to_have_text("What do you do with the lorry?")
+    expect(presenter.locator(".scen-options li")).to_have_text(["1Inspect the load", "2Let it go"])
+    vote(phones[0], "Inspect the load")
+    vote(phones[1], "Inspect the load")
+    vote(phones[2], "Let it go")
+    track = console.locator('.scenario-track[data-team="room"]')
+    expect(track.locator(".mini-count")).to_have_text(["2", "1"])  # the facilitator's live counts
+
+    presenter.keyboard.press("c")
+    expect(prompt).to_have_text("Icons under the blankets: now what?")
+    last = presenter.locator("#scen-last")
+    expect(last.locator(".scen-last-title")).to_have_text("Decided: Inspect the load")
+    expect(last.locator(".scen-count")).to_have_text(["2", "1"])
+    expect(phones[2].locator(".scenario-chosen")).to_have_text("Decided: Inspect the load")
+
+    vote(phones[0], "Seize them")
+    vote(phones[1], "Call an expert")
+    presenter.keyboard.press("ArrowRight")  # next closes the vote: one each, a tie
+    expect(presenter.locator("#scen-status")).to_have_attribute("data-state", "tied")
+    expect(presenter.locator(".scen-split-row .scen-count")).to_have_text(["1", "1"])
+    expect(phones[0].locator("#scenario-status")).to_have_text("Tied: the facilitator decides")
+    presenter.keyboard.press("2")
+    expect(prompt).to_have_text("The expert dates them to the 17th century")
+    expect(last.locator(".scen-last-title")).to_have_text("The facilitator chose: Call an expert")
+    expect(current).to_have_attribute("data-step", "assessed")
+    assert taken(presenter) == [("arrival", "papers"), ("papers", "search"), ("search", "assessed")]
+    expect(presenter.locator(".scen-box.is-visited")).to_have_count(4)
+    for phone in phones:
+        expect(phone.locator("#scenario-status")).to_have_text("End of the exercise")
+        expect(phone.locator("#prompt")).to_have_text("The expert dates them to the 17th century")
+
+    presenter.keyboard.press("Space")  # nothing follows an ending: the key does nothing
+    expect(prompt).to_have_text("The expert dates them to the 17th century")
+    assert serious_violations(presenter) == []
+    assert serious_violations(phones[0]) == []
+
+
+def test_two_teams_on_four_phones_end_in_different_places(
+    exercise_server: LiveServer, open_page: Callable[..., Page]
+) -> None:
+    """Two teams of two phones (one of them in Arabic, right to left) each go at their own pace:
+    a member's "continue" moves the team on, a majority settles its vote at once, and the teams
+    end at different endings, as the phones, the presenter's map and the console show."""
+    server = exercise_server
+    info = server.create_session("browser-exercise")
+    token = f"#token={server.token}"
+    console = open_page(f"{server.url}/console/{info['id']}{token}")
+    presenter = open_page(f"{server.url}/present/{info['id']}{token}", PROJECTOR)
+    north = [open_page(f"{server.url}/j/{info['code']}") for _ in range(2)]
+    south = [open_page(f"{server.url}/j/{info['code']}"), open_page(f"{server.url}/j/{info['code']}", locale="ar")]
+
+    console.get_by_label("Teams, each at its own pace").check()
+    console.locator("#scenario-teams").fill("North\nSouth")
+    console.locator("#scenario-decide").select_option("majority")
+    console.locator("#scenario-go").click()
+    arabic = south[1]
+    expect(arabic.locator("#prompt")).to_have_text("اختر فريقك")
+    assert arabic.locator("#scenario").evaluate("node => getComputedStyle(node).direction") == "rtl"
+    for team, phones in (("North", north), ("South", south)):
+        for phone in phones:
+            phone.locator(f'.choice[data-value="{team}"]').click()
+            expect(phone.locator("#prompt")).to_have_text("A lorry at the crossing")
+    expect(north[0].locator(".scenario-team")).to_have_text("Team North")
+
+    north[0].locator("#scenario-continue").click()
+    for phone in north:
+        expect(phone.locator("#prompt")).to_have_text("What do you do with the lorry?")
+    expect(south[0].locator("#prompt")).to_have_text("A lorry at the crossing")  # each at its own pace
+    marker = presenter.locator(".scen-marker")
+    expect(marker.and_(presenter.locator('[data-team="North"]'))).to_have_attribute("data-step", "papers")
+    expect(marker.and_(presenter.locator('[data-team="South"]'))).to_have_attribute("data-step", "arrival")
+
+    vote(north[0], "Inspect the load")
+    expect(north[0].locator("#prompt")).to_have_text("What do you do with the lorry?")  # 1 of 2 is no majority
+    north[1].get_by_role("button", name="Inspect the load").click()
+    for phone in north:
+        expect(phone.locator("#prompt")).to_have_text("Icons under the blankets: now what?")
+    south[1].locator("#scenario-continue").click()
+    for phone in south:
+        expect(phone.locator("#prompt")).to_have_text("What do you do with the lorry?")
+    vote(south[0], "Let it go")
+    south[1].locator('.choice[data-value="release"]').click()
+    for phone in south:
+        expect(phone.locator("#scenario-status")).not_to_have_attribute("data-state", "open")
+        expect(phone.locator("#prompt")).to_have_text("The lorry drives on")
+    vote(north[1], "Seize them")
+    north[0].get_by_role("button", name="Seize them").click()
+    for phone in north:
+        expect(phone.locator("#prompt")).to_have_text("The icons are seized")
+        expect(phone.locator("#scenario-status")).to_have_text("End of the exercise")
+    expect(south[0].locator("#scenario-status")).to_have_text("End of the exercise")
+
+    expect(marker.and_(presenter.locator('[data-team="North"]'))).to_have_attribute("data-step", "seized")
+    expect(marker.and_(presenter.locator('[data-team="South"]'))).to_have_attribute("data-step", "released")
+    teams = presenter.locator(".scen-team")
+    expect(teams.locator(".scen-team-step")).to_have_text(["The icons are seized", "The lorry drives on"])
+    assert sorted(taken(presenter)) == [
+        ("arrival", "papers"),
+        ("arrival", "papers"),
+        ("papers", "released"),
+        ("papers", "search"),
+        ("search", "seized"),
+    ]
+    cards = console.locator(".scenario-track")
+    expect(cards.locator(".scenario-track-step")).to_have_text(["The icons are seized", "The lorry drives on"])
+    assert serious_violations(presenter) == []
+    assert serious_violations(arabic) == []
+    assert serious_violations(console) == []
