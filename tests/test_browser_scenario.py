@@ -1,8 +1,7 @@
-"""End to end in Chromium: table-top exercises run from the console, the presenter's clicker keys and phones."""
+"""End to end in Chromium: table-top exercises run from the console, the presenter's keys and phones."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +18,7 @@ pytestmark = BROWSER_TESTS
 
 @pytest.fixture
 def exercise_server(server_factory: Any, banks_dir: Path) -> LiveServer:
-    """A running server whose banks include tests/banks/browser-exercise.yaml: an inject, two decisions, three endings."""
+    """A running server with tests/banks/browser-exercise.yaml: an inject, two decisions, three endings."""
     shutil.copy(TEST_BANKS / "browser-exercise.yaml", banks_dir / "browser-exercise.yaml")
     live: LiveServer = server_factory()
     live.start()
@@ -84,7 +83,7 @@ def test_a_room_exercise_driven_from_the_presenter_with_the_clicker_keys(
     vote(phones[1], "Call an expert")
     presenter.keyboard.press("ArrowRight")  # next closes the vote: one each, a tie
     expect(presenter.locator("#scen-status")).to_have_attribute("data-state", "tied")
-    expect(presenter.locator(".scen-split-row .scen-count")).to_have_text(["1", "1"])
+    expect(presenter.locator("#scen-step > .scen-split .scen-count")).to_have_text(["1", "1"])
     expect(phones[0].locator("#scenario-status")).to_have_text("Tied: the facilitator decides")
     presenter.keyboard.press("2")
     expect(prompt).to_have_text("The expert dates them to the 17th century")
@@ -114,7 +113,8 @@ def test_two_teams_on_four_phones_end_in_different_places(
     console = open_page(f"{server.url}/console/{info['id']}{token}")
     presenter = open_page(f"{server.url}/present/{info['id']}{token}", PROJECTOR)
     north = [open_page(f"{server.url}/j/{info['code']}") for _ in range(2)]
-    south = [open_page(f"{server.url}/j/{info['code']}"), open_page(f"{server.url}/j/{info['code']}", locale="ar")]
+    join = f"{server.url}/j/{info['code']}"
+    south = [open_page(join), open_page(join, locale="ar")]
 
     console.get_by_label("Teams, each at its own pace").check()
     console.locator("#scenario-teams").fill("North\nSouth")
@@ -138,7 +138,8 @@ def test_two_teams_on_four_phones_end_in_different_places(
     expect(marker.and_(presenter.locator('[data-team="South"]'))).to_have_attribute("data-step", "arrival")
 
     vote(north[0], "Inspect the load")
-    expect(north[0].locator("#prompt")).to_have_text("What do you do with the lorry?")  # 1 of 2 is no majority
+    # One vote of two is no majority: the team is still deciding.
+    expect(north[0].locator("#prompt")).to_have_text("What do you do with the lorry?")
     north[1].get_by_role("button", name="Inspect the load").click()
     for phone in north:
         expect(phone.locator("#prompt")).to_have_text("Icons under the blankets: now what?")
@@ -169,7 +170,8 @@ def test_two_teams_on_four_phones_end_in_different_places(
         ("search", "seized"),
     ]
     cards = console.locator(".scenario-track")
-    expect(cards.locator(".scenario-track-step")).to_have_text(["The icons are seized", "The lorry drives on"])
+    ends = ["The icons are seized", "The lorry drives on"]
+    expect(cards.locator(".scenario-track-step")).to_have_text(ends)
     assert serious_violations(presenter) == []
     assert serious_violations(arabic) == []
     assert serious_violations(console) == []

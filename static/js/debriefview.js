@@ -52,7 +52,8 @@ function cell(debrief, visit, lang, fallback) {
     const chosen = el("p", { class: "debrief-choice", text: t("scenario.chosen", { option: optionLabel(step, visit.choice, lang, fallback) }) });
     setLanguage(chosen, lang);
     parts.push(chosen);
-    if (visit.override) parts.push(el("p", { class: "badge debrief-override", "data-state": "override", text: t("scenario.override") }));
+    if (visit.override) parts.push(el("p", { class: "badge debrief-by", "data-by": "override", text: t("scenario.override") }));
+    else if (visit.by === "facilitator") parts.push(el("p", { class: "badge debrief-by", "data-by": "facilitator", text: t("scenario.picked") }));
     const split = visit.split || {};
     const counts = (step.options || []).map((option) => `${pick(option.label, lang, fallback)}: ${formatNumber(split[option.id] || 0)}`);
     const votes = el("p", { class: "debrief-split", text: counts.join(" · ") });

@@ -5,7 +5,7 @@
 import { el } from "./dom.js";
 import { t } from "./i18n.js";
 import { picture } from "./slides.js";
-import { isEnding, optionLabel, statusText, stepBody, stepOf } from "./scenariostep.js";
+import { isEnding, lastDecision, optionLabel, statusText, stepBody, stepOf } from "./scenariostep.js";
 import { pick, setLanguage } from "./text.js";
 
 // Errors that only the exercise gives; the others are the exercise's only while one of its
@@ -139,8 +139,8 @@ export class ScenarioPanel {
     const ended = track.status === "ended" || isEnding(step);
     const status = ended ? "ended" : track.status;
     parts.push(el("p", { class: "state", "data-state": status === "open" ? "open" : "closed", id: "scenario-status", text: ended ? t("scenario.ending") : statusText(status) }));
-    const last = (track.history || [])[track.history ? track.history.length - 1 : 0];
-    const earlier = last && last.choice ? stepOf(this.state, last.step) : null;
+    const last = lastDecision(track);
+    const earlier = last ? stepOf(this.state, last.step) : null;
     if (earlier) parts.push(this.bankText("p", { class: "note scenario-chosen" }, t("scenario.chosen", { option: optionLabel(earlier, last.choice, lang, fallback) })));
     parts.push(this.bankText("h2", { class: "prompt", id: "prompt" }, pick(step.title, lang, fallback)));
     parts.push(stepBody(step, lang, fallback), picture(step.image, "phone", lang, fallback));

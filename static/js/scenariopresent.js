@@ -5,7 +5,7 @@ import { $, el, fill } from "./dom.js";
 import { formatNumber, t } from "./i18n.js";
 import { picture } from "./slides.js";
 import { scenarioMap, teamColour, teamOrder } from "./scenariomap.js";
-import { isEnding, optionLabel, statusText, stepBody, stepOf } from "./scenariostep.js";
+import { isEnding, lastDecision, optionLabel, statusText, stepBody, stepOf } from "./scenariostep.js";
 import { isRtl, pick, setLanguage } from "./text.js";
 
 /** Whether the presenter shows the exercise: one is running (not waiting to start, nor stopped). */
@@ -117,20 +117,27 @@ function stepView(scenario, track, step, lang, fallback) {
     if (tied) parts.push(el("p", { class: "scen-note", text: t("scenario.tiedPresenter") }));
   }
   // The decision the track has just come from, with its split: what the room chose, and how.
-  const history = track.history || [];
-  const last = history[history.length - 1];
-  const decided = last && last.choice && last.visit === track.visit - 1 ? stepOf(scenario, last.step) : null;
+  const last = lastDecision(track);
+  const decided = last ? stepOf(scenario, last.step) : null;
   if (decided) {
     parts.push(
       el(
         "div",
         { class: "scen-last", id: "scen-last" },
-        el("p", { class: "scen-last-title", text: last.override ? t("scenario.lastOverride", { option: optionLabel(decided, last.choice, lang, fallback) }) : t("scenario.lastDecision", { option: optionLabel(decided, last.choice, lang, fallback) }) }),
+        el("p", { class: "scen-last-title", text: decidedText(last, optionLabel(decided, last.choice, lang, fallback)) }),
         splitBars(decided, last.split, last.choice, lang, fallback),
       ),
     );
   }
   return parts;
+}
+
+/** How a decision was settled, in words: by the votes, by the facilitator's pick (on a tie),
+ * or by the facilitator against the votes (an override). */
+function decidedText(visit, option) {
+  if (visit.override) return t("scenario.lastOverride", { option });
+  if (visit.by === "facilitator") return t("scenario.lastPicked", { option });
+  return t("scenario.lastDecision", { option });
 }
 
 /** The options of an open vote, numbered as the digit keys pick them. */

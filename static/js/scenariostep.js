@@ -57,3 +57,13 @@ export function optionLabel(step, id, lang, fallback) {
   const option = step && (step.options || []).find((o) => o.id === id);
   return option ? pick(option.label, lang, fallback) : id;
 }
+
+/** The decision the track has just settled (the visit it came to its step from, or the step
+ * it ended at when an option led nowhere), or null. An ending's own visit, which the history
+ * keeps once reached, is passed over. */
+export function lastDecision(track) {
+  const history = track.history || [];
+  let last = history[history.length - 1];
+  if (last && last.step === track.step && last.visit === track.visit && !last.choice) last = history[history.length - 2];
+  return last && last.choice && (last.visit === track.visit - 1 || last.visit === track.visit) ? last : null;
+}
