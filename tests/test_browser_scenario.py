@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -102,11 +103,12 @@ def test_a_room_exercise_driven_from_the_presenter_with_the_clicker_keys(
 
 
 def test_two_teams_on_four_phones_end_in_different_places(
-    exercise_server: LiveServer, open_page: Callable[..., Page]
+    exercise_server: LiveServer, open_page: Callable[..., Page], tmp_path: Path
 ) -> None:
     """Two teams of two phones (one of them in Arabic, right to left) each go at their own pace:
     a member's "continue" moves the team on, a majority settles its vote at once, and the teams
-    end at different endings, as the phones, the presenter's map and the console show."""
+    end at different endings, as the phones, the presenter's map, the console and the debrief
+    (from the server, then from the exported file) show."""
     server = exercise_server
     info = server.create_session("browser-exercise")
     token = f"#token={server.token}"
@@ -175,3 +177,48 @@ def test_two_teams_on_four_phones_end_in_different_places(
     assert serious_violations(presenter) == []
     assert serious_violations(arabic) == []
     assert serious_violations(console) == []
+
+    debrief = open_page(f"{server.url}/debrief/{info['id']}{token}", PROJECTOR)
+    check_debrief(debrief, ends)
+    assert serious_violations(debrief) == []
+    exported = server.api("GET", f"/api/sessions/{info['id']}/scenario.json")
+    saved = tmp_path / "debrief.json"
+    saved.write_bytes(exported.content)
+    opened = open_page(f"{server.url}/debrief", PROJECTOR)  # no session, no token: the file alone
+    opened.locator("#debrief-file").set_input_files(str(saved))
+    expect(opened.locator("#debrief-status")).to_have_text("From the file debrief.json")
+    check_debrief(opened, ends)
+
+
+def check_debrief(page: Page, ends: list[str]) -> None:
+    """The debrief of the two-team exercise: the teams side by side, where each ended, the
+    decision they took differently and where their paths parted."""
+    table = page.locator("#debrief-table")
+    expect(table.locator("thead th")).to_have_text(["Step", "North", "South"])
+    expect(table.locator("tr.debrief-end td")).to_have_text(ends)
+    first = table.locator("tbody tr").first
+    expect(first.locator("td .debrief-step")).to_have_text(["A lorry at the crossing"] * 2)
+    expect(table.locator("tbody tr.is-different").first.locator("td .debrief-choice")).to_have_text(
+        ["Decided: Inspect the load", "Decided: Let it go"]
+    )
+    expect(table.locator("tr.debrief-total td")).to_have_text(["0 minutes · 0 overrides"] * 2)
+    papers = page.locator('#debrief-compare li[data-step="papers"]')
+    expect(papers).to_contain_text("North: Inspect the load · South: Let it go")
+    parted = "Their paths parted after: What do you do with the lorry?"
+    expect(page.locator("#debrief-parted")).to_have_text(parted)
+    expect(page.locator('.scen-marker[data-team="South"]')).to_have_attribute("data-step", "released")
+
+
+def test_the_debrief_page_refuses_a_file_that_is_no_debrief(
+    exercise_server: LiveServer, open_page: Callable[..., Page], tmp_path: Path
+) -> None:
+    """A JSON file of another kind opened on the debrief page gets a clear refusal, and no table."""
+    other = tmp_path / "export.json"
+    other.write_text(json.dumps({"session": {}, "answers": []}), encoding="utf-8")
+    page = open_page(f"{exercise_server.url}/debrief", PROJECTOR)
+    expect(page.locator("#debrief-status")).to_have_text(
+        "Open a debrief file exported from a session to show its exercise."
+    )
+    page.locator("#debrief-file").set_input_files(str(other))
+    expect(page.locator("#debrief-status")).to_have_text("This file is not an exercise debrief.")
+    expect(page.locator("#debrief-table")).to_have_count(0)

@@ -8,29 +8,20 @@ import { scenarioMap, teamColour } from "./scenariomap.js";
 import { optionLabel, stepOf } from "./scenariostep.js";
 import { isRtl, pick, setLanguage } from "./text.js";
 
-/** Whole minutes between two times (UTC minutes as "2026-12-01T10:04Z", or milliseconds). */
-function minutesBetween(from, to) {
-  const start = typeof from === "number" ? from : Date.parse(from);
-  const end = typeof to === "number" ? to : Date.parse(to);
-  return Number.isFinite(start) && Number.isFinite(end) ? Math.max(0, Math.round((end - start) / 60000)) : null;
-}
+const FORMAT = "polling-debrief";
+const VERSION = 1;
 
-/** The debrief's parts whatever the file's age: the scenario, its languages and each track's
- * visits in order, with the step it ended at. Throws when the data is no debrief. */
+/** The debrief's parts (DEBRIEF of docs/protocol.md): the scenario, its languages and each
+ * track's visits in order, with the step it ended at or stands at. Throws when the data is
+ * not a debrief this page can read (another kind of file, or a later version). */
 export function readDebrief(data) {
-  const scenario = data && (data.scenario || data);
-  if (!scenario || !Array.isArray(scenario.steps) || !scenario.tracks) throw new Error("not a debrief");
+  if (!data || data.format !== FORMAT || !(data.version <= VERSION)) throw new Error("not a debrief");
+  const scenario = data.scenario;
+  if (!scenario || !Array.isArray(scenario.steps) || !scenario.steps.length || !Array.isArray(data.tracks)) throw new Error("not a debrief");
   const session = data.session || {};
-  const languages = session.languages || data.languages || Object.keys(scenario.steps[0].title || {});
-  const tracks = Object.entries(scenario.tracks).map(([team, track]) => {
-    const visits = (track.path || track.history || track.visits || []).map((visit) => ({
-      ...visit,
-      minutes: visit.minutes !== undefined && visit.minutes !== null ? visit.minutes : minutesBetween(visit.entered, visit.left),
-    }));
-    const last = visits[visits.length - 1];
-    return { team, visits, step: track.step || (last && last.step) || null, status: track.status || null };
-  });
-  return { session, scenario, languages, tracks };
+  const languages = session.languages || Object.keys(scenario.steps[0].title || {});
+  const tracks = data.tracks.map((track) => ({ ...track, team: track.name, visits: track.visits || [] }));
+  return { session, scenario: { ...scenario, mode: data.mode, teams: tracks.map((track) => track.team) }, languages, tracks, comparison: data.comparison || null };
 }
 
 /** Whether the steps the tracks took at place `index` differ (or some have none there). */
@@ -92,6 +83,12 @@ export function renderDebrief(holder, debrief, lang) {
       ),
     );
   }
+  const totals = el(
+    "tr",
+    { class: "debrief-total" },
+    el("th", { scope: "row", text: t("scenario.total") }),
+    tracks.map((track) => el("td", { "data-team": track.team, text: `${t("scenario.minutes", { count: track.minutes || 0 })} · ${t("scenario.overrideCount", { count: track.overrides || 0 })}` })),
+  );
   const endings = el(
     "tr",
     { class: "debrief-end" },
@@ -107,7 +104,35 @@ export function renderDebrief(holder, debrief, lang) {
   fill(
     holder,
     el("div", { class: "debrief-map", dir: "ltr" }, scenarioMap(mapData, { lang: shown, fallback, rtl: isRtl(shown), label: t("scenario.debriefMapLabel") })),
-    el("div", { class: "table-wrap" }, el("table", { class: "sessions debrief-table", id: "debrief-table" }, el("thead", {}, head), el("tbody", {}, body, endings))),
+    el("div", { class: "table-wrap" }, el("table", { class: "sessions debrief-table", id: "debrief-table" }, el("thead", {}, head), el("tbody", {}, body, endings, totals))),
     tracks.length > 1 ? el("p", { class: "muted", text: t("scenario.differentNote") }) : null,
+    tracks.length > 1 ? comparison(debrief, shown, fallback) : null,
+  );
+}
+
+/** Where the tracks chose differently, decision by decision, and the step their paths parted after. */
+function comparison(debrief, lang, fallback) {
+  const compared = debrief.comparison;
+  if (!compared) return null;
+  const differ = (compared.decisions || []).filter((decision) => decision.differ);
+  const title = (id) => {
+    const step = stepOf(debrief.scenario, id);
+    return step ? pick(step.title, lang, fallback) : id;
+  };
+  const items = differ.map((decision) => {
+    const step = stepOf(debrief.scenario, decision.step);
+    const choices = Object.entries(decision.choices).map(([team, options]) => `${team}: ${options.map((id) => optionLabel(step, id, lang, fallback)).join(", ")}`);
+    const item = el("li", { "data-step": decision.step }, el("b", { text: title(decision.step) }), " ", el("span", { text: choices.join(" · ") }));
+    setLanguage(item, lang);
+    return item;
+  });
+  const parted = compared.parted_after ? el("p", { id: "debrief-parted", text: t("scenario.partedAfter", { step: title(compared.parted_after) }) }) : null;
+  if (parted) setLanguage(parted, lang);
+  return el(
+    "section",
+    { class: "debrief-compare", id: "debrief-compare" },
+    el("h2", { text: t("scenario.choseDifferently") }),
+    items.length ? el("ul", {}, items) : el("p", { class: "muted", text: t("scenario.choseAlike") }),
+    parted,
   );
 }
