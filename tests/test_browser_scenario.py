@@ -222,3 +222,53 @@ def test_the_debrief_page_refuses_a_file_that_is_no_debrief(
     page.locator("#debrief-file").set_input_files(str(other))
     expect(page.locator("#debrief-status")).to_have_text("This file is not an exercise debrief.")
     expect(page.locator("#debrief-table")).to_have_count(0)
+
+
+def test_a_spokesperson_decides_for_the_team_and_the_console_holds_releases_and_stops(
+    exercise_server: LiveServer, open_page: Callable[..., Page]
+) -> None:
+    """With one team deciding by spokesperson, the phone that ticked "I speak for my team" votes
+    and the other waits; the console holds the team at the decision, releases it, and stops the
+    run, after which phones are back to the session and the console offers a new run."""
+    server = exercise_server
+    info = server.create_session("browser-exercise")
+    console = open_page(f"{server.url}/console/{info['id']}#token={server.token}")
+    console.get_by_label("Teams, each at its own pace").check()
+    console.locator("#scenario-teams").fill("Red")
+    console.locator("#scenario-decide").select_option("spokesperson")
+    console.locator("#scenario-go").click()
+    expect(console.locator("#scenario-mode")).to_have_text("Teams, each deciding through its spokesperson")
+    speaker, member = (open_page(f"{server.url}/j/{info['code']}") for _ in range(2))
+    speaker.get_by_label("I speak for my team").check()
+    speaker.locator('.choice[data-value="Red"]').click()
+    expect(speaker.locator(".scenario-team")).to_have_text("Team Red · spokesperson")
+    member.locator('.choice[data-value="Red"]').click()
+    expect(member.locator(".scenario-team")).to_have_text("Team Red")
+
+    console.locator("#scenario-hold-step").select_option("papers")
+    console.locator("#scenario-hold").click()
+    holding = "Every team stops at: What do you do with the lorry?"
+    expect(console.locator(".scenario-hold")).to_contain_text(holding)
+    member.locator("#scenario-continue").click()
+    expect(speaker.locator("#prompt")).to_have_text("What do you do with the lorry?")
+    expect(speaker.locator("#scenario-status")).to_have_text("Paused")
+    expect(speaker.get_by_role("button", name="Let it go")).to_be_disabled()
+    expect(console.locator('.scenario-track[data-team="Red"] .badge')).to_have_text("Paused")
+
+    console.locator("#scenario-release").click()
+    expect(speaker.locator("#scenario-status")).to_have_text("Vote open")
+    expect(member.get_by_role("button", name="Let it go")).to_be_disabled()
+    expect(member.locator("#hint")).to_have_text("Your team's spokesperson votes for the team.")
+    speaker.get_by_role("button", name="Let it go").click()
+    for phone in (speaker, member):
+        expect(phone.locator("#prompt")).to_have_text("The lorry drives on")
+        expect(phone.locator(".scenario-chosen")).to_have_text("Decided: Let it go")
+
+    stop = console.locator("#scenario-stop")
+    stop.click()
+    expect(stop).to_have_text("Press again to stop the exercise")
+    stop.click()
+    expect(console.locator("#scenario-start")).to_be_visible()  # a new run may begin
+    for phone in (speaker, member):
+        expect(phone.locator("#scenario")).to_have_count(0)
+        expect(phone.locator(".message.is-waiting")).to_be_visible()

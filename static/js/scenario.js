@@ -148,7 +148,7 @@ export class ScenarioPanel {
     else if (!ended && track.status === "reading" && this.state.mode === "teams") parts.push(this.continueButton(track));
     else if (!ended && track.status === "reading") parts.push(el("p", { class: "hint", text: t("scenario.facilitatorGoesOn") }));
     if (ended) parts.push(el("p", { class: "hint", text: t("scenario.endDetail") }));
-    if (track.status === "held") parts.push(el("p", { class: "hint", text: t("scenario.heldDetail") }));
+    if (track.status === "held" && step.kind !== "decision") parts.push(el("p", { class: "hint", text: t("scenario.heldDetail") }));
     parts.push(this.feedback(step, track));
     return this.card(parts, ended ? "is-ending" : `is-${step.kind}`);
   }
@@ -251,6 +251,7 @@ export class ScenarioPanel {
     let hint = t("join.chooseOne");
     if (silent) hint = t("scenario.spokespersonDecides");
     else if (track.status === "tied") hint = t("scenario.tiedDetail");
+    else if (track.status === "held") hint = t("scenario.heldDetail");
     else if (track.status !== "open") hint = t("scenario.closedDetail");
     return [el("p", { class: "hint", id: "hint", text: hint }), list];
   }

@@ -6,6 +6,7 @@ import { formatNumber, t } from "./i18n.js";
 import { picture } from "./slides.js";
 import { scenarioMap, teamColour, teamOrder } from "./scenariomap.js";
 import { isEnding, lastDecision, optionLabel, statusText, stepBody, stepOf } from "./scenariostep.js";
+import { showInLanguages } from "./languages.js";
 import { isRtl, pick, setLanguage } from "./text.js";
 
 /** Whether the presenter shows the exercise: one is running (not waiting to start, nor stopped). */
@@ -91,7 +92,7 @@ export function renderScenarioView(scenario, languages, fallback) {
   if (room) {
     const step = stepOf(scenario, room.step);
     fill(head);
-    fill(side, step ? stepView(scenario, room, step, lang, fallback) : null);
+    fill(side, step ? stepView(scenario, room, step, languages, fallback) : null);
     side.hidden = false;
   } else {
     fill(head, el("h1", { class: "scen-title", text: t("scenario.exercise") }));
@@ -102,13 +103,15 @@ export function renderScenarioView(scenario, languages, fallback) {
   fill($("#scen-map"), scenarioMap(scenario, { lang, fallback, rtl }));
 }
 
-function stepView(scenario, track, step, lang, fallback) {
+function stepView(scenario, track, step, languages, fallback) {
+  const lang = languages[0];
   const ended = track.status === "ended" || isEnding(step);
   const parts = [
     el("p", { class: "q-meta" }, el("span", { class: "badge", id: "scen-status", "data-state": ended ? "ended" : track.status, text: ended ? t("scenario.ending") : statusText(track.status) })),
   ];
-  const title = el("h1", { class: "q-prompt", id: "scen-prompt", text: pick(step.title, lang, fallback) });
-  setLanguage(title, lang);
+  // The title in each language on screen, as a question's prompt; the rest in the first.
+  const title = el("h1", { class: "q-prompt", id: "scen-prompt" });
+  showInLanguages(title, step.title, languages, fallback);
   parts.push(title, stepBody(step, lang, fallback), picture(step.image, "screen", lang, fallback));
   if (step.kind === "decision") {
     // A tie shows its split for the facilitator's pick; an open vote shows none (no herding).
