@@ -6,12 +6,14 @@ import { t } from "./i18n.js";
 import { pick } from "./text.js";
 
 const SVG = "http://www.w3.org/2000/svg";
-const BOX_W = 300;
-const BOX_H = 118;
-const GAP_X = 90;
-const GAP_Y = 56;
-const FONT = 24;
-const LINE = 28;
+// Narrow, tall boxes with few words a line: a scenario is many columns wide and few rows high,
+// and the map is as large as the width of the screen allows.
+const BOX_W = 230;
+const BOX_H = 150;
+const GAP_X = 50;
+const GAP_Y = 40;
+const FONT = 26;
+const LINE = 31;
 const MARKER_H = 34;
 // Dark enough for white text (4.5:1 and more), far apart for the eye.
 export const TEAM_COLOURS = ["#1d4ed8", "#b91c1c", "#047857", "#7c3aed", "#b45309", "#0e7490", "#be185d", "#4d7c0f"];
@@ -24,7 +26,7 @@ function node(tag, attrs = {}, ...children) {
 }
 
 /** A title cut into at most three lines of about `width` characters, the last one shortened. */
-export function wrap(text, width = 19, lines = 3) {
+export function wrap(text, width = 13, lines = 4) {
   const words = String(text).split(/\s+/).filter(Boolean);
   const out = [];
   let line = "";
@@ -106,13 +108,32 @@ export function teamColour(scenario, team) {
   return TEAM_COLOURS[index % TEAM_COLOURS.length];
 }
 
+/** Only the columns from `first` to `last` of a layout, renumbered from 0 (rows packed). */
+function windowed(layout, first, last) {
+  const kept = {};
+  const rows = new Map();
+  for (const [id, [column]] of Object.entries(layout).sort((a, b) => a[1][0] - b[1][0] || a[1][1] - b[1][1])) {
+    if (column < first || column > last) continue;
+    const packed = rows.get(column) || 0;
+    rows.set(column, packed + 1);
+    kept[id] = [column - first, packed];
+  }
+  return kept;
+}
+
 /**
  * The map as an <svg> element. `options`: `lang` and `fallback` (the bank language to show
- * titles in), `rtl` (columns run right to left), `label` (the map's accessible name).
+ * titles in), `rtl` (columns run right to left), `label` (the map's accessible name), `around`
+ * (a step id: show only the column before it and the two after, so that a long scenario stays
+ * readable beside the step it is at).
  */
 export function scenarioMap(scenario, options) {
   const { lang, fallback, rtl = false } = options;
-  const layout = placeSteps(scenario);
+  let layout = placeSteps(scenario);
+  if (options.around && layout[options.around]) {
+    const column = layout[options.around][0];
+    layout = windowed(layout, column - 1, column + 2);
+  }
   const steps = scenario.steps.filter((step) => layout[step.id]);
   const columns = Math.max(1, ...steps.map((step) => layout[step.id][0] + 1));
   const rows = Math.max(1, ...steps.map((step) => layout[step.id][1] + 1));
@@ -224,7 +245,8 @@ function markers(scenario, layout, teams, at, room) {
           "g",
           { class: "scen-marker", "data-team": team, "data-step": step },
           node("rect", { x: left, y: y - MARKER_H - 2, width, height: MARKER_H, rx: MARKER_H / 2, fill: teamColour(scenario, team) }),
-          node("text", { x: left + width / 2, y: y - 10, "font-size": 22, "text-anchor": "middle" }, document.createTextNode(label)),
+          // As large as the pill allows, so that three teams at one step still fit.
+          node("text", { x: left + width / 2, y: y - 10, "font-size": Math.min(22, Math.floor(width / (Math.max(3, label.length) * 0.62))), "text-anchor": "middle" }, document.createTextNode(label)),
         ),
       );
     });

@@ -4,10 +4,12 @@
 import { $, el, fill } from "./dom.js";
 import { formatNumber, t } from "./i18n.js";
 import { picture } from "./slides.js";
-import { scenarioMap, teamColour, teamOrder } from "./scenariomap.js";
+import { placeSteps, scenarioMap, teamColour, teamOrder } from "./scenariomap.js";
 import { isEnding, lastDecision, optionLabel, statusText, stepBody, stepOf } from "./scenariostep.js";
 import { showInLanguages } from "./languages.js";
 import { isRtl, pick, setLanguage } from "./text.js";
+
+const ROOM_COLUMNS = 5; // the widest map shown whole beside the room's step
 
 /** Whether the presenter shows the exercise: one is running (not waiting to start, nor stopped). */
 export function scenarioShown(scenario) {
@@ -100,7 +102,11 @@ export function renderScenarioView(scenario, languages, fallback) {
     side.hidden = false;
   }
   $("#view-scenario").dataset.mode = room ? "room" : "teams";
-  fill($("#scen-map"), scenarioMap(scenario, { lang, fallback, rtl }));
+  // Beside the room's step, a long scenario shows only the column before the step and the two
+  // after it; teams mode shows it whole, to see every team at once.
+  const places = placeSteps(scenario);
+  const wide = Math.max(0, ...Object.values(places).map((place) => place[0])) + 1 > ROOM_COLUMNS;
+  fill($("#scen-map"), scenarioMap(scenario, { lang, fallback, rtl, around: room && wide ? room.step : null }));
 }
 
 function stepView(scenario, track, step, languages, fallback) {
