@@ -208,15 +208,15 @@ export class ScenarioPanel {
         class: "choice",
         "data-value": team,
         "aria-pressed": String(Boolean(member && member.team === team)),
-        dir: "auto",
-        text: team,
+        // The page's direction for the button (its mark on the reading side), the name isolated.
+        dir: document.documentElement.dir === "rtl" ? "rtl" : "ltr",
         onclick: () => {
           const message = { type: "scenario_team", team };
           if (spokes) message.spokesperson = this.spokesperson;
           this.note = this.request(message) ? { kind: "pending", text: t("join.sending") } : { kind: "error", text: t("join.notSent") };
           this.changed();
         },
-      }),
+      }, el("bdi", { text: team })),
     );
     return this.card([
       el("p", { class: "state", "data-state": "join", text: t("scenario.exercise") }),
