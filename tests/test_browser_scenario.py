@@ -72,6 +72,7 @@ def test_a_room_exercise_driven_from_the_presenter_with_the_clicker_keys(
     vote(phones[2], "Let it go")
     track = console.locator('.scenario-track[data-team="room"]')
     expect(track.locator(".mini-count")).to_have_text(["2", "1"])  # the facilitator's live counts
+    expect(track.locator(".scenario-voters")).to_have_text("3 phones voted")
 
     presenter.keyboard.press("c")
     expect(prompt).to_have_text("Icons under the blankets: now what?")
@@ -140,6 +141,9 @@ def test_two_teams_on_four_phones_end_in_different_places(
     expect(marker.and_(presenter.locator('[data-team="South"]'))).to_have_attribute("data-step", "arrival")
 
     vote(north[0], "Inspect the load")
+    expect(console.locator('.scenario-track[data-team="North"] .scenario-voters')).to_have_text(
+        "1 of 2 phones of the team voted"
+    )
     # One vote of two is no majority: the team is still deciding.
     expect(north[0].locator("#prompt")).to_have_text("What do you do with the lorry?")
     north[1].get_by_role("button", name="Inspect the load").click()

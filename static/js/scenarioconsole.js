@@ -130,8 +130,15 @@ function trackCard(scenario, team, text, send) {
     ),
     el("p", { class: "scenario-track-step", dir: "auto", text: step ? text(step.title) : "" }),
     rows.length ? el("ul", { class: "mini-rows" }, rows) : null,
+    rows.length && typeof track.voters === "number" ? el("p", { class: "muted scenario-voters", text: voters(track, teams) }) : null,
     actions.length ? el("div", { class: "links" }, actions) : null,
   );
+}
+
+/** How many phones voted on the track's decision; in teams mode, of the team's members. */
+function voters(track, teams) {
+  if (teams) return t("scenario.votersOf", { voters: formatNumber(track.voters), members: formatNumber(track.members) });
+  return t("scenario.voters", { count: track.voters });
 }
 
 function holdRow(scenario, text, send) {
