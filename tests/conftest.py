@@ -222,13 +222,18 @@ def server_factory(tmp_path: Path, banks_dir: Path, database: str | Path) -> Ite
         server.stop()
 
 
-@pytest.fixture
-def server(server_factory: Any, banks_dir: Path) -> LiveServer:
-    """A running server whose banks include tests/banks/browser.yaml, the browser tests' small bank."""
-    shutil.copy(TEST_BANKS / "browser.yaml", banks_dir / "browser.yaml")
+def serving(server_factory: Any, banks_dir: Path, bank: str) -> LiveServer:
+    """A started server whose banks include the file `bank` of tests/banks/."""
+    shutil.copy(TEST_BANKS / bank, banks_dir / bank)
     live: LiveServer = server_factory()
     live.start()
     return live
+
+
+@pytest.fixture
+def server(server_factory: Any, banks_dir: Path) -> LiveServer:
+    """A running server whose banks include tests/banks/browser.yaml, the browser tests' small bank."""
+    return serving(server_factory, banks_dir, "browser.yaml")
 
 
 @pytest.fixture

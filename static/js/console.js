@@ -17,6 +17,7 @@ import { breakdownParts } from "./charts.js";
 import { renderQnaPanel, statusLabel as moderationLabel, wireQnaPanel } from "./qnamod.js";
 import { isSlide } from "./slides.js";
 import { renderLeaderboard, wireLeaderboard } from "./quizconsole.js";
+import { heard } from "./countdown.js";
 import { renderScenarioPanel } from "./scenarioconsole.js";
 import { connect } from "./socket.js";
 import { isRtl, matchLanguage, pick } from "./text.js";
@@ -76,6 +77,7 @@ const handlers = {
   },
   scenario(message) {
     if (!view.session) return;
+    heard(message); // the server's clock, for the time left before an inject moves on
     const { type, ...scenario } = message; // the push holds the exercise's fields
     view.scenario = scenario;
     renderScenarioPanel(view, text, send);

@@ -100,6 +100,7 @@ const handlers = {
   },
   scenario(message) {
     if (!view.session) return;
+    heard(message); // the server's clock, for the time left before an inject moves on
     const { type, ...scenario } = message; // the push holds the exercise's fields
     view.scenario = scenario;
     render();

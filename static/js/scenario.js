@@ -2,10 +2,11 @@
 // team (teams mode), say whether this phone speaks for it, read the step in the phone's
 // language, vote on a decision (the vote counts once the server acknowledges it), "continue"
 // after an inject in teams mode, and the ending the room or team reached.
+import { heard } from "./countdown.js";
 import { el } from "./dom.js";
 import { t } from "./i18n.js";
 import { picture } from "./slides.js";
-import { isEnding, lastDecision, optionLabel, statusText, stepBody, stepOf } from "./scenariostep.js";
+import { isEnding, lastDecision, moveOnTimer, optionLabel, statusText, stepBody, stepOf } from "./scenariostep.js";
 import { pick, setLanguage } from "./text.js";
 
 // Errors that only the exercise gives; the others are the exercise's only while one of its
@@ -35,6 +36,7 @@ export class ScenarioPanel {
 
   onScenario(state) {
     const before = this.track();
+    heard(state); // the server's clock, for the time left before an inject moves on
     this.state = state || null;
     const track = this.track();
     if (before && (!track || before.step !== track.step || before.visit !== track.visit)) {
@@ -121,7 +123,7 @@ export class ScenarioPanel {
   key() {
     const track = this.track();
     const member = this.member();
-    const where = track ? `${track.step}|${track.visit}|${track.status}|${track.history ? track.history.length : 0}` : "";
+    const where = track ? `${track.step}|${track.visit}|${track.status}|${track.history ? track.history.length : 0}|${track.deadline}` : "";
     const who = member ? `${member.team}|${member.spokesperson}` : "";
     return `${this.language().join(",")}|${who}|${this.choosing}|${where}|${this.vote()}|${JSON.stringify(this.pending)}|${this.note ? this.note.text : ""}|${this.state && this.state.hold}`;
   }
@@ -139,6 +141,7 @@ export class ScenarioPanel {
     const ended = track.status === "ended" || isEnding(step);
     const status = ended ? "ended" : track.status;
     parts.push(el("p", { class: "state", "data-state": status === "open" ? "open" : "closed", id: "scenario-status", text: ended ? t("scenario.ending") : statusText(status) }));
+    if (!ended) parts.push(moveOnTimer(track, { id: "scenario-countdown" }));
     const last = lastDecision(track);
     const earlier = last ? stepOf(this.state, last.step) : null;
     if (earlier) parts.push(this.bankText("p", { class: "note scenario-chosen" }, t("scenario.chosen", { option: optionLabel(earlier, last.choice, lang, fallback) })));

@@ -3,7 +3,7 @@
 // live counts; hold every team at a step and release them; stop; open the debrief.
 import { $, el, fill } from "./dom.js";
 import { formatNumber, t } from "./i18n.js";
-import { isEnding, statusText, stepOf } from "./scenariostep.js";
+import { isEnding, moveOnTimer, statusText, stepOf } from "./scenariostep.js";
 import { teamColour, teamOrder } from "./scenariomap.js";
 
 let stopArmed = 0; // the timer of a first tap on "stop", waiting for the second
@@ -129,6 +129,7 @@ function trackCard(scenario, team, text, send) {
       el("span", { class: "badge", "data-state": ended ? "ended" : track.status, text: ended ? t("scenario.ending") : statusText(track.status) }),
     ),
     el("p", { class: "scenario-track-step", dir: "auto", text: step ? text(step.title) : "" }),
+    ended ? null : moveOnTimer(track),
     rows.length ? el("ul", { class: "mini-rows" }, rows) : null,
     rows.length && typeof track.voters === "number" ? el("p", { class: "muted scenario-voters", text: voters(track, teams) }) : null,
     actions.length ? el("div", { class: "links" }, actions) : null,

@@ -5,7 +5,7 @@ import { $, el, fill } from "./dom.js";
 import { formatNumber, t } from "./i18n.js";
 import { picture } from "./slides.js";
 import { placeSteps, scenarioMap, teamColour, teamOrder } from "./scenariomap.js";
-import { isEnding, lastDecision, optionLabel, statusText, stepBody, stepOf } from "./scenariostep.js";
+import { isEnding, lastDecision, moveOnTimer, optionLabel, statusText, stepBody, stepOf } from "./scenariostep.js";
 import { showInLanguages } from "./languages.js";
 import { isRtl, pick, setLanguage } from "./text.js";
 
@@ -114,6 +114,7 @@ function stepView(scenario, track, step, languages, fallback) {
   const ended = track.status === "ended" || isEnding(step);
   const parts = [
     el("p", { class: "q-meta" }, el("span", { class: "badge", id: "scen-status", "data-state": ended ? "ended" : track.status, text: ended ? t("scenario.ending") : statusText(track.status) })),
+    moveOnTimer(track, { id: "scen-countdown" }),
   ];
   // The title in each language on screen, as a question's prompt; the rest in the first.
   const title = el("h1", { class: "q-prompt", id: "scen-prompt" });
@@ -184,6 +185,7 @@ function teamList(scenario, lang, fallback) {
           el("bdi", { class: "scen-team-name", text: team }),
           where,
           el("span", { class: "badge", "data-state": ended ? "ended" : track.status, text: ended ? t("scenario.ending") : statusText(track.status) }),
+          moveOnTimer(track),
         );
       }),
   );

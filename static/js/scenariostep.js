@@ -1,5 +1,7 @@
 // What the phone, the presenter and the console share about a scenario's steps: finding a
-// step, its body in a language, and a track's status in words.
+// step, its body in a language, a track's status in words and the time before an inject moves
+// on by itself.
+import { timerIn } from "./countdown.js";
 import { el } from "./dom.js";
 import { t } from "./i18n.js";
 import { blockNodes } from "./slides.js";
@@ -50,6 +52,14 @@ export function statusText(status) {
     default:
       return t("scenario.statusWaiting");
   }
+}
+
+/** The seconds left before the track's inject moves on by itself, counted on the server's
+ * clock, as a node with `props`; null while no timer runs (no `after`, held, or not an inject). */
+export function moveOnTimer(track, props = {}) {
+  if (!track || track.status !== "reading" || typeof track.deadline !== "number") return null;
+  const node = el("p", { ...props, class: `countdown scen-countdown ${props.class || ""}`.trim(), role: "timer" });
+  return timerIn(node, track.deadline, (seconds) => t("scenario.movesOn", { seconds }));
 }
 
 /** An option's label by id, in `lang`. */
