@@ -39,8 +39,9 @@ engines:
 	    echo "PostgreSQL or Redis is missing: run 'sudo apt-get install postgresql redis-server' for their tests"; \
 	  fi; }
 
+# Two processes: most of the suite's time is spent waiting on servers and browsers, not on a core.
 test: $(STAMP) browser engines lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadgroup --durations=20
 
 bench: $(STAMP)
 	$(PY) -m polling bench --participants $(N) --repeat $(REPEAT)

@@ -290,10 +290,36 @@ def open_page(browser: Any) -> Iterator[Any]:
         context.close()
 
 
+# The suite runs in several processes (pytest-xdist): each worker hands the controller how many
+# hostile cases its property-based tests threw, for the summary below.
+WORKER_FUZZ_COUNTS: dict[str, int] = {}
+
+
+def fuzz_counts() -> dict[str, int]:
+    """The hostile cases thrown in this process, by kind."""
+    fuzz = sys.modules.get("tests.test_fuzz")
+    return dict(getattr(fuzz, "COUNTS", {}))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On a worker: hand this process's fuzz counts to the controller."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["fuzz_counts"] = fuzz_counts()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """On the controller: add up the fuzz counts of a worker that finished."""
+    for what, count in getattr(node, "workeroutput", {}).get("fuzz_counts", {}).items():
+        WORKER_FUZZ_COUNTS[what] = WORKER_FUZZ_COUNTS.get(what, 0) + count
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """After the run, say how many hostile cases the property-based tests threw, if they ran."""
-    fuzz = sys.modules.get("tests.test_fuzz")
-    counts: dict[str, int] = getattr(fuzz, "COUNTS", {})
+    counts = fuzz_counts()
+    for what, count in WORKER_FUZZ_COUNTS.items():
+        counts[what] = counts.get(what, 0) + count
     if counts:
         total = sum(counts.values())
         terminalreporter.write_line(

@@ -77,6 +77,8 @@ TO_ANYONE = TO_PARTICIPANT | TO_PRESENTER
 # -- counting cases ----------------------------------------------------------------------
 
 COUNTS: dict[str, int] = {}
+# One process runs them all (`make test` runs the suite in two), so the report file holds every count.
+pytestmark = pytest.mark.xdist_group("fuzz")
 
 
 def report(what: str, count: int, expected: int) -> None:
