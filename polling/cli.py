@@ -768,6 +768,7 @@ def archive_session(args: argparse.Namespace) -> int:
             session = _find(polling, args.session)
             row, answers, joined, finished = await read_session(polling.store, session.id)
             qna = await polling.store.qna(session.id)
+            scenario = await polling.store.scenario(session.id)
         except LookupError:
             print(f"polling: no session {args.session!r}", file=sys.stderr)
             return 1
@@ -775,10 +776,10 @@ def archive_session(args: argparse.Namespace) -> int:
             await polling.store.close()
         out = Path(args.out or f"{row.id}-{row.created[:10]}{SUFFIX}")
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(encode(row, answers, joined, finished, qna), encoding="utf-8")
+        out.write_text(encode(row, answers, joined, finished, qna, scenario), encoding="utf-8")
         print(
-            f"archived session {row.id} ({row.code}): {len(answers)} answer(s) and "
-            f"{len(qna.questions)} Q&A question(s) in {out}"
+            f"archived session {row.id} ({row.code}): {len(answers)} answer(s), "
+            f"{len(qna.questions)} Q&A question(s) and {len(scenario.events)} exercise event(s) in {out}"
         )
         return 0
 
@@ -819,6 +820,7 @@ def restore_session(args: argparse.Namespace) -> int:
                 args.replace,
                 new_code,
                 archive.qna,
+                archive.scenario,
             )
         except SessionExists as error:
             print(f"polling: {error}: pass --replace to overwrite it", file=sys.stderr)

@@ -7,14 +7,17 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from polling.core.banks import load_bank
+from polling.core.exercise import Exercise
+from polling.core.tracks import Member
 from polling.reports.archive import KIND, ArchiveError, checksum, decode, encode
 from polling.store import open_store
-from polling.store.base import AnswerRow, QnaQuestionRow, QnaRows, SessionRow
-from tests.conftest import TEST_BANKS
+from polling.store.base import AnswerRow, QnaQuestionRow, QnaRows, ScenarioRows, SessionRow
+from tests.conftest import TEST_BANKS, LiveServer
 
 SESSION = "arch1"
 CODE = "KQXZT"
@@ -217,6 +220,135 @@ def test_an_archive_written_without_qna_restores(both_engines: str | Path, tmp_p
     after = exports(both_engines, tmp_path / "after", tmp_path)
     csv = next(text for name, text in after.items() if name.endswith("qna.csv"))
     assert csv.splitlines()[0].endswith("votes,pinned") and csv.splitlines()[1:] == []
+
+
+EXERCISE = "arch2"
+T0 = 1_795_856_400_000  # 2026-11-28T09:00Z in milliseconds, as the exercise's log keeps time
+# The tables: red with two phones (one speaks for it), blue with two phones that never answered a poll.
+MEMBERS = [
+    ("key-aaaa", "red", True),
+    ("key-bbbb", "red", False),
+    ("key-gggg", "blue", False),
+    ("key-hhhh", "blue", False),
+]
+
+
+def exercise_rows() -> tuple[SessionRow, ScenarioRows]:
+    """A teams-mode exercise: both tables read the first inject, red decides by its votes, blue's
+    lone vote is overridden by the facilitator, and the exercise stops."""
+    bank, _ = load_bank(TEST_BANKS / "exercise.yaml")
+    assert bank is not None and bank.scenario is not None
+    control = {**CONTROL, "current": None, "states": {}, "revealed": []}
+    row = SessionRow(EXERCISE, "EXRCZ", bank, "secret-screen-key", False, "2026-11-28T09:00Z", control)
+    start = {"kind": "start", "mode": "teams", "teams": ["red", "blue"], "decide": "majority", "at": T0}
+    exercise = Exercise.started(bank.scenario, start)
+    for phone, team, speaks in MEMBERS:
+        exercise.set_member(phone, Member(team, speaks))
+    events: list[dict[str, object]] = [start]
+
+    def happen(event: dict[str, object] | None) -> None:
+        assert event is not None
+        exercise.apply(event)
+        events.append(event)
+
+    happen(exercise.next("red", T0 + 60_000))
+    happen(exercise.next("blue", T0 + 120_000))
+    votes = []
+    for phone, team, option in [
+        ("key-aaaa", "red", "inspect"),
+        ("key-bbbb", "red", "inspect"),
+        ("key-gggg", "blue", "release"),
+    ]:
+        visit = exercise.tracks[team].visit
+        assert exercise.vote(team, visit, phone, option)
+        votes.append((1, team, visit, phone, option))
+    happen(exercise.settled("red", T0 + 180_000))
+    happen(exercise.choose("blue", "call", T0 + 240_000))
+    happen(exercise.check_stop(T0 + 300_000))
+    return row, ScenarioRows(events, votes, MEMBERS)  # type: ignore[arg-type]
+
+
+async def fill_exercise(db: str | Path) -> None:
+    store = open_store(db)
+    await store.open()
+    row, rows = exercise_rows()
+    await store.create_session(row)
+    for event in rows.events:
+        await store.add_scenario_event(EXERCISE, event)
+    for phone, team, speaks in rows.members:
+        await store.save_scenario_member(EXERCISE, phone, team, speaks)
+    for vote in rows.votes:
+        await store.save_scenario_vote(EXERCISE, *vote)
+    await store.close()
+
+
+def debriefed(server_factory: object, db: str | Path, log: Path) -> dict[str, Any]:
+    """The debrief `GET /api/sessions/{id}/scenario` gives of the exercise, from a server on `db`."""
+    assert callable(server_factory)
+    server: LiveServer = server_factory(db=db, log=log)
+    server.start()
+    response = server.api("GET", f"/api/sessions/{EXERCISE}/scenario")
+    server.stop()
+    assert response.status_code == 200, response.text
+    data: dict[str, Any] = response.json()
+    assert data["session"].pop("join_url").endswith("/j/EXRCZ")  # the server's address, not the session's
+    return data
+
+
+def test_an_exercise_archived_and_restored_debriefs_the_same(
+    both_engines: str | Path, tmp_path: Path, server_factory: object
+) -> None:
+    """A teams exercise (votes, team choices, an override) archived and restored gives the same debrief."""
+    source = tmp_path / "laptop.sqlite3"
+    asyncio.run(fill_exercise(source))
+    original = debriefed(server_factory, source, tmp_path / "before.log")
+    tracks = {t["name"]: t for t in original["tracks"]}
+    assert original["status"] == "stopped" and original["mode"] == "teams"
+    assert tracks["red"]["visits"][1]["split"] == {"inspect": 2, "release": 0, "call": 0}
+    assert tracks["blue"]["visits"][1]["override"] and tracks["blue"]["visits"][1]["choice"] == "call"
+
+    archive = tmp_path / "exercise.polling.json"
+    done = polling("archive", EXERCISE, "--out", str(archive), "--db", str(source), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "6 exercise event(s)" in done.stdout
+    text = archive.read_text(encoding="utf-8")
+    assert "key-" not in text and "secret-screen-key" not in text
+    body = json.loads(text)["body"]["scenario"]
+    assert [m["participant"] for m in body["members"]] == ["p1", "p2", "p3", "p4"]
+    assert {v["participant"] for v in body["votes"]} == {"p1", "p2", "p3"}
+
+    done = polling("restore", str(archive), "--db", str(both_engines), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert debriefed(server_factory, both_engines, tmp_path / "after.log") == original
+
+
+def test_archive_round_trips_an_exercise_with_the_same_stand_ins() -> None:
+    """The exercise's events, votes and teams come back whole, its phones named as in the answers."""
+    row, answers, joined, finished = session_rows()
+    _, rows = exercise_rows()
+    archive = decode(encode(row, answers, joined, finished, None, rows), screen_key="k")
+    names = {"key-aaaa": "p1", "key-bbbb": "p2", "key-gggg": "p5", "key-hhhh": "p6"}
+    assert archive.scenario.events == rows.events
+    assert archive.scenario.members == [(names[p], team, speaks) for p, team, speaks in rows.members]
+    assert archive.scenario.votes == [(r, t, v, names[p], o) for r, t, v, p, o in rows.votes]
+
+
+def test_an_archive_written_without_the_exercise_restores(tmp_path: Path) -> None:
+    """A version-1 archive whose body has no `scenario` restores as a session whose exercise never began."""
+    row, answers, joined, finished = session_rows()
+    document = json.loads(encode(row, answers, joined, finished, qna_rows(), exercise_rows()[1]))
+    del document["body"]["scenario"]
+    document["checksum"] = checksum(document["body"])
+    assert document["version"] == 1
+    text = json.dumps(document)
+    archive = decode(text, screen_key="k")
+    assert archive.scenario == ScenarioRows([], [], []) and len(archive.qna.questions) == 4
+    older = tmp_path / "older.polling.json"
+    older.write_text(text, encoding="utf-8")
+    db = tmp_path / "hq.sqlite3"
+    done = polling("restore", str(older), "--db", str(db), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert f"restored session {SESSION} (8 answer(s))" in done.stdout
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,9 @@
 The file is JSON: `{"kind": KIND, "version": VERSION, "checksum": "sha256:...", "body": {...}}`,
 the checksum taken over the body's canonical encoding (sorted keys, no spaces, UTF-8), so a
 file edited or cut short on the way is refused rather than loaded half right. The body's `qna`
-(the audience Q&A) came after the first archives of this version: one without it restores as a
-session whose Q&A was never used.
+(the audience Q&A) and `scenario` (the table-top exercise) came after the first archives of this
+version, as parts a body may lack, so the version stays: one without them restores as a session
+whose Q&A or exercise was never used.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from polling.core.model import Bank
 from polling.core.qna import Status
-from polling.store.base import AnswerRow, QnaQuestionRow, QnaRows, SessionRow
+from polling.store.base import AnswerRow, QnaQuestionRow, QnaRows, ScenarioRows, SessionRow
 
 KIND = "polling-session-archive"
 VERSION = 1
@@ -30,13 +31,14 @@ class ArchiveError(Exception):
 @dataclass(frozen=True)
 class Archive:
     """One session as archived: its row (with no secret), its answers, the phones that joined,
-    those that submitted a self-paced questionnaire, and its audience Q&A."""
+    those that submitted a self-paced questionnaire, its audience Q&A and its exercise."""
 
     session: SessionRow
     answers: list[AnswerRow]
     joined: list[str]
     finished: list[str]
     qna: QnaRows = field(default_factory=lambda: QnaRows(None, [], []))
+    scenario: ScenarioRows = field(default_factory=lambda: ScenarioRows([], [], []))
 
 
 def checksum(body: dict[str, Any]) -> str:
@@ -46,15 +48,27 @@ def checksum(body: dict[str, Any]) -> str:
 
 
 def _pseudonyms(
-    joined: list[str], answers: list[AnswerRow], finished: list[str], qna: QnaRows
+    joined: list[str], answers: list[AnswerRow], finished: list[str], qna: QnaRows, scenario: ScenarioRows
 ) -> dict[str, str]:
     """A stand-in for each participant key: p1, p2... in the order phones first appear, so a phone
-    that asked or voted keeps one stand-in with its answers. The keys themselves never leave the
-    server, so nothing in the file links back to a phone's token."""
+    that asked, voted or sat at a team's table keeps one stand-in with its answers. The keys
+    themselves never leave the server, so nothing in the file links back to a phone's token."""
     names: dict[str, str] = {}
     askers = (question.participant for question in qna.questions)
     voters = (voter for _, voter in qna.votes)
-    for key in [*joined, *(answer.participant for answer in answers), *finished, *askers, *voters]:
+    # The exercise's phones come last, so that an archive's earlier stand-ins stay as they were.
+    members = (member[0] for member in scenario.members)
+    deciders = (vote[3] for vote in scenario.votes)
+    keys = [
+        *joined,
+        *(answer.participant for answer in answers),
+        *finished,
+        *askers,
+        *voters,
+        *members,
+        *deciders,
+    ]
+    for key in keys:
         names.setdefault(key, f"p{len(names) + 1}")
     return names
 
@@ -65,12 +79,14 @@ def encode(
     joined: list[str],
     finished: list[str],
     qna: QnaRows | None = None,
+    scenario: ScenarioRows | None = None,
 ) -> str:
     """The archive of a session as JSON text; participant keys are replaced by stand-ins. Left out
     as things of this server alone: the screen key (a secret), the owner (an account), the course
     and the phones' course keys (which pair a phone's answers across the course's sessions)."""
     qna = qna or QnaRows(None, [], [])
-    names = _pseudonyms(joined, answers, finished, qna)
+    scenario = scenario or ScenarioRows([], [], [])
+    names = _pseudonyms(joined, answers, finished, qna, scenario)
     body = {
         "session": {
             "id": row.id,
@@ -108,6 +124,18 @@ def encode(
                 for q in qna.questions
             ],
             "votes": [{"question": question, "participant": names[voter]} for question, voter in qna.votes],
+        },
+        # The exercise's events name no phone (a team's move is stored as the team's): kept whole.
+        "scenario": {
+            "events": scenario.events,
+            "votes": [
+                {"run": run, "track": track, "visit": visit, "participant": names[phone], "option": option}
+                for run, track, visit, phone, option in scenario.votes
+            ],
+            "members": [
+                {"participant": names[phone], "team": team, "spokesperson": spokesperson}
+                for phone, team, spokesperson in scenario.members
+            ],
         },
     }
     document = {"kind": KIND, "version": VERSION, "checksum": checksum(body), "body": body}
@@ -158,12 +186,13 @@ def decode(text: str, screen_key: str) -> Archive:
         joined = [str(key) for key in body["joined"]]
         finished = [str(key) for key in body["finished"]]
         qna = _qna(row.id, body.get("qna"))
+        scenario = _scenario(body.get("scenario"))
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         # A checksum that matches a body of the wrong shape: made by hand, not by `polling archive`.
         raise ArchiveError(
             f"the archive's content is not a session ({type(error).__name__}: {error})"
         ) from None
-    return Archive(row, answers, joined, finished, qna)
+    return Archive(row, answers, joined, finished, qna, scenario)
 
 
 def _qna(session_id: str, data: Any) -> QnaRows:
@@ -180,3 +209,17 @@ def _qna(session_id: str, data: Any) -> QnaRows:
     ]  # fmt: skip
     votes = [(str(v["question"]), str(v["participant"])) for v in data["votes"]]
     return QnaRows(None if settings is None else dict(settings), questions, votes)
+
+
+def _scenario(data: Any) -> ScenarioRows:
+    """The archived exercise as store rows; none (an archive written before the exercise was
+    archived): empty, a session whose exercise never started."""
+    if data is None:
+        return ScenarioRows([], [], [])
+    events = [dict(event) for event in data["events"]]
+    votes = [
+        (int(v["run"]), str(v["track"]), int(v["visit"]), str(v["participant"]), str(v["option"]))
+        for v in data["votes"]
+    ]
+    members = [(str(m["participant"]), str(m["team"]), bool(m["spokesperson"])) for m in data["members"]]
+    return ScenarioRows(events, votes, members)

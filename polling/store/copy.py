@@ -103,8 +103,10 @@ async def restore_session(
     overwrite: bool,
     new_code: Callable[[Container[str]], str],
     qna: QnaRows | None = None,
+    scenario: ScenarioRows | None = None,
 ) -> SessionRow:
-    """Write a session brought from another server, with its audience Q&A; returns it as stored.
+    """Write a session brought from another server, with its audience Q&A and its exercise;
+    returns it as stored.
 
     A session of the same id is refused (SessionExists) unless `overwrite`, which purges it first.
     A join code that another session of the target already uses is replaced by `new_code`."""
@@ -121,4 +123,6 @@ async def restore_session(
         await target.save_phone(row.id, participant, None, True)
     if qna is not None:
         await write_qna(target, row.id, qna)
+    if scenario is not None:
+        await write_scenario(target, row.id, scenario)
     return row
