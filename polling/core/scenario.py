@@ -1,6 +1,6 @@
 """A table-top scenario as a graph: its flaws at their lines, a Mermaid flowchart, a map layout.
 
-Pure: the loader (core/banks.py) reads the steps and reports these flaws as bank problems;
+Pure: the loader (core/banksteps.py) reads the steps and reports these flaws as bank problems;
 `polling check --graph` prints `mermaid`; the presenter's map places steps by `layout`.
 """
 
