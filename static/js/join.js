@@ -88,34 +88,49 @@ const joinAnswers = JSON.parse(store.get(`polling.join.${code}`) || "{}");
 let feedback = null; // this phone's own result on the current quiz question, once revealed
 let player = null; // the nickname and score panel, once a quiz or leaderboard needs it (quizphone.js)
 let quizFields = {}; // the quiz fields of the last question message, for a panel made later
+let scenario = null; // the table-top exercise's panel, once the session runs one (scenario.js)
 
 // The modules of features a session may not use load when a message shows that it does,
 // not with the page: a slow phone fetches only what the first question needs.
 const modules = {}; // name -> the loaded module
 const loading = {}; // name -> the promise of it
+// Each feature: its module, and what the page makes of it once loaded.
 const FEATURES = {
-  qna: () => import("./qna.js"),
-  quiz: () => import("./quizphone.js"),
-  paced: () => import("./paced.js"),
-  ranking: () => import("./ranking.js"),
-  scenario: () => import("./scenario.js"),
+  qna: {
+    module: () => import("./qna.js"),
+    start(module) {
+      qna = new module.QnaPanel(send);
+      qna.welcome(qnaWelcome);
+    },
+  },
+  quiz: {
+    module: () => import("./quizphone.js"),
+    start(module) {
+      player = new module.PlayerPanel(send);
+      player.heard(quizFields);
+    },
+  },
+  paced: { module: () => import("./paced.js") },
+  ranking: { module: () => import("./ranking.js") },
+  scenario: {
+    module: () => import("./scenario.js"),
+    start(module) {
+      scenario = new module.ScenarioPanel({ send, changed: render, language: () => [lang, session.languages[0]] });
+    },
+  },
 };
+
+/** Send a message if connected; whether it went out. */
+function send(message) {
+  return !!socket && socket.send(message);
+}
 
 function load(name) {
   if (!loading[name]) {
-    loading[name] = FEATURES[name]().then((module) => {
+    const feature = FEATURES[name];
+    loading[name] = feature.module().then((module) => {
       modules[name] = module;
-      if (name === "qna") {
-        qna = new module.QnaPanel((message) => !!socket && socket.send(message));
-        qna.welcome(qnaWelcome);
-      }
-      if (name === "scenario") {
-        scenario = new module.ScenarioPanel({ send: (message) => !!socket && socket.send(message), changed: render, language: () => [lang, session.languages[0]] });
-      }
-      if (name === "quiz") {
-        player = new module.PlayerPanel((message) => socket && socket.send(message));
-        player.heard(quizFields);
-      }
+      if (feature.start) feature.start(module);
     });
     // Without network the import may work next time.
     loading[name].catch(() => delete loading[name]);
@@ -136,7 +151,6 @@ function featuresFor(message) {
   if (exercise && exercise.status === "running") names.push("scenario");
   return names;
 }
-let scenario = null; // the table-top exercise's panel, once the session runs one (scenario.js)
 
 const handlers = {
   welcome(message) {
