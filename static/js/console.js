@@ -334,7 +334,6 @@ function renderMini(question) {
   fill(mini, bars.length ? el("ul", { class: "mini-rows" }, bars) : null, facts.length ? el("p", { class: "mini-facts", text: facts.join(" · ") }) : null);
 }
 
-/** A text answer's moderation status in words. */
 /** A question's state in the list, in one word. */
 function listLabel(state) {
   switch (state) {
