@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -135,3 +136,29 @@ def test_a_small_quiz_benchmark_counts_every_acknowledged_answer_and_refuses_the
     assert summary["answers_acked"] == summary["answers_counted"] == summary["answers_stored"] == 38
     assert summary["late_refused"] == summary["late_sent"] == 2
     assert summary["top_shown"] == 10
+
+
+async def test_a_round_that_stalls_is_reported_with_where_the_phones_stand(
+    server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The benchmark's phones never wait for ever: when no acknowledgement comes (here the
+    question is shown but never opened), the round fails and says what the phones saw."""
+    from polling.bench import loadgen
+
+    monkeypatch.setattr(loadgen, "STALL_S", 1.0)
+    info = server.create_session("browser")
+    server.command(info["id"], "show", question=first_question(server, info["id"]))
+    worker = loadgen.Worker(None, server.ws_url, [info["code"]], 3, 0, 0.0)  # type: ignore[arg-type]
+    try:
+        await worker.join()
+        stalled = r"3 phones had no acknowledgement .*never saw the question open"
+        with pytest.raises(RuntimeError, match=stalled):
+            await worker.answers()
+    finally:
+        await worker.close()
+
+
+def first_question(server: Any, session_id: str) -> str:
+    """The id of the session's first question."""
+    questions: list[dict[str, Any]] = server.api("GET", f"/api/sessions/{session_id}").json()["questions"]
+    return str(questions[0]["id"])

@@ -54,6 +54,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+async def api(http: httpx.AsyncClient, method: str, url: str, **kwargs: Any) -> Any:
+    """A facilitator's API call that must succeed: its JSON reply, or an error saying what the
+    server answered (a round driven by a refused command would otherwise wait for ever)."""
+    response = await http.request(method, url, **kwargs)
+    if not response.is_success:
+        raise RuntimeError(f"{method} {url} answered {response.status_code}: {response.text[:500]}")
+    return response.json()
+
+
 def percentile(values: Sequence[float], share: float) -> float:
     """The value below which `share` of `values` lie (nearest rank)."""
     ordered = sorted(values)

@@ -32,6 +32,7 @@ from polling.bench.bench import (
     Clients,
     Presenter,
     Server,
+    api,
     cpu_seconds,
     free_port,
     percentile,
@@ -88,15 +89,15 @@ async def crash_workers(
     clients: Clients | None = None
     try:
         async with httpx.AsyncClient(timeout=30) as http:
-            info = (await http.post(base, json={"bank": "bench"}, headers=headers)).json()
-            await http.post(f"{base}/{info['id']}/show", json={"question": "q"}, headers=headers)
+            info = await api(http, "POST", base, json={"bank": "bench"}, headers=headers)
+            await api(http, "POST", f"{base}/{info['id']}/show", json={"question": "q"}, headers=headers)
             clients = Clients(url, info["code"], participants, processes, spread=2.0)
             await clients.ask("join")
             presenter = Presenter(await websockets.connect(url, compression=None), target=participants // 4)
             hello = {"type": "hello", "role": "facilitator", "session": info["id"], "token": token}
             await presenter.ws.send(json.dumps(hello))
             listener = asyncio.create_task(presenter.listen())
-            await http.post(f"{base}/{info['id']}/open", headers=headers)
+            await api(http, "POST", f"{base}/{info['id']}/open", headers=headers)
             await asyncio.wait_for(presenter.done.wait(), timeout=120)
             victim = worker_pids(log)[0]
             os.kill(victim, signal.SIGKILL)
@@ -189,11 +190,11 @@ async def rooms(
     try:
         async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=32)) as http:
             sessions = [
-                (await http.post(base, json={"bank": "bench"}, headers=headers)).json() for _ in range(count)
+                await api(http, "POST", base, json={"bank": "bench"}, headers=headers) for _ in range(count)
             ]
             await asyncio.gather(
                 *(
-                    http.post(f"{base}/{s['id']}/show", json={"question": "q"}, headers=headers)
+                    api(http, "POST", f"{base}/{s['id']}/show", json={"question": "q"}, headers=headers)
                     for s in sessions
                 )
             )
@@ -204,7 +205,7 @@ async def rooms(
             async def open_room(session: dict[str, Any]) -> tuple[str, float]:
                 # From the moment the command leaves: phones may answer before its reply returns.
                 asked = time.monotonic()
-                await http.post(f"{base}/{session['id']}/open", headers=headers)
+                await api(http, "POST", f"{base}/{session['id']}/open", headers=headers)
                 return session["code"], asked
 
             opened = dict(await asyncio.gather(*(open_room(s) for s in sessions)))
@@ -212,7 +213,7 @@ async def rooms(
             ended = time.monotonic()
             cpu, commits = cpu_seconds(pids) - cpu_before, await postgres_commits(db) - commits_before
             counted = [
-                (await http.get(f"{base}/{s['id']}", headers=headers)).json()["responses"] for s in sessions
+                (await api(http, "GET", f"{base}/{s['id']}", headers=headers))["responses"] for s in sessions
             ]
     finally:
         if clients is not None:

@@ -12,6 +12,8 @@ import json
 import random
 import resource
 import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -21,6 +23,12 @@ from websockets.asyncio.client import ClientConnection
 
 CONNECT_CONCURRENCY = 64
 CHOICES = ("a", "b", "c")
+# A round that makes no progress for this long has failed: it is reported, never waited on for ever.
+STALL_S = 90.0
+WELCOME_S = 60.0  # how long a phone waits for the answer to its hello before it tries again
+# Refusals after which a phone sends its answer again, as the participant page does.
+RESEND = frozenset({"unavailable", "rate_limited"})
+RESEND_DELAY_S = 0.25
 
 
 @dataclass
@@ -43,6 +51,16 @@ class Phone:
     first_ack: asyncio.Event = field(default_factory=asyncio.Event)
     reconnects: int = 0
     acked_live: bool = False  # the first answer's ack arrived on its own connection
+    refused: str | None = None  # the code of the last error the server sent this phone
+
+    def state(self) -> str:
+        """Where this phone stands, for the report of a round that stalled."""
+        if not self.opened.is_set():
+            return "never saw the question open"
+        if not self.rev:
+            return "saw the question, sent nothing yet"
+        refused = f", last refused with {self.refused}" if self.refused else ""
+        return f"sent rev {self.rev}, acknowledged rev {self.acked_rev}{refused}"
 
 
 class Worker:
@@ -82,8 +100,11 @@ class Worker:
             async with gate:
                 # A server too busy to read a hello in time closes the connection; a page then
                 # connects again, and so does a simulated phone.
+                trying = time.monotonic()
                 while await self.connect_or_wait(phone, 0.05) is None:
                     retries += 1
+                    if time.monotonic() - trying > STALL_S:
+                        raise RuntimeError(f"phone {phone.index} could not join in {STALL_S:.0f} s")
                 phone.joined = time.monotonic()
             self.readers.append(asyncio.create_task(self.read(phone)))
 
@@ -104,8 +125,12 @@ class Worker:
             self.url, compression=None, ping_interval=None, max_size=2**20, open_timeout=120
         )
         hello = {"type": "hello", "role": "participant", "code": phone.code, "participant": phone.token}
-        await phone.ws.send(json.dumps(hello))
-        welcome: dict[str, Any] = json.loads(await phone.ws.recv())
+        try:
+            await phone.ws.send(json.dumps(hello))
+            welcome: dict[str, Any] = json.loads(await asyncio.wait_for(phone.ws.recv(), WELCOME_S))
+        except TimeoutError:
+            await phone.ws.close()
+            raise
         if welcome.get("type") != "welcome":
             raise RuntimeError(f"phone {phone.index} was refused: {welcome}")
         phone.token = welcome["participant"]
@@ -138,6 +163,13 @@ class Worker:
                 await self.send_answer(phone, 1)
         elif kind == "ack":
             self.acknowledged(phone, int(message["rev"]), live=True)
+        elif kind == "error":
+            phone.refused = message.get("code")
+            if phone.refused in RESEND and phone.rev > phone.acked_rev:
+                # Nothing was kept: send the answer again in a moment, as the page does.
+                asyncio.get_running_loop().call_later(
+                    RESEND_DELAY_S, lambda: asyncio.ensure_future(self.resend(phone))
+                )
 
     def acknowledged(self, phone: Phone, rev: int, live: bool) -> None:
         now = time.monotonic()
@@ -177,23 +209,49 @@ class Worker:
         with contextlib.suppress(websockets.ConnectionClosed):
             await self.send_answer(phone, 1)
 
+    async def resend(self, phone: Phone) -> None:
+        """Send the latest answer again, unless it was acknowledged meanwhile."""
+        if phone.rev > phone.acked_rev and not self.stopping:
+            with contextlib.suppress(websockets.ConnectionClosed):
+                await self.send(phone, phone.rev)
+
     async def send_answer(self, phone: Phone, rev: int) -> asyncio.Future[float]:
-        assert phone.ws is not None
         waiter: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         phone.ack_waiters[rev] = waiter
         phone.rev = rev
         if rev == 1:
             phone.sent_at = time.monotonic()
+        await self.send(phone, rev)
+        return waiter
+
+    async def send(self, phone: Phone, rev: int) -> None:
+        assert phone.ws is not None
         value = CHOICES[(phone.index + rev) % len(CHOICES)]
         await phone.ws.send(
             json.dumps({"type": "answer", "question": phone.question, "value": value, "rev": rev})
         )
-        return waiter
+
+    async def all_acknowledged(self, acknowledged: Callable[[Phone], bool]) -> None:
+        """Return once `acknowledged` holds for every phone; raise, naming where the phones
+        that lag stand, when none has moved on for STALL_S seconds."""
+        waiting = [p for p in self.phones if not acknowledged(p)]
+        progress = time.monotonic()
+        while waiting:
+            await asyncio.sleep(0.05)
+            still = [p for p in waiting if not acknowledged(p)]
+            if len(still) < len(waiting):
+                progress = time.monotonic()
+            elif time.monotonic() - progress > STALL_S:
+                states = Counter(f"{p.code}: {p.state()}" for p in still)
+                raise RuntimeError(
+                    f"{len(still)} phones had no acknowledgement for {STALL_S:.0f} s: "
+                    + "; ".join(f"{n} × {state}" for state, n in states.most_common(8))
+                )
+            waiting = still
 
     async def answers(self) -> dict[str, Any]:
         """Wait until every phone's first answer is acknowledged; report the timings."""
-        for phone in self.phones:
-            await phone.first_ack.wait()
+        await self.all_acknowledged(lambda p: p.first_ack.is_set())
         return {
             "question_at": [p.question_at for p in self.phones],
             "sent_at": [p.sent_at for p in self.phones],
@@ -213,7 +271,14 @@ class Worker:
                 await (await self.send_answer(phone, phone.rev + 1))
 
         started = time.monotonic()
-        await asyncio.gather(*(change(p) for p in self.phones))
+        final = {p.index: p.rev + changes for p in self.phones}
+        changing = asyncio.gather(*(change(p) for p in self.phones))
+        try:
+            await self.all_acknowledged(lambda p: changing.done() or p.acked_rev >= final[p.index])
+        finally:
+            if not changing.done():
+                changing.cancel()
+        await changing
         return {"started": started, "ended": time.monotonic(), "acked": len(self.phones) * changes,
                 "final": {p.token: p.acked_rev for p in self.phones}}  # fmt: skip
 

@@ -127,10 +127,12 @@ class RedisRelay(Relay):
             batch, self._outbox = self._outbox, []
             if not batch:
                 continue
-            message = orjson.dumps({"origin": self.origin, "events": [event for event, _ in batch]})
             try:
+                message = orjson.dumps({"origin": self.origin, "events": [event for event, _ in batch]})
                 await self._redis.publish(CHANNEL, message)
-            except (OSError, redis.RedisError) as error:
+            except Exception as error:  # not only Redis's: this task must outlive any fault
+                if not isinstance(error, (OSError, redis.RedisError)):
+                    logger.exception("could not publish to the other processes")
                 self._problem(f"Redis refuses messages: {error}")
                 for _, done in batch:
                     if not done.done():
@@ -160,9 +162,13 @@ class RedisRelay(Relay):
                     lost = False
                 async for message in pubsub.listen():
                     await self._receive(message["data"])
-            except (OSError, redis.RedisError) as error:
+            except Exception as error:  # not only Redis's: this task must outlive any fault
+                if not isinstance(error, (OSError, redis.RedisError)):
+                    logger.exception("stopped hearing the other processes")
                 lost = True
                 self._problem(f"Redis is unreachable: {error}")
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
                 await asyncio.sleep(0.5)
 
     async def _receive(self, data: bytes) -> None:

@@ -165,17 +165,24 @@ class Polling:
         self.storage_problem: str | None = None
         # Why the other processes cannot be told of changes; None when they can (or there are none).
         self.relay_problem: str | None = None
+        # The other processes' events heard while `start` reads the database; None once started.
+        self._held: list[dict[str, Any]] | None = None
 
     async def start(self) -> None:
         """Resume every stored session with its tallies rebuilt from the stored answers.
 
-        Listening to the other processes comes first: a change they make while this one reads
-        the database is then either read or heard, never lost between the two."""
-        await self.relay.start(self.apply, self._relay_health)
+        Listening to the other processes comes first, and what they say meanwhile is held and
+        applied, in order, once the database is read: a change they make while this one reads
+        is then read or heard, never lost between the two, and never applied to a session this
+        process has not loaded yet (it would be dropped, and the session left behind)."""
+        self._held = []
+        await self.relay.start(self._hear, self._relay_health)
         await self.courses.load()
         for row in await self.store.sessions():
-            if row.id not in self.sessions:  # unless an event brought it in meanwhile
-                self._add(await self._load(row))
+            self._add(await self._load(row))
+        while self._held:
+            await self.apply(self._held.pop(0))
+        self._held = None
         for session in self.sessions.values():
             self.timers.follow(session)  # a deadline passed while stopped closes at once
             self.scenarios.follow(session)  # so does an inject's `after`
@@ -689,6 +696,13 @@ class Polling:
             self.coalescer.touch(client.session_id)
 
     # -- the other processes' changes ----------------------------------------------------
+
+    async def _hear(self, event: dict[str, Any]) -> None:
+        """An event of another process: applied, or held while `start` reads the database."""
+        if self._held is not None:
+            self._held.append(event)
+        else:
+            await self.apply(event)
 
     async def apply(self, event: dict[str, Any]) -> None:
         """Apply a change another process stored, and tell this process's connections."""

@@ -9,11 +9,14 @@ fails alone and nobody else's with it; the answer path pays for this only on fai
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from polling.store.base import StoreError
+
+logger = logging.getLogger("polling.store")
 
 Params = list[tuple[Any, ...]]
 # Consecutive writes of one statement, merged: (statement, the parameters of every write).
@@ -100,7 +103,16 @@ class GroupCommit:
             self._wake.clear()
             batch, self._queue = self._queue, []
             if batch:
-                await self._write_batch(batch)
+                try:
+                    await self._write_batch(batch)
+                except Exception as error:
+                    # Not one of the engine's own errors (a fault of ours or of the driver): the
+                    # writes not yet confirmed fail and are sent again, and the writer goes on.
+                    # Were it to stop, every later write would wait for ever, acknowledged never.
+                    logger.exception("the store's writer could not commit a batch")
+                    for write in batch:
+                        if not write.done.done():
+                            write.done.set_exception(StoreError(str(error) or type(error).__name__))
             if self._closing and not self._queue:
                 return
 
