@@ -430,3 +430,23 @@ def test_results_visible_honours_hide_results_and_reveal() -> None:
     assert not session.results_visible()
     session.show("pace")
     assert session.results_visible()
+
+
+def test_adopting_the_stored_counts_keeps_the_answers_counted_while_they_were_read() -> None:
+    """After a rebuild from the database, the counts hold what the read saw (answers this
+    process missed) and what was committed here meanwhile (newer than the read), each phone once."""
+    here, stored = make_session(PACE, REMARKS), make_session(PACE, REMARKS)
+    here.record("p1", "pace", "slow", 1)
+    stored.record("p1", "pace", "slow", 1)
+    stored.record("p2", "pace", "fast", 1)  # another process's answer, whose event was missed
+    here.record("p1", "pace", "fast", 2)  # committed here after the read
+    here.record("p3", "remarks", "More cases", 1, Moderation.APPROVED)
+    stored.record("p4", "remarks", "Fewer slides", 1, Moderation.HIDDEN)
+    here.adopt_counts(stored)
+    assert here.tallies["pace"].answers == {"p1": "fast", "p2": "fast"}
+    assert here.tallies["pace"].results()["counts"] == {"slow": 0, "right": 0, "fast": 2}
+    assert (here.rev_of("p1", "pace"), here.rev_of("p2", "pace")) == (2, 1)
+    assert here.record("p2", "pace", "slow", 1) is False  # the stored answer is known as such
+    assert here.tallies["remarks"].status_of("p3") is Moderation.APPROVED
+    assert here.tallies["remarks"].status_of("p4") is Moderation.HIDDEN
+    assert here.answered == here.joined == {"p1", "p2", "p3", "p4"}

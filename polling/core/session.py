@@ -355,6 +355,26 @@ class Session:
         self.joined.add(participant)
         return True
 
+    def adopt_counts(self, stored: Session) -> None:
+        """Take the answers of `stored`, the same session as read from the database, keeping
+        each answer counted here that is newer than the stored one: it was committed while
+        the database was being read. Phones that joined or finished on either side count."""
+        for question_id, tally in stored.tallies.items():
+            mine, revs = self.tallies[question_id], stored._revs[question_id]
+            elapsed = stored._elapsed.setdefault(question_id, {})
+            for participant, rev in self._revs[question_id].items():
+                if rev > revs.get(participant, 0):
+                    tally.add(participant, mine.answers[participant], mine.status_of(participant))
+                    revs[participant] = rev
+                    if participant in self._elapsed.get(question_id, {}):
+                        elapsed[participant] = self._elapsed[question_id][participant]
+            self.tallies[question_id], self._revs[question_id] = tally, revs
+            self._elapsed[question_id] = elapsed
+        self.answered |= stored.answered
+        self.joined |= stored.joined
+        self.finished |= stored.finished
+        self.course_keys.update(stored.course_keys)
+
     def finish(self, participant: str) -> None:
         """A phone submitted its self-paced questionnaire; raises NotOpenError when that does not apply."""
         if not self.self_paced:

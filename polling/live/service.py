@@ -775,11 +775,7 @@ class Polling:
                 self.timers.follow(stored)
                 self.scenarios.follow(stored)
                 continue
-            for question_id, tally in stored.tallies.items():
-                session.tallies[question_id] = tally
-            session.joined |= stored.joined
-            session.finished |= stored.finished
-            session.course_keys.update(stored.course_keys)
+            session.adopt_counts(stored)
             self._restore(session, row.control)
             self.coalescer.touch(session.id)
             self.scenarios.changed(session)
