@@ -275,10 +275,10 @@ class Worker:
         changing = asyncio.gather(*(change(p) for p in self.phones))
         try:
             await self.all_acknowledged(lambda p: changing.done() or p.acked_rev >= final[p.index])
-        finally:
-            if not changing.done():
-                changing.cancel()
-        await changing
+        except BaseException:
+            changing.cancel()  # stalled: the phones still waiting for an acknowledgement give up
+            raise
+        await changing  # every change is acknowledged: their waits end within this turn
         return {"started": started, "ended": time.monotonic(), "acked": len(self.phones) * changes,
                 "final": {p.token: p.acked_rev for p in self.phones}}  # fmt: skip
 
