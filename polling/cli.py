@@ -875,7 +875,7 @@ def migrate_db(args: argparse.Namespace) -> int:
 def manage_accounts(args: argparse.Namespace) -> int:
     """Add, list or revoke the facilitators or organisers of a shared server."""
     from polling.core.access import token_hash
-    from polling.live.service import utc_minute
+    from polling.live.stored import utc_minute
     from polling.store import is_server_url, open_store
     from polling.store.base import AccountRow, StoreError
 

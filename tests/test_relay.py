@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from polling.live.relay import RedisRelay, Relay, RelayError
-from polling.live.service import Polling, resume
+from polling.live.service import Polling
+from polling.live.stored import resume
 from polling.store import open_store
 from polling.store.base import AnswerRow
 

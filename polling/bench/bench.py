@@ -32,7 +32,7 @@ import httpx
 import websockets
 
 from polling.bench.loadgen import raise_file_limit, worker_main
-from polling.live.service import participant_key
+from polling.live.stored import participant_key
 from polling.store import is_server_url
 
 BENCH_BANK = """\

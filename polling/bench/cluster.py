@@ -40,7 +40,7 @@ from polling.bench.bench import (
     project_command,
 )
 from polling.bench.loadgen import raise_file_limit
-from polling.live.service import participant_key
+from polling.live.stored import participant_key
 
 
 def workers_command(workdir: Path, port: int, db: str, redis: str, workers: int) -> list[str]:

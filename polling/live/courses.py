@@ -63,9 +63,9 @@ class Courses:
         except ValueError as error:
             raise Refused("bad_request", str(error)) from None
         row = CourseRow(secrets.token_hex(5), tidy, secrets.token_urlsafe(24), created, principal.owner)
-        await self.polling._durably(self.polling.store.create_course(row))
+        await self.polling.durably(self.polling.store.create_course(row))
         self.rows[row.id] = row
-        await self.polling._share({"event": "course", "session": None, "course": row.id})
+        await self.polling.share({"event": "course", "session": None, "course": row.id})
         return row
 
     async def visible(self, course_id: Any, principal: Principal, drive: bool = False) -> CourseRow:
@@ -120,7 +120,7 @@ class Courses:
         before = session.course_keys.get(participant)
         session.course_keys[participant] = key
         try:
-            await self.polling.save_phone(session, participant)
+            await self.polling.answering.save_phone(session, participant)
         except Refused:
             # Not kept: forgotten here too, so the phone's next hello tries again. The phone is
             # let in all the same: a disk that refuses writes refuses answers, not the room.

@@ -14,7 +14,7 @@ from polling.core.session import Session
 from polling.live import quizview
 from polling.live.hub import Client, Coalescer
 from polling.live.refusals import Refused
-from polling.live.views import FACILITATOR
+from polling.live.views import FACILITATOR, phone_view
 from polling.store.base import PlayerRow, StoreError
 
 if TYPE_CHECKING:
@@ -57,8 +57,6 @@ class Leaderboards:
 
     async def hide(self, session_id: Any, nickname: Any, hidden: Any) -> Session:
         """Hide a nickname from the presenter's leaderboard (or show it again)."""
-        from polling.live.service import phone_view
-
         polling = self.polling
         session = polling.session(session_id)
         if not isinstance(hidden, bool):

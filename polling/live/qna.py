@@ -80,10 +80,10 @@ class Questions:
                 settings.pinned = board.check_pin(changes["pinned"])
         except QnaError as error:
             raise refused(error) from None
-        await self.polling._durably(self.polling.store.save_qna_settings(session.id, settings.to_dict()))
+        await self.polling.durably(self.polling.store.save_qna_settings(session.id, settings.to_dict()))
         board.settings = settings
         self.touch(session.id)
-        await self.polling._share(
+        await self.polling.share(
             {"event": "qna_settings", "session": session.id, "settings": settings.to_dict()}
         )
         return board
@@ -98,17 +98,17 @@ class Questions:
         except QnaError as error:
             raise refused(error) from None
         if target is not question.status:
-            await self.polling._durably(
+            await self.polling.durably(
                 self.polling.store.save_qna_status(session.id, question.id, str(target))
             )
             was_pinned = board.settings.pinned
             board.moderate(question.id, target)
             if board.settings.pinned != was_pinned:  # hidden while pinned: the pin is gone for good
-                await self.polling._durably(
+                await self.polling.durably(
                     self.polling.store.save_qna_settings(session.id, board.settings.to_dict())
                 )
             self.touch(session.id)
-            await self.polling._share(
+            await self.polling.share(
                 {"event": "qna_status", "session": session.id, "question": question.id, "status": str(target)}
             )
         return board
@@ -143,10 +143,10 @@ class Questions:
         row = QnaQuestionRow(
             session.id, question.id, participant, text, language, question.minute, str(question.status)
         )
-        await self.polling._durably(self.polling.store.add_qna_question(row))
+        await self.polling.durably(self.polling.store.add_qna_question(row))
         board.add(question, now)
         self.touch(session.id)
-        await self.polling._share({"event": "qna_question", "session": session.id, "question": row.__dict__})
+        await self.polling.share({"event": "qna_question", "session": session.id, "question": row.__dict__})
         return asked_message(question)
 
     async def vote(self, client: Client, message: dict[str, Any]) -> dict[str, Any]:
@@ -157,13 +157,13 @@ class Questions:
         except QnaError as error:
             raise refused(error) from None
         if (participant in question.voters) != up:
-            await self.polling._durably(
+            await self.polling.durably(
                 self.polling.store.save_qna_vote(session.id, question.id, participant, up)
             )
             board.vote(question.id, participant, up)
             self.touch(session.id)
             if self.polling.relay.shared:
-                await self.polling._share(
+                await self.polling.share(
                     {"event": "qna_vote", "session": session.id, "question": question.id,
                      "participant": participant, "up": up}
                 )  # fmt: skip

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import functools
-import hashlib
 import hmac
 import secrets
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,88 +12,37 @@ from pathlib import Path
 from typing import Any
 
 from polling.core.access import OPERATOR, Principal, Role, token_hash
-from polling.core.answers import AnswerError, Value
 from polling.core.banks import ERROR, Problem, load_banks
 from polling.core.deadline import LimitError, open_limit
 from polling.core.model import Bank, QuestionType
 from polling.core.scores import Scores
 from polling.core.segments import DEFAULT_MIN_GROUP, check_min_group
-from polling.core.session import NotOpenError, Session, SessionStatus, TimeUpError, TransitionError
+from polling.core.session import Session, TransitionError
 from polling.core.tally import Moderation
-from polling.live import quizview, views
+from polling.live import views
+from polling.live.answering import Answering
 from polling.live.courses import Courses
-from polling.live.hub import Client, Coalescer, Hub, encode
+from polling.live.hub import Client, Coalescer, Hub
 from polling.live.joining import new_code
 from polling.live.leaderboards import Leaderboards
 from polling.live.limits import RateLimit
+from polling.live.peers import Peers
 from polling.live.pictures import snapshot
+from polling.live.pushes import Pushes
 from polling.live.qna import Questions
 from polling.live.refusals import Refused
 from polling.live.relay import Relay, RelayError
 from polling.live.scenarios import Exercises
+from polling.live.stored import resume, utc_minute
 from polling.live.timers import Timers
-from polling.live.views import FACILITATOR, PARTICIPANT, SCREEN
+from polling.live.views import FACILITATOR, PARTICIPANT, SCREEN, phone_view
 from polling.media.renditions import Renditions
-from polling.store.base import AnswerRow, CourseRow, SessionRow, Store, StoreError
+from polling.store.base import CourseRow, SessionRow, Store, StoreError
 
-MAX_REV = 2**53
 # New phones a session lets in a second, after a burst: a room of 300 joins at once, while a
 # script that says hello as a new phone again and again is slowed to this pace.
 JOIN_RATE = 30.0
 JOIN_BURST = 300.0
-
-
-def utc_minute() -> str:
-    """The current UTC time, to the minute and no finer."""
-    return _minute_text(int(time.time()) // 60)
-
-
-@functools.lru_cache(maxsize=1)
-def _minute_text(minute: int) -> str:
-    # Cached: formatted once a minute rather than once an answer.
-    return datetime.fromtimestamp(minute * 60, UTC).strftime("%Y-%m-%dT%H:%MZ")
-
-
-def participant_key(session_id: str, token: str) -> str:
-    """The anonymous key under which a phone's answers are kept: not reversible to its token."""
-    return hashlib.sha256(f"{session_id}:{token}".encode()).hexdigest()[:24]
-
-
-def resume(row: SessionRow, answers: list[AnswerRow]) -> Session:
-    """A stored session as it stood, its tallies rebuilt from its stored answers."""
-    session = Session(
-        id=row.id,
-        code=row.code,
-        bank=row.bank,
-        screen_key=row.screen_key,
-        created=row.created,
-        hide_results=row.hide_results,
-        owner=row.owner,
-        course=row.course,
-        course_role=row.course_role,
-    )
-    session.restore(row.control)
-    for answer in answers:
-        status = Moderation(answer.status) if answer.status else None
-        session.record(
-            answer.participant, answer.question_id, answer.value, answer.rev, status, answer.elapsed
-        )
-    return session
-
-
-def phone_view(session: Session) -> tuple[Any, ...]:
-    """What the phones' `question` message depends on: when it changes, they are told."""
-    current = session.current
-    return (
-        current,
-        session.state,
-        session.deadline(current),
-        session.status,
-        session.results_for_phones(),
-        session.feedback_due(),
-        session.leaderboard,
-        tuple(session.teams),
-    )
 
 
 @dataclass(frozen=True)
@@ -147,47 +93,41 @@ class Polling:
         self.hub = Hub()
         self.sessions: dict[str, Session] = {}
         self.codes: dict[str, str] = {}
-        self.coalescer = Coalescer(self._push_tally)
+        self.pushes = Pushes(self)
+        self.coalescer = Coalescer(self.pushes.tally)
         self.timers = Timers(self._expire, lambda session_id: session_id in self.sessions)
         self.courses = Courses(self)
         self.qna = Questions(self, utc_minute)
         self.scenarios = Exercises(self)  # table-top exercises
         self.scores: dict[str, Scores] = {}  # each session's points per question, kept between reveals
         self.quiz = Leaderboards(self)
+        self.peers = Peers(self)  # the other processes' changes
+        self.answering = Answering(self)  # the phones' answers
         self.join_rate = join_rate
         # k of breakdowns by group in sessions created without their own.
         self.min_group = min_group
         self._joins: dict[str, RateLimit] = {}  # new phones let in, per session
-        # The version of each text question's list (session, question) up to which this
-        # process's presenters have been sent it: the next `texts` carries only what is newer.
-        self._texts_sent: dict[tuple[str, str], int] = {}
         # Why the last write failed, while the database refuses writes; None when healthy.
         self.storage_problem: str | None = None
         # Why the other processes cannot be told of changes; None when they can (or there are none).
         self.relay_problem: str | None = None
-        # The other processes' events heard while `start` reads the database; None once started.
-        self._held: list[dict[str, Any]] | None = None
 
     async def start(self) -> None:
         """Resume every stored session with its tallies rebuilt from the stored answers.
 
-        Listening to the other processes comes first, and what they say meanwhile is held and
-        applied, in order, once the database is read: a change they make while this one reads
-        is then read or heard, never lost between the two, and never applied to a session this
-        process has not loaded yet (it would be dropped, and the session left behind)."""
-        self._held = []
-        await self.relay.start(self._hear, self._relay_health)
+        Listening to the other processes comes first; what they say meanwhile is applied once
+        the database is read (live/peers.py)."""
+        self.peers.hold()
+        await self.relay.start(self.peers.hear, self.relay_health)
         await self.courses.load()
         for row in await self.store.sessions():
-            self._add(await self._load(row))
-        while self._held:
-            await self.apply(self._held.pop(0))
-        self._held = None
+            self.add(await self.load(row))
+        await self.peers.release()
         for session in self.sessions.values():
             self.timers.follow(session)  # a deadline passed while stopped closes at once
             self.scenarios.follow(session)  # so does an inject's `after`
 
-    async def _load(self, row: SessionRow) -> Session:
+    async def load(self, row: SessionRow) -> Session:
         """A stored session as it stood, with its answers and the phones that joined it."""
         session = resume(row, await self.store.answers(row.id))
         session.joined.update(await self.store.participants(row.id))
@@ -218,7 +158,8 @@ class Polling:
         """Phones of a session connected now, to this process and to the others."""
         return self.hub.count(session_id, PARTICIPANT) + self.relay.connected_elsewhere(session_id)
 
-    def _add(self, session: Session) -> None:
+    def add(self, session: Session) -> None:
+        """Serve a session from memory, by its id and its join code."""
         self.sessions[session.id] = session
         self.codes[session.code] = session.id
 
@@ -276,7 +217,7 @@ class Polling:
         try:
             await self.relay.catch_up()
         except RelayError as error:
-            self._relay_health(f"The other server processes cannot be reached: {error}")
+            self.relay_health(f"The other server processes cannot be reached: {error}")
         return lookup(key)
 
     def by_code(self, code: Any) -> Session:
@@ -286,31 +227,34 @@ class Polling:
             raise Refused("not_found", "No session with this code")
         return self.sessions[session_id]
 
-    async def _durably(self, write: Awaitable[None]) -> None:
+    async def durably(self, write: Awaitable[None]) -> None:
         """Await a store write; a failure is refused as `unavailable` and shown to facilitators."""
         try:
             await write
         except StoreError as error:
-            self._storage_failed(error)
+            self.storage_failed(error)
             raise Refused("unavailable", "Could not save: the server's disk has a problem") from None
         if self.storage_problem is not None:
-            self._storage_recovered()
+            self.storage_recovered()
 
-    def _storage_failed(self, error: StoreError) -> None:
+    def storage_failed(self, error: StoreError) -> None:
+        """The database refused a write: the facilitators are told, once."""
         if self.storage_problem is None:
             self.storage_problem = f"The database refuses writes: {error}"
-            self._push_health()
+            self.pushes.health()
 
-    def _storage_recovered(self) -> None:
+    def storage_recovered(self) -> None:
+        """A write worked again after a refusal: the facilitators are told."""
         self.storage_problem = None
-        self._push_health()
+        self.pushes.health()
 
-    def _relay_health(self, problem: str | None) -> None:
+    def relay_health(self, problem: str | None) -> None:
+        """Whether the other processes can be reached (None: they can); facilitators see changes."""
         if problem != self.relay_problem:
             self.relay_problem = problem
-            self._push_health()
+            self.pushes.health()
 
-    async def _share(self, event: dict[str, Any]) -> None:
+    async def share(self, event: dict[str, Any]) -> None:
         """Tell the other processes of a stored change; when they cannot be told, it is refused
         as `unavailable` (the change is stored, and every process reloads once Redis is back)."""
         if not self.relay.shared:
@@ -318,9 +262,9 @@ class Polling:
         try:
             await self.relay.publish(event)
         except RelayError as error:
-            self._relay_health(f"The other server processes cannot be told of changes: {error}")
+            self.relay_health(f"The other server processes cannot be told of changes: {error}")
             raise Refused("unavailable", "Could not share the change with the other servers") from None
-        self._relay_health(None)
+        self.relay_health(None)
 
     async def admit(self, session: Session, participant: str) -> None:
         """Let a phone join: one that joined before always, a new one within the facilitator's
@@ -338,10 +282,10 @@ class Polling:
             await self.store.add_participant(session.id, participant)
         except StoreError as error:
             # Counted in memory all the same: a full disk refuses answers, not the room.
-            self._storage_failed(error)
+            self.storage_failed(error)
         session.joined.add(participant)
         self.coalescer.touch(session.id)
-        await self._share({"event": "joined", "session": session.id, "participant": participant})
+        await self.share({"event": "joined", "session": session.id, "participant": participant})
 
     async def create_session(
         self,
@@ -404,9 +348,9 @@ class Polling:
             session.course,
             session.course_role,
         )
-        await self._durably(self.store.create_session(row))
-        self._add(session)
-        await self._share({"event": "session", "session": session.id})
+        await self.durably(self.store.create_session(row))
+        self.add(session)
+        await self.share({"event": "session", "session": session.id})
         if qna:
             await self.qna.configure(session.id, qna)
         return session
@@ -418,31 +362,31 @@ class Polling:
     async def set_limit(self, session_id: Any, max_participants: int | None) -> Session:
         """Set how many phones may join a session (None: no limit); those in stay."""
         session = self.session(session_id)
-        async with self._exclusive(session):
+        async with self.exclusive(session):
             before = session.control_state()
             session.max_participants = max_participants
-            await self._save_control(session, before)
-        self._push_state(session)
+            await self.save_control(session, before)
+        self.pushes.state(session)
         return session
 
     @contextlib.asynccontextmanager
-    async def _exclusive(self, session: Session) -> AsyncIterator[None]:
+    async def exclusive(self, session: Session) -> AsyncIterator[None]:
         """One facilitator change of a session at a time, across processes, on its latest state."""
         try:
             async with self.relay.exclusive(session.id):
                 yield
         except RelayError as error:
-            self._relay_health(f"The other server processes cannot be reached: {error}")
+            self.relay_health(f"The other server processes cannot be reached: {error}")
             raise Refused("unavailable", "Could not reach the other servers: try again") from None
 
-    async def _save_control(self, session: Session, before: dict[str, Any]) -> None:
+    async def save_control(self, session: Session, before: dict[str, Any]) -> None:
         """Store where a session stands, then tell the other processes; unstored, it goes back to `before`."""
         try:
-            await self._durably(self.store.save_control(session.id, session.control_state()))
+            await self.durably(self.store.save_control(session.id, session.control_state()))
         except Refused:
             session.restore(before)
             raise
-        await self._share({"event": "control", "session": session.id, "control": session.control_state()})
+        await self.share({"event": "control", "session": session.id, "control": session.control_state()})
 
     async def show_languages(self, session_id: Any, languages: Any) -> Session:
         """Set the language(s) of the presenter screen, for the facilitator and every screen."""
@@ -456,14 +400,14 @@ class Polling:
         """Apply a facilitator's choice of what the presenter shows, store it, tell every presenter;
         a choice the session refuses is `bad_request`."""
         session = self.session(session_id)
-        async with self._exclusive(session):
+        async with self.exclusive(session):
             before = session.control_state()
             try:
                 choose(session)
             except TransitionError as error:
                 raise Refused("bad_request", str(error)) from None
-            await self._save_control(session, before)
-        self._push_state(session)
+            await self.save_control(session, before)
+        self.pushes.state(session)
         return session
 
     async def purge(self, session_id: Any) -> None:
@@ -473,14 +417,14 @@ class Polling:
         del self.sessions[session.id]
         del self.codes[session.code]
         try:
-            await self._durably(self.store.purge(session.id))
+            await self.durably(self.store.purge(session.id))
         except Refused:
-            self._add(session)  # nothing was deleted: it serves again
+            self.add(session)  # nothing was deleted: it serves again
             raise
-        self._forget(session)
-        await self._share({"event": "purge", "session": session.id})
+        self.forget(session)
+        await self.share({"event": "purge", "session": session.id})
 
-    def _forget(self, session: Session) -> None:
+    def forget(self, session: Session) -> None:
         """Take a deleted session out of memory and end its connections."""
         self.sessions.pop(session.id, None)
         self.codes.pop(session.code, None)
@@ -488,8 +432,7 @@ class Polling:
         self.qna.forget(session.id)
         self.scenarios.forget(session.id)
         self.scores.pop(session.id, None)
-        for key in [key for key in self._texts_sent if key[0] == session.id]:
-            del self._texts_sent[key]
+        self.pushes.forget(session.id)
         for role in (FACILITATOR, SCREEN, PARTICIPANT):
             clients = self.hub.clients(session.id, role)
             self.hub.broadcast(clients, {"type": "ended"})
@@ -517,15 +460,15 @@ class Polling:
             limit = open_limit(time_limit) if action == "open" else None
         except LimitError as error:
             raise Refused("bad_request", str(error)) from None
-        async with self._exclusive(session):
+        async with self.exclusive(session):
             before = phone_view(session)
             control = session.control_state()
             try:
                 session.command(action, question_id if isinstance(question_id, str) else None, limit)
             except TransitionError as error:
                 raise Refused("invalid_transition", str(error)) from None
-            await self._save_control(session, control)
-        self._changed(session, before)
+            await self.save_control(session, control)
+        self.changed(session, before)
         return session
 
     async def _expire(self, session_id: str, question_id: str, deadline: int) -> bool:
@@ -536,22 +479,22 @@ class Polling:
         if session is None:
             return True
         try:
-            async with self._exclusive(session):
+            async with self.exclusive(session):
                 before = phone_view(session)
                 control = session.control_state()
                 if not session.expire(question_id, deadline):
                     return True
-                await self._save_control(session, control)
+                await self.save_control(session, control)
         except Refused:
             return False
-        self._changed(session, before)
+        self.changed(session, before)
         return True
 
-    def _changed(self, session: Session, before: tuple[Any, ...]) -> None:
+    def changed(self, session: Session, before: tuple[Any, ...]) -> None:
         """Tell everyone a session moved, and arm its timer for where it stands now."""
-        self._push_state(session)
+        self.pushes.state(session)
         if phone_view(session) != before:
-            self._push_question(session)
+            self.pushes.question(session)
         self.timers.follow(session)
 
     async def moderate(self, session_id: Any, question_id: Any, answer_id: Any, status: Any) -> None:
@@ -566,10 +509,10 @@ class Polling:
         author = tally.author(answer_id) if isinstance(answer_id, str) else None
         if author is None:
             raise Refused("not_found", "No such answer")
-        await self._durably(self.store.save_status(session.id, question.id, author, status))
+        await self.durably(self.store.save_status(session.id, question.id, author, status))
         tally.moderate(answer_id, Moderation(status))
-        self._push_texts(session, question.id)
-        await self._share(
+        self.pushes.texts(session, question.id)
+        await self.share(
             {
                 "event": "status",
                 "session": session.id,
@@ -580,108 +523,6 @@ class Polling:
         )
 
     # -- participants --------------------------------------------------------------------
-
-    async def answer(self, client: Client, message: dict[str, Any]) -> dict[str, Any]:
-        """Check, store durably, then count an answer; returns the acknowledgement."""
-        session = self.session(client.session_id)
-        participant = client.participant
-        assert participant is not None
-        question_id = message.get("question")
-        try:
-            question, value = session.check(question_id, message.get("value"))
-        except TimeUpError as error:
-            raise Refused("time_up", str(error), question=question_id) from None
-        except NotOpenError as error:
-            raise Refused("not_open", str(error), question=question_id) from None
-        except AnswerError as error:
-            raise Refused("invalid_answer", str(error), question=question_id) from None
-        stored_rev = session.rev_of(participant, question.id)
-        rev = message.get("rev", stored_rev + 1)
-        if isinstance(rev, bool) or not isinstance(rev, int) or not 0 < rev < MAX_REV:
-            raise Refused("invalid_answer", "rev must be a positive integer", question=question.id)
-        if rev > stored_rev and participant in session.finished:
-            raise Refused("not_open", "Your answers were submitted", question=question.id)
-        if rev > stored_rev:
-            lang = message.get("lang")
-            if lang not in session.bank.languages:
-                lang = client.lang or session.bank.default_language
-            if lang in question.missing:
-                lang = session.bank.default_language  # what the phone really showed
-            status = self._text_status(session, participant, question.id, value)
-            elapsed = session.elapsed_now(question.id)
-            row = AnswerRow(
-                session.id, question.id, participant, value, lang, utc_minute(), rev, status, elapsed
-            )
-
-            def committed() -> None:
-                # Counted at the commit, before any acknowledgement of it goes out: the
-                # presenters' next tally holds every answer a phone has seen acknowledged.
-                moderation = Moderation(status) if status else None
-                session.record(participant, question.id, value, rev, moderation, elapsed)
-                self.coalescer.touch(session.id)
-
-            try:
-                await self.store.save_answer(row, committed)
-            except StoreError as error:
-                if session.id not in self.sessions:
-                    # Deleted while this answer waited: not a problem of the disk.
-                    raise Refused("not_found", "No such session") from None
-                self._storage_failed(error)
-                raise Refused(
-                    "unavailable", "The answer could not be saved: send it again",
-                    question=question.id,
-                ) from None  # fmt: skip
-            if self.storage_problem is not None:
-                self._storage_recovered()
-            if self.relay.shared:  # checked here: the answer path builds no event for one process
-                await self._share(
-                    {"event": "answer", "session": session.id, "question": question.id,
-                     "participant": participant, "value": value, "rev": rev, "status": status,
-                     "elapsed": elapsed}
-                )  # fmt: skip
-        return {
-            "type": "ack",
-            "question": question.id,
-            "value": session.answer_of(participant, question.id),
-            "rev": session.rev_of(participant, question.id),
-        }
-
-    async def submit(self, client: Client) -> dict[str, Any]:
-        """A phone submits its self-paced questionnaire: stored durably, then counted."""
-        session = self.session(client.session_id)
-        participant = client.participant
-        assert participant is not None
-        if participant not in session.finished:
-            try:
-                session.finish(participant)
-            except NotOpenError as error:
-                raise Refused("not_open", str(error)) from None
-            try:
-                await self.save_phone(session, participant)
-            except Refused:
-                session.finished.discard(participant)
-                raise
-            self.coalescer.touch(session.id)
-        return {"type": "submitted"}
-
-    async def save_phone(self, session: Session, participant: str) -> None:
-        """Store what a session keeps of a phone (course key, finished), then tell the other processes."""
-        course_key = session.course_keys.get(participant)
-        finished = participant in session.finished
-        await self._durably(self.store.save_phone(session.id, participant, course_key, finished))
-        await self._share(
-            {"event": "phone", "session": session.id, "participant": participant,
-             "course_key": course_key, "finished": finished}
-        )  # fmt: skip
-
-    @staticmethod
-    def _text_status(session: Session, participant: str, question_id: str, value: Value) -> str | None:
-        tally = session.tallies[question_id]
-        if tally.question.type is not QuestionType.TEXT:
-            return None
-        previous = tally.status_of(participant)
-        unchanged = previous is not None and tally.answers.get(participant) == value
-        return str(previous if unchanged and previous else Moderation.PENDING)
 
     def connected(self, client: Client) -> None:
         """A client said hello: count it and tell the presenters."""
@@ -694,93 +535,6 @@ class Polling:
         self.hub.leave(client)
         if client.session_id in self.sessions:
             self.coalescer.touch(client.session_id)
-
-    # -- the other processes' changes ----------------------------------------------------
-
-    async def _hear(self, event: dict[str, Any]) -> None:
-        """An event of another process: applied, or held while `start` reads the database."""
-        if self._held is not None:
-            self._held.append(event)
-        else:
-            await self.apply(event)
-
-    async def apply(self, event: dict[str, Any]) -> None:
-        """Apply a change another process stored, and tell this process's connections."""
-        kind = event["event"]
-        if kind == "resync":
-            await self._resync()
-            return
-        if kind == "course":
-            await self.courses.load()
-            return
-        session = self.sessions.get(event["session"])
-        if kind == "session" and session is None:
-            row = next((r for r in await self.store.sessions() if r.id == event["session"]), None)
-            if row is not None:
-                # Just created elsewhere: no phone has joined it yet, so no more to read.
-                self._add(resume(row, await self.store.answers(row.id)))
-        elif session is None:
-            return
-        elif kind.startswith("qna_"):
-            self.qna.apply(session, event)
-        elif kind.startswith("scenario_"):
-            self.scenarios.apply(session, event)
-        elif kind == "answer":
-            status = Moderation(event["status"]) if event["status"] else None
-            session.record(
-                event["participant"],
-                event["question"],
-                event["value"],
-                event["rev"],
-                status,
-                event.get("elapsed"),
-            )
-            self.coalescer.touch(session.id)
-        elif kind == "control":
-            self._restore(session, event["control"])
-        elif kind == "status":
-            session.tallies[event["question"]].moderate(event["answer"], Moderation(event["status"]))
-            self._push_texts(session, event["question"])
-        elif kind == "purge":
-            self._forget(session)
-        elif kind == "joined":
-            session.joined.add(event["participant"])
-            self.coalescer.touch(session.id)
-        elif kind == "connected":
-            self.coalescer.touch(session.id)
-        elif kind == "phone":
-            if event["course_key"] is not None:
-                session.course_keys[event["participant"]] = event["course_key"]
-            if event["finished"]:
-                session.finished.add(event["participant"])
-            self.coalescer.touch(session.id)
-        elif kind == "player":
-            self.quiz.apply(session, event)
-
-    def _restore(self, session: Session, control: dict[str, Any]) -> None:
-        """Move a session to a state another process stored, telling whoever sees the change."""
-        before = phone_view(session)
-        session.restore(control)
-        self._changed(session, before)
-
-    async def _resync(self) -> None:
-        """Rebuild every session from the database, after missing the other processes' changes."""
-        await self.courses.load()
-        rows = await self.store.sessions()
-        for row in rows:
-            stored = await self._load(row)
-            session = self.sessions.get(row.id)
-            if session is None:
-                self._add(stored)
-                self.timers.follow(stored)
-                self.scenarios.follow(stored)
-                continue
-            session.adopt_counts(stored)
-            self._restore(session, row.control)
-            self.coalescer.touch(session.id)
-            self.scenarios.changed(session)
-        for session in [s for s in self.sessions.values() if s.id not in {r.id for r in rows}]:
-            self._forget(session)
 
     # -- views ---------------------------------------------------------------------------
 
@@ -799,91 +553,3 @@ class Polling:
     def scores_of(self, session: Session) -> Scores:
         """The session's scores, kept between reveals so that each adds only its own question."""
         return self.scores.setdefault(session.id, Scores())
-
-    def texts_delivered(self, session: Session) -> None:
-        """A presenter was sent the current question's text list as it stands now."""
-        tally = views.text_tally(session, session.current)
-        if tally is not None:
-            self._texts_sent.setdefault((session.id, tally.question.id), tally.version)
-
-    # -- pushing to connections ------------------------------------------------------------
-
-    def _push_state(self, session: Session) -> None:
-        for role in (FACILITATOR, SCREEN):
-            message = {"type": "state", **self.presenter_state(session, role)}
-            self.hub.broadcast(self.hub.clients(session.id, role), message)
-        tally = views.text_tally(session, session.current)
-        if tally is not None:  # every presenter now holds the whole list
-            self._texts_sent[session.id, tally.question.id] = tally.version
-        if session.status is SessionStatus.ENDED:
-            for role in (FACILITATOR, SCREEN, PARTICIPANT):
-                self.hub.broadcast(self.hub.clients(session.id, role), {"type": "ended"})
-
-    def _push_question(self, session: Session) -> None:
-        """Tell every phone the current question: one shared message, and for the phones that
-        already answered it (when the facilitator goes back, or at a quiz reveal with their own
-        feedback) one message per group of phones alike, each encoded once."""
-        shared = views.participant_question(session, None)
-        answered = session.tallies[session.current].answers if session.current else {}
-        plain = []
-        groups: dict[tuple[Any, ...], tuple[str, list[Client]]] = {}
-        # A copy: a phone cut off by a full queue leaves the set while we walk it.
-        clients = list(self.hub.clients(session.id, PARTICIPANT))
-        for client in clients:
-            participant = client.participant
-            if participant in answered:
-                assert participant is not None
-                group = groups.setdefault(quizview.feedback_group(session, participant), (participant, []))
-                group[1].append(client)
-            else:
-                plain.append(client)
-        self.hub.broadcast(plain, shared)
-        for participant, alike in groups.values():
-            self.hub.broadcast(alike, views.participant_question(session, participant))
-        if session.scored:
-            self.quiz.push_scores(session, clients)
-
-    def _push_health(self) -> None:
-        message = views.health_message(self.problem)
-        for session_id in self.sessions:
-            self.hub.broadcast(self.hub.clients(session_id, FACILITATOR), message)
-
-    async def _push_tally(self, session_id: str) -> None:
-        session = self.sessions.get(session_id)
-        if session is None:
-            return
-        if self.relay.shared:
-            self.relay.report_connected(session.id, self.hub.count(session.id, PARTICIPANT))
-        participants = self.participants(session.id)
-        tallies = [(r, encode(views.tally_message(session, r, participants))) for r in (FACILITATOR, SCREEN)]
-        for role, text in tallies:
-            # Directly, not through each writer: the few presenters are not kept a turn behind.
-            for client in list(self.hub.clients(session.id, role)):
-                with contextlib.suppress(Exception):  # one that went away is removed by its reader
-                    await client.reply(text)
-        tally = session.tallies[session.current] if session.current else None
-        if tally is not None and tally.question.type is QuestionType.TEXT:
-            self._push_texts(session, tally.question.id)
-
-    def _push_texts(self, session: Session, question_id: str) -> None:
-        """Send the presenters what changed in a text list since they were last sent it."""
-        tally = views.text_tally(session, question_id)
-        if tally is None:
-            return
-        key = (session.id, question_id)
-        since = self._texts_sent.get(key)
-        self._texts_sent[key] = tally.version
-        if since is None or since == tally.version:
-            return  # nobody here holds this list yet, or nothing changed
-        for role in (FACILITATOR, SCREEN):
-            clients = self.hub.clients(session.id, role)
-            if clients:
-                self.hub.broadcast(clients, views.texts_message(tally, since, role))
-
-    # The command path, shared with the leaderboard's wiring (live/leaderboards.py).
-    exclusive = _exclusive
-    durably = _durably
-    save_control = _save_control
-    changed = _changed
-    share = _share
-    storage_failed = _storage_failed

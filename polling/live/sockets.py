@@ -20,7 +20,8 @@ from polling.live.courses import valid_token
 from polling.live.hub import Client
 from polling.live.limits import RateLimit
 from polling.live.refusals import Refused
-from polling.live.service import Polling, participant_key
+from polling.live.service import Polling
+from polling.live.stored import participant_key
 from polling.live.views import FACILITATOR, PARTICIPANT, SCREEN
 
 MAX_MESSAGE = 4096
@@ -238,7 +239,7 @@ class Socket:
             welcome["scenario"] = self.polling.scenarios.view(session, role)
         welcome["type"] = "welcome"
         if role != PARTICIPANT:
-            self.polling.texts_delivered(session)
+            self.polling.pushes.texts_delivered(session)
         client.role, client.session_id = role, session.id
         client.send(welcome)
         if role == PARTICIPANT and session.scored:
@@ -262,12 +263,12 @@ class Socket:
     async def answer(self, client: Client, message: dict[str, Any]) -> None:
         if client.role != PARTICIPANT:
             raise Refused("unauthorized", "Only participants answer")
-        await client.reply(await self.polling.answer(client, message))
+        await client.reply(await self.polling.answering.answer(client, message))
 
     async def submit(self, client: Client, message: dict[str, Any]) -> None:
         if client.role != PARTICIPANT:
             raise Refused("unauthorized", "Only participants submit")
-        await client.reply(await self.polling.submit(client))
+        await client.reply(await self.polling.answering.submit(client))
 
     async def command(self, client: Client, message: dict[str, Any]) -> None:
         if client.role != FACILITATOR:

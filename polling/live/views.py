@@ -267,3 +267,18 @@ def texts_message(tally: Tally, since: int, role: str) -> dict[str, Any]:
 def health_message(storage: str | None) -> dict[str, Any]:
     """The `health` message: why the database refuses writes, or None when it is healthy."""
     return {"type": "health", "storage": storage}
+
+
+def phone_view(session: Session) -> tuple[Any, ...]:
+    """What the phones' `question` message depends on: when it changes, they are told."""
+    current = session.current
+    return (
+        current,
+        session.state,
+        session.deadline(current),
+        session.status,
+        session.results_for_phones(),
+        session.feedback_due(),
+        session.leaderboard,
+        tuple(session.teams),
+    )
