@@ -20,14 +20,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from polling.core.answers import Value
 from polling.core.model import Question, QuestionType
 from polling.core.tally import Tally
-
-if TYPE_CHECKING:
-    from polling.core.session import Session
 
 DEFAULT_MIN_GROUP = 5
 # k of 1 would promise nothing; above a thousand no room has a group to show.
@@ -156,24 +153,6 @@ def _within(question: Question, answers: Mapping[str, Value], members: Collectio
     counts = results.get("counts", {})
     shares = {item: round(count / responses, 4) if responses else 0.0 for item, count in counts.items()}
     return {"responses": responses, "results": results, "shares": shares}
-
-
-def session_publication(session: Session, question_id: str) -> dict[str, Partition | Withheld]:
-    """`publish` for a question of a session, by each of its bank's segments in bank order."""
-    question = session.tallies[question_id].question
-    answers = session.tallies[question_id].answers
-    segments = [(q, session.tallies[q.id].answers) for q in session.bank.segments()]
-    return publish(question, answers, segments, session.min_group)
-
-
-def session_breakdowns(session: Session, question_id: str) -> dict[str, dict[str, Any]]:
-    """Every segment's BREAKDOWN of a question of a session, by segment id."""
-    tally = session.tallies[question_id]
-    published = session_publication(session, question_id)
-    return {
-        segment: breakdown(tally.question, tally.answers, split, session.min_group)
-        for segment, split in published.items()
-    }
 
 
 def check_min_group(value: Any) -> int:

@@ -11,7 +11,7 @@ from polling.core.answers import Value, check_answer
 from polling.core.deadline import Clock, deadline_after, elapsed, is_late, wall_clock
 from polling.core.model import ASK_JOIN, Bank, Question, QuestionType
 from polling.core.players import Players
-from polling.core.segments import DEFAULT_MIN_GROUP
+from polling.core.segments import DEFAULT_MIN_GROUP, Partition, Withheld, breakdown, publish
 from polling.core.tally import Moderation, Tally
 
 
@@ -431,6 +431,20 @@ class Session:
             and self.results_visible()
             and self.tallies[current].question.type is not QuestionType.TEXT
         )
+
+    def publication(self, question_id: str) -> dict[str, Partition | Withheld]:
+        """`publish` for one of its questions, by each of its bank's segments in bank order."""
+        tally = self.tallies[question_id]
+        segments = [(q, self.tallies[q.id].answers) for q in self.bank.segments()]
+        return publish(tally.question, tally.answers, segments, self.min_group)
+
+    def breakdowns(self, question_id: str) -> dict[str, dict[str, Any]]:
+        """Every segment's BREAKDOWN of one of its questions, by segment id."""
+        tally = self.tallies[question_id]
+        return {
+            segment: breakdown(tally.question, tally.answers, split, self.min_group)
+            for segment, split in self.publication(question_id).items()
+        }
 
     def control_state(self) -> dict[str, Any]:
         """What a restart needs to resume the session where it was."""

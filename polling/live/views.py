@@ -10,7 +10,6 @@ from typing import Any
 
 from polling.core.model import QuestionType
 from polling.core.scores import Scores
-from polling.core.segments import session_breakdowns
 from polling.core.session import SCREEN_SECRETS, Session
 from polling.core.tally import Moderation, Tally, TextAnswer
 from polling.live import quizview
@@ -230,7 +229,7 @@ def breakdown_view(session: Session, role: str) -> dict[str, Any]:
     every segment, so that the console chooses among them without asking. All of them come
     from the one suppression of polling.core.segments."""
     current = session.current
-    every = session_breakdowns(session, current) if current is not None and session.bank.segments() else {}
+    every = session.breakdowns(current) if current is not None and session.bank.segments() else {}
     shown = every.get(session.segment_view) if session.segment_view is not None else None
     if role == SCREEN and not session.results_visible():
         shown = None

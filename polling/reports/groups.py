@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from polling.core.segments import Partition, Withheld, session_breakdowns, session_publication
+from polling.core.segments import Partition, Withheld
 from polling.core.session import Session
 
 BREAKDOWN_COLUMNS = [
@@ -47,7 +47,7 @@ class GroupLabels:
         if self.session.bank.question(question_id) is None:
             return {segment.id: None for segment in self.session.bank.segments()}
         if question_id not in self._published:
-            self._published[question_id] = session_publication(self.session, question_id)
+            self._published[question_id] = self.session.publication(question_id)
         published = self._published[question_id]
         found: dict[str, str | None] = {}
         for segment in self.session.bank.segments():
@@ -70,7 +70,7 @@ def breakdowns(session: Session) -> dict[str, dict[str, dict[str, Any]]]:
     """Every BREAKDOWN of the session: question id to segment id to breakdown."""
     if not session.bank.segments():
         return {}
-    return {q.id: session_breakdowns(session, q.id) for q in session.bank.questions}
+    return {q.id: session.breakdowns(q.id) for q in session.bank.questions}
 
 
 def breakdown_rows(session: Session, lang: str | None = None, other: str = OTHER) -> list[list[Any]]:
