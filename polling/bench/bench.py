@@ -13,6 +13,7 @@ import json
 import multiprocessing
 import os
 import platform
+import re
 import secrets
 import socket
 import sqlite3
@@ -234,8 +235,6 @@ async def measure(
         banks.mkdir(exist_ok=True)
         (banks / "bench.yaml").write_text(BENCH_BANK)
     if target == "workers":
-        from polling.bench.cluster import workers_command
-
         assert engines is not None
         command = workers_command(workdir, port, engines.db, engines.redis, engines.workers)
     elif target == "project":
@@ -250,8 +249,6 @@ async def measure(
         del os.environ["POLLING_TOKEN"]
     try:
         if target == "workers":
-            from polling.bench.cluster import worker_pids
-
             server.serving = worker_pids(workdir / f"{target}.log")
         session_id, code = "raw", "RAW"
         if target != "raw":
@@ -401,6 +398,21 @@ def run_crash(participants: int, processes: int = 2) -> dict[str, Any]:
     )
     print(json.dumps(result))
     return result
+
+
+def workers_command(workdir: Path, port: int, db: str, redis: str, workers: int) -> list[str]:
+    """`polling serve --workers N` on this port, database and Redis."""
+    return [sys.executable, "-m", "polling", "serve", "--host", "127.0.0.1", "--port", str(port),
+            "--db", db, "--redis", redis, "--workers", str(workers),
+            "--banks", str(workdir / "banks"), "--public-url", f"http://127.0.0.1:{port}",
+            # Simulated phones change answers, and thousands join, far faster than people do.
+            "--rate-limit", "1000000", "--join-rate", "1000000"]  # fmt: skip
+
+
+def worker_pids(log: Path) -> list[int]:
+    """The workers the supervisor last reported running."""
+    lines = re.findall(r"^Workers: ([\d, ]+)$", log.read_text(), re.M)
+    return [int(pid) for pid in lines[-1].split(", ")] if lines else []
 
 
 def project_command(workdir: Path, port: int, db: Path, token: str) -> list[str]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import re
 import secrets
 import signal
 import sys
@@ -38,24 +37,11 @@ from polling.bench.bench import (
     percentile,
     postgres_commits,
     project_command,
+    worker_pids,
+    workers_command,
 )
 from polling.bench.loadgen import raise_file_limit
 from polling.live.stored import participant_key
-
-
-def workers_command(workdir: Path, port: int, db: str, redis: str, workers: int) -> list[str]:
-    """`polling serve --workers N` on this port, database and Redis."""
-    return [sys.executable, "-m", "polling", "serve", "--host", "127.0.0.1", "--port", str(port),
-            "--db", db, "--redis", redis, "--workers", str(workers),
-            "--banks", str(workdir / "banks"), "--public-url", f"http://127.0.0.1:{port}",
-            # Simulated phones change answers, and thousands join, far faster than people do.
-            "--rate-limit", "1000000", "--join-rate", "1000000"]  # fmt: skip
-
-
-def worker_pids(log: Path) -> list[int]:
-    """The workers the supervisor last reported running."""
-    lines = re.findall(r"^Workers: ([\d, ]+)$", log.read_text(), re.M)
-    return [int(pid) for pid in lines[-1].split(", ")] if lines else []
 
 
 async def stored_answers(db: str, session_id: str) -> list[tuple[str, Any]]:
