@@ -110,9 +110,7 @@ class GroupCommit:
                     # writes not yet confirmed fail and are sent again, and the writer goes on.
                     # Were it to stop, every later write would wait for ever, acknowledged never.
                     logger.exception("the store's writer could not commit a batch")
-                    for write in batch:
-                        if not write.done.done():
-                            write.done.set_exception(StoreError(str(error) or type(error).__name__))
+                    _fail(batch, error)
             if self._closing and not self._queue:
                 return
 
@@ -147,9 +145,7 @@ class GroupCommit:
                 for write in batch:
                     await self._commit([write])
                 return False
-            for write in batch:
-                if not write.done.done():
-                    write.done.set_exception(StoreError(str(error)))
+            _fail(batch, error)
             return False
         self.commits += 1
         if settle:
@@ -169,3 +165,10 @@ def _tell_committed(batch: list[_Write]) -> None:
                 asyncio.get_running_loop().call_exception_handler(
                     {"message": "a committed write's callback failed", "exception": error}
                 )
+
+
+def _fail(batch: list[_Write], error: BaseException) -> None:
+    """Refuse every write of the batch not yet confirmed: its caller gets StoreError."""
+    for write in batch:
+        if not write.done.done():
+            write.done.set_exception(StoreError(str(error) or type(error).__name__))
